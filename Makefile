@@ -1,0 +1,104 @@
+# conflictwatch: `make run` (set up + run the pipeline on the seeds through Airflow) and
+# `make test` (set up + the whole test suite). Needs only Python 3.11 and make.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+
+export DO_NOT_TRACK := 1
+export AIRFLOW_HOME := $(CURDIR)/airflow_home
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+# Not plugins/: Airflow imports every .py file in its plugins folder as a top-level module
+# (nlp/numbers.py would replace the stdlib numbers). The package is installed in .venv instead.
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(AIRFLOW_HOME)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__UNIT_TEST_MODE := False
+export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
+export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
+
+.PHONY: help setup run test lint eval eval-dev bench-extract airflow-init clean
+
+help:
+	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
+	@echo "make test           set up .venv and run the whole test suite (pytest, dbt build, ruff, sqlfluff)"
+	@echo "make eval           score the pipeline's marts on the seeds against the gold file"
+	@echo "make eval-dev       the same on the FA-KES dev sets (incidents; aid flows and ceasefires)"
+	@echo "make bench-extract  main-text extraction benchmark (needs ../shared/corpora/zyte-aeb)"
+
+# The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
+# venv itself; --inexact keeps it there while uv installs exactly what uv.lock pins.
+$(BIN)/.installed: pyproject.toml uv.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || { $(BIN)/python -m pip --version > /dev/null 2>&1 || $(BIN)/python -m ensurepip --quiet; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; }
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --quiet
+	@touch $@
+
+setup: $(BIN)/.installed
+
+airflow-init: setup
+	@mkdir -p $(AIRFLOW_HOME) data
+	@$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || { cat $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
+	@$(BIN)/airflow pools set warehouse 1 "The DuckDB warehouse takes one writer at a time" > /dev/null
+
+run: airflow-init
+	@start=$$(date +%s); \
+	echo "== ingest_articles (airflow dags test) =="; \
+	$(BIN)/airflow dags test ingest_articles > $(AIRFLOW_HOME)/ingest.log 2>&1 || { tail -50 $(AIRFLOW_HOME)/ingest.log; exit 1; }; \
+	grep -E "state=|Marking run" $(AIRFLOW_HOME)/ingest.log | tail -3 || true; \
+	echo "== transform_dbt (airflow dags test) =="; \
+	$(BIN)/airflow dags test transform_dbt > $(AIRFLOW_HOME)/transform.log 2>&1 || { tail -50 $(AIRFLOW_HOME)/transform.log; exit 1; }; \
+	grep -E "state=|Marking run" $(AIRFLOW_HOME)/transform.log | tail -3 || true; \
+	$(BIN)/conflictwatch summary --warehouse $(WAREHOUSE); \
+	echo "make run took $$(( $$(date +%s) - start )) s (after set-up)"
+
+test: setup
+	@bash .ci/test
+
+lint: setup
+	@$(BIN)/ruff check plugins dags tests benchmarks scripts
+	@$(BIN)/sqlfluff lint dbt_project/models
+
+eval: setup
+	@mkdir -p data
+	@$(BIN)/conflictwatch run --input include/seeds --warehouse data/eval.duckdb > data/eval-run.log 2>&1 || { cat data/eval-run.log; exit 1; }
+	@$(BIN)/conflictwatch eval --gold tests/fixtures/gold/seed_gold.yaml --warehouse data/eval.duckdb
+
+# Dev sets from real reporting (FA-KES; tests/fixtures/devset*/README.md says how they were chosen).
+eval-dev: setup
+	@mkdir -p data
+	@for set in devset devset_aid; do \
+	  $(BIN)/conflictwatch run --input tests/fixtures/$$set --warehouse data/$$set.duckdb > data/$$set-run.log 2>&1 || { cat data/$$set-run.log; exit 1; }; \
+	  echo "== $$set =="; $(BIN)/conflictwatch eval --gold tests/fixtures/$$set/dev_gold.yaml --warehouse data/$$set.duckdb; \
+	done
+
+bench-extract: setup
+	@$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf data airflow_home dbt_project/target dbt_project/logs
+
+# --- orchestration ---
+# Airflow beyond `make run`: the UI, the scale-out profile on this machine's PostgreSQL and
+# Redis, the browser check and screenshots, and the Cosmos measurement (docs/orchestration.md).
+.PHONY: airflow test-scaleout test-browser screenshots bench-dbt
+
+airflow: setup
+	@$(BIN)/python scripts/airflow_standalone.py
+
+test-scaleout: setup
+	@$(BIN)/pytest -q -p no:cacheprovider -m scaleout tests/test_scaleout.py
+
+test-browser: setup
+	@$(BIN)/pytest -q -p no:cacheprovider -m browser tests/test_browser.py
+
+screenshots: setup
+	@$(BIN)/python scripts/screenshots.py
+
+bench-dbt: setup
+	@$(BIN)/python scripts/bench_dbt.py

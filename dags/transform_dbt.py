@@ -1,0 +1,92 @@
+"""
+### transform_dbt
+
+Scheduled on the `raw` Asset that `ingest_articles` emits: builds the dbt project
+(staging -> intermediate -> marts, with every data and unit test), generates the dbt docs
+site, then publishes the analyst copy of the marts atomically (Asset `marts`).
+
+```
+dbt (Cosmos DbtTaskGroup: each seed, model and its tests shown as tasks)
+  -> dbt_docs (dbt docs generate: static site + manifest + catalog)
+  -> publish (read-only analyst copy swapped in with os.replace)
+```
+
+Every task that opens the DuckDB file runs in the one-slot `warehouse` pool: DuckDB takes
+one writing process per file. `CONFLICTWATCH_DBT_MODE` picks how dbt runs: `watcher`
+(default: one `dbt build`, each model watched as its own task), `local` (one dbt call per
+model, queued by the pool) or `build` (a single task); see docs/orchestration.md.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+from conflictwatch.airflow.callbacks import on_dag_failure, on_task_failure
+from conflictwatch.airflow.dbt import dbt_mode, dbt_task_group
+
+RAW = Asset("raw")
+MARTS = Asset("marts")
+
+default_args = {
+    "owner": "conflictwatch",
+    "retries": 1,
+    "retry_delay": timedelta(minutes=1),
+    # datetime.timedelta, not pendulum: a deferred watcher serialises its timeout for the triggerer
+    "execution_timeout": timedelta(hours=1),
+    "on_failure_callback": on_task_failure,
+}
+
+
+@dag(
+    dag_id="transform_dbt",
+    schedule=[RAW],
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=2),
+    tags=["conflictwatch", "dbt"],
+    default_args=default_args,
+    on_failure_callback=on_dag_failure,
+    doc_md=__doc__,
+)
+def transform_dbt():
+    mode = dbt_mode()
+    if mode == "build":
+
+        @task(pool="warehouse")
+        def dbt_build() -> str:
+            """dbt build: seeds, models and tests in dependency order, in one task."""
+            from conflictwatch.config import get_settings
+            from conflictwatch.transform import dbt_build as build
+
+            settings = get_settings()
+            return build(settings.warehouse, settings).output[-2000:]
+
+        dbt = dbt_build()
+    else:
+        dbt = dbt_task_group(mode)
+
+    @task(pool="warehouse")
+    def dbt_docs() -> str:
+        """dbt docs generate: the static docs site with the lineage graph (and the manifest Cosmos renders)."""
+        from conflictwatch.config import get_settings
+        from conflictwatch.transform import dbt_docs_generate
+
+        settings = get_settings()
+        return dbt_docs_generate(settings.warehouse, settings).output[-2000:]
+
+    @task(pool="warehouse", outlets=[MARTS])
+    def publish() -> str:
+        """Swap in the read-only analyst copy of the marts."""
+        from conflictwatch.config import get_settings
+        from conflictwatch.transform import publish_analyst_copy
+
+        return str(publish_analyst_copy(get_settings().warehouse))
+
+    dbt >> dbt_docs() >> publish()
+
+
+transform_dbt()

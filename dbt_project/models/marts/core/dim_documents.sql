@@ -1,0 +1,76 @@
+with
+
+documents as (
+
+    select * from {{ ref('stg_raw__documents') }}
+
+),
+
+frames as (
+
+    select * from {{ ref('stg_raw__frames') }}
+
+),
+
+sentences as (
+
+    select * from {{ ref('stg_raw__sentences') }}
+
+),
+
+frame_counts as (
+
+    select
+        document_id,
+        count(*) as n_frames,
+        count(*) filter (where frame_type = 'casualty_event') as n_casualty_events,
+        count(*) filter (where frame_type = 'casualty_tally') as n_casualty_tallies,
+        count(*) filter (where frame_type = 'aid_flow') as n_aid_flows,
+        count(*) filter (where frame_type = 'ceasefire_agreement') as n_ceasefire_agreements,
+        count(*) filter (where frame_type = 'ceasefire_violation') as n_ceasefire_violations
+
+    from frames
+    group by document_id
+
+),
+
+sentence_counts as (
+
+    select
+        document_id,
+        count(*) as n_sentences
+
+    from sentences
+    group by document_id
+
+)
+
+select
+    documents.document_id,
+    documents.source_uri,
+    documents.title,
+    documents.published_date,
+    documents.source_name,
+    documents.source_url as url,
+    documents.language,
+    documents.word_count,
+    documents.document_text as text,
+    documents.source_kind,
+    documents.published_date_source,
+    documents.extractor,
+    documents.content_hash,
+    documents.pipeline_version,
+    coalesce(sentence_counts.n_sentences, 0) as n_sentences,
+    coalesce(frame_counts.n_frames, 0) as n_frames,
+    coalesce(frame_counts.n_casualty_events, 0) as n_casualty_events,
+    coalesce(frame_counts.n_casualty_tallies, 0) as n_casualty_tallies,
+    coalesce(frame_counts.n_aid_flows, 0) as n_aid_flows,
+    coalesce(frame_counts.n_ceasefire_agreements, 0) as n_ceasefire_agreements,
+    coalesce(frame_counts.n_ceasefire_violations, 0) as n_ceasefire_violations,
+    documents.loaded_at
+
+from documents
+left join frame_counts
+    on documents.document_id = frame_counts.document_id
+left join sentence_counts
+    on documents.document_id = sentence_counts.document_id

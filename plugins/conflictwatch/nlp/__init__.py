@@ -1,0 +1,1 @@
+"""Per-document language understanding: spaCy plus the project's registered components."""

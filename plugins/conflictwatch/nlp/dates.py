@@ -1,0 +1,172 @@
+"""The conflictwatch_dates_v1 component: date expressions -> doc._.cw_dates (DateMention).
+
+Nothing is resolved against the publication date here: each mention carries its kind and
+parts (docs/CONTRACTS.md) and dbt resolves them. Kinds:
+
+    absolute   "January 21, 2020", "21 January 2020", "2020-01-21"
+    month_day  "January 15", "6 February", "on Wednesday (January 15)" (weekday kept too)
+    month      "March 2020", "late August 2019"                      (precision month)
+    year       "in 2017", "since 2011"                               (precision year)
+    weekday    "on Tuesday", "Tuesday night", "said Tuesday"
+    relative   "yesterday" (-1), "today" (0), "last week" (-7, week), "this month" (0, month)
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from conflictwatch.nlp.mentions import DateMention, get_list
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
+}
+
+# Month names are matched capitalised only ("may" the verb, "march" the noun).
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?:\s+(?:night|morning|evening|afternoon|noon|dawn))"
+_MOD = r"(?:(?:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b")),
+    ("mdy", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})(?:,\s*|\s+)(?P<y>{_YEAR})\b")),
+    ("dmy", re.compile(rf"\b(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
+    ("md", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)")),
+    ("dm", re.compile(rf"\b(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH})\b")),
+    ("my", re.compile(rf"(?:\b{_MOD})?\b(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
+    ("y", re.compile(
+        rf"\b(?:in|since|of|until|till|by|during|from|throughout|before|after|year|early|late|mid)[\s-]+"
+        rf"(?P<y>{_YEAR})\b(?![\s-]*(?:people|civilians|persons|km|\d))",
+        re.IGNORECASE,
+    )),
+    # "Tuesdays attack": a possessive that lost its apostrophe, only before an event noun
+    ("wd", re.compile(
+        rf"\b(?P<wd>{_WEEKDAY})(?:s(?=\s+(?:[\w-]+\s+)?(?:attacks?|air\s*strikes?|airstrikes?|strikes?|raids?|"
+        r"shelling|bombardments?|bombings?|blasts?|explosions?|massacres?|assaults?|clashes|fighting|"
+        rf"violence|ambush|offensive)\b))?(?P<part>{_PART})?\b"
+    )),
+    ("rel", re.compile(
+        r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning"
+        r"|this\s+week|last\s+week|this\s+month|last\s+month|this\s+year|last\s+year"
+        r"|(?P<n>two|three|four|five|six|\d)\s+days\s+ago|a\s+week\s+ago)\b",
+        re.IGNORECASE,
+    )),
+]
+
+_RELATIVE = {
+    "the day before yesterday": (-2, "day"),
+    "yesterday": (-1, "day"),
+    "today": (0, "day"),
+    "tonight": (0, "day"),
+    "this morning": (0, "day"),
+    "last night": (-1, "day"),
+    "this week": (0, "week"),
+    "last week": (-7, "week"),
+    "a week ago": (-7, "week"),
+    "this month": (0, "month"),
+    "last month": (-30, "month"),
+    "this year": (0, "year"),
+    "last year": (-365, "year"),
+}
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group(0))
+
+
+def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
+    g = m.groupdict()
+    text = m.group(0)
+    start, end = base + m.start(), base + m.end()
+    if kind == "iso":
+        return DateMention(start, end, text, "absolute", int(g["y"]), int(g["m"]), int(g["d"]))
+    if kind in ("mdy", "dmy"):
+        return DateMention(start, end, text, "absolute", int(g["y"]), _month(g["mon"]), _day(g["d"]))
+    if kind in ("md", "dm"):
+        return DateMention(start, end, text, "month_day", None, _month(g["mon"]), _day(g["d"]))
+    if kind == "my":
+        return DateMention(start, end, text, "month", int(g["y"]), _month(g["mon"]), precision="month")
+    if kind == "y":
+        return DateMention(base + m.start("y"), end, g["y"], "year", int(g["y"]), precision="year")
+    if kind == "wd":
+        return DateMention(start, end, text, "weekday", weekday=WEEKDAYS[g["wd"].lower()])
+    if kind == "rel":
+        key = re.sub(r"\s+", " ", g["rel"].lower())
+        if g.get("n"):
+            n = _SMALL.get(g["n"].lower()) or int(g["n"])
+            return DateMention(start, end, text, "relative", offset_days=-n)
+        offset, precision = _RELATIVE[key]
+        return DateMention(start, end, text, "relative", offset_days=offset, precision=precision)
+    return None
+
+
+def find_dates(text: str, base: int = 0) -> list[DateMention]:
+    """Date mentions in `text`; earlier (more specific) patterns win overlaps."""
+    taken: list[tuple[int, int]] = []
+    out: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            mention = _mention(kind, m, base)
+            if mention is None:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(mention)
+    out.sort(key=lambda d: d.start_char)
+    return _merge_weekday_with_date(out, text, base)
+
+
+def _merge_weekday_with_date(dates: list[DateMention], text: str, base: int) -> list[DateMention]:
+    """'Wednesday (January 15)', 'Wednesday, January 15': one mention with both parts."""
+    out: list[DateMention] = []
+    i = 0
+    while i < len(dates):
+        d = dates[i]
+        nxt = dates[i + 1] if i + 1 < len(dates) else None
+        if (
+            nxt is not None
+            and d.kind == "weekday"
+            and nxt.kind in ("absolute", "month_day")
+            and re.fullmatch(r"\s*[,(]?\s*(?:the\s+)?", text[d.end_char - base : nxt.start_char - base])
+        ):
+            end = nxt.end_char
+            if text[end - base : end - base + 1] == ")":
+                end += 1
+            out.append(DateMention(
+                d.start_char, end, text[d.start_char - base : end - base], nxt.kind,
+                nxt.year, nxt.month, nxt.day, d.weekday, None, "day",
+            ))
+            i += 2
+            continue
+        out.append(d)
+        i += 1
+    return out
+
+
+@Language.factory("conflictwatch_dates_v1", default_config={})
+def make_dates(nlp: Language, name: str):
+    def component(doc: Doc) -> Doc:
+        mentions = get_list(doc, "cw_dates")
+        mentions.extend(find_dates(doc.text))
+        return doc
+
+    return component

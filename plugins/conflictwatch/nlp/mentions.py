@@ -1,0 +1,91 @@
+"""What the project's spaCy components find, kept on `Doc._` for the components after them.
+
+Order in the pipeline: places -> actors -> dates -> casualties -> aid -> ceasefires. Each
+component reads the mentions of those before it and never re-parses what they found.
+All offsets are character offsets into `doc.text` (the document's text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+
+@dataclass
+class PlaceMention:
+    start_char: int
+    end_char: int
+    text: str  # as the text writes it
+    kind: str  # community | neighbourhood | admin3 | admin2 | admin1 | country | region | road | crossing
+    location_id: str | None = None  # id in include/reference/places.csv (None: unresolved)
+    name: str | None = None  # the gazetteer's canonical name
+    admin1: str | None = None
+    admin2: str | None = None
+    admin1_hint: str | None = None  # the governorate the text ties it to ("Idlib's Bara")
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None  # 1 exact place, 2 near/part of place, 3 admin centroid
+
+
+@dataclass
+class ActorMention:
+    start_char: int
+    end_char: int
+    text: str
+    actor_id: str  # id in include/reference/actors.csv
+    name: str  # canonical name ("Syrian government forces")
+    role: str  # perpetrator | source | victim | party  (the dictionary's default role)
+
+
+@dataclass
+class DateMention:
+    start_char: int
+    end_char: int
+    text: str
+    kind: str  # absolute | month_day | month | year | weekday | relative
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None  # ISO Monday=1 .. Sunday=7
+    offset_days: int | None = None  # relative: -1 yesterday, 0 today, -7 last week
+    precision: str = "day"  # day | week | month | year
+
+
+@dataclass
+class NumberMention:
+    start_char: int
+    end_char: int
+    text: str
+    value: int | None  # best value (ACLED conventions for vague words: several=3, dozens=12, ...)
+    low: int | None = None
+    high: int | None = None
+    vague: bool = False  # "dozens", "scores of": not an exact count
+    qualifier: str | None = None  # at least | more than | over | up to | around | nearly ...
+    extra: dict = field(default_factory=dict)
+
+
+EXTENSIONS = {
+    "cw_places": list,  # list[PlaceMention]
+    "cw_actors": list,  # list[ActorMention]
+    "cw_dates": list,  # list[DateMention]
+    "cw_frames": list,  # list[conflictwatch.records.Frame] (document_id filled in by the pipeline)
+}
+
+
+def register_extensions() -> None:
+    for name in EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def get_list(doc: Doc, name: str) -> list:
+    """The extension's list, created on first use (spaCy defaults must be immutable)."""
+    value = getattr(doc._, name)
+    if value is None:
+        value = []
+        setattr(doc._, name, value)
+    return value
+
+
+register_extensions()

