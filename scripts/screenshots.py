@@ -50,9 +50,16 @@ def free_port() -> int:
 def run_dags(server: Standalone, data: Path) -> str:
     """Both DAGs on the seeds (dags test, SQLite); returns the ingest run's id."""
     server.prepare()
+    # `dags test` runs one task at a time with no triggerer: Cosmos's watchers must reschedule,
+    # not defer (a deferred watcher can wait on a producer that has not run yet, for ever).
+    env = {**server.env, "CONFLICTWATCH_WATCHER_DEFER": "0"}
     for dag_id in ("ingest_articles", "transform_dbt"):
-        proc = subprocess.run([str(BIN / "airflow"), "dags", "test", dag_id], env=server.env,
-                              capture_output=True, text=True, timeout=1200, cwd=REPO)
+        try:
+            proc = subprocess.run([str(BIN / "airflow"), "dags", "test", dag_id], env=env,
+                                  capture_output=True, text=True, timeout=420, cwd=REPO)
+        except subprocess.TimeoutExpired as exc:
+            tail = ((exc.stdout or b"") + (exc.stderr or b""))[-3000:]
+            raise RuntimeError(f"dags test {dag_id} did not finish in {exc.timeout:.0f} s:\n{tail!r}") from exc
         if proc.returncode:
             raise RuntimeError(f"dags test {dag_id} failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
     code = (
