@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from conflictwatch.nlp.actors import GENERIC_ACTORS
+from conflictwatch.nlp.actors import BROKERS_BEFORE, GENERIC_ACTORS
 from conflictwatch.nlp.context import (
     ADMIN_KINDS,
     SentenceSpan,
@@ -575,6 +575,8 @@ def _perpetrators(actors: list[ActorMention], text: str, base: int, units: list[
         if out and _BACKGROUND_CLAUSE_RE.search(text[max(0, a.start_char - base - 30) : a.start_char - base]):
             continue  # "killed in regime air strikes after rebels launched an offensive": the backdrop
         if _PERP_EXCLUDE_BEFORE_RE.search(text[max(0, a.start_char - base - 40) : a.start_char - base]):
+            continue
+        if BROKERS_BEFORE.search(text[max(0, a.start_char - base - 80) : a.start_char - base]):
             continue
         if _PLACE_NOUN_AFTER_RE.match(text, a.end_char - base):
             continue  # "the last rebel bastion", "regime areas": where, not who

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from conflictwatch.nlp.actors import BROKERS_BEFORE
 from conflictwatch.nlp.aid import (
     _WORDNUM,
     Term,
@@ -237,12 +238,19 @@ class CeasefireFinder:
             start_date, announced = self._start_and_announced(doc, sent, s_dates, m0[0])
             sent_actors = actors_in(actors, off, sent.end_char)
             parties, brokers, announced_by = self._parties(doc, sent, sent_actors, m0[0], clause_start, clause_end)
-            violated = re.search(r"\b(?:violat\w*|breach\w*|broke|broken)\s+(?:\w+\s+){0,3}$", text[max(0, rel - 40):rel], re.I)
-            if violated and not (START_CUE.search(text[rel:rel + 80]) or BETWEEN.search(text[rel:rel + 40]) or venue):
+            violated = re.search(r"\b(?:violat\w*|breach\w*|broke|broken)\s+(?:\w+\s+){0,3}$", text[max(0, rel - 40):rel], re.I) \
+                or re.match(r"\S*\s+(?:has|have|had|was|were|is|are)\s+(?:been\s+)?(?:[\w-]+ly\s+)?(?:violated|breached)\b",
+                            text[rel:rel + 60], re.I)  # "the truce was violated by ... on Monday"
+            # ... unless the sentence also says what the agreement is: "in breach of a truce brokered
+            # by X and Y", "violating the ceasefire that took effect on ...", "between X and Y"
+            brokered = re.match(r"\S*\s+(?:[\w-]+\s+){0,2}?(?:" + BY_BROKER.pattern + "|" + BY_PARTY.pattern + ")",
+                                text[rel:rel + 60], re.I)
+            if violated and not (START_CUE.search(text[rel:rel + 80]) or BETWEEN.search(text[rel:rel + 40]) or venue
+                                 or (brokered and (brokers or parties))):
                 continue  # "violating the cessation of hostilities agreement": the object of a violation
             definite = bool(DEFINITE.search(text[max(0, rel - 30):rel])) and not INDEFINITE.search(text[max(0, rel - 25):rel])
             established = self._has("establish", text)
-            anchors = bool(venue or parties or start_date or _explicit_name(text))
+            anchors = bool(venue or parties or brokers or start_date or _explicit_name(text))
             if definite and not venue and start_date is None:
                 # "The agreement was mediated by Moscow and Ankara": the one last mentioned
                 if found and (parties or brokers or announced_by):
@@ -462,7 +470,8 @@ class CeasefireFinder:
             if not subj and (kind == "event" or passive):
                 # passive or after the trigger: "attacks by X", "was launched by X"
                 subj = [a for a in actors_in(actors, trig[1], sent.end_char)
-                        if re.search(r"\bby\s+(?:the\s+)?$", doc.text[max(trig[1], a.start_char - 10):a.start_char], re.I)]
+                        if re.search(r"\bby\s+(?:the\s+)?$", doc.text[max(trig[1], a.start_char - 10):a.start_char], re.I)
+                        and not BROKERS_BEFORE.search(doc.text[max(trig[1], a.start_char - 80):a.start_char])]
             violators = unique([a.name for a in subj if a.name not in ("UN",)])
             own_ag = by_sentence.get(si)
             if not violators and own_ag is not None and BOTH_SIDES.match(doc.text[trig[1]:trig[1] + 60]):
@@ -502,6 +511,7 @@ class CeasefireFinder:
                 own = dates_in(dates, sents[si - 1].start_char, sents[si - 1].end_char)
             place = next((p for p in places if off <= p.start_char < sent.end_char
                           and not (agreement_clause and agreement_clause[0] <= p.start_char < agreement_clause[1])
+                          and not BROKERS_BEFORE.search(doc.text[max(off, p.start_char - 80):p.start_char])
                           and p.kind not in ("country",)), None)
             need = []
             if times:

@@ -1,0 +1,71 @@
+"""Brokers and signatories of an agreement are neither perpetrators nor violators, and an
+agreement named as the object of a violation is still recorded when the text says who made it.
+
+Full pipeline (spaCy model + the project's components) on hand-written sentences.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictwatch.nlp.mentions import get_list
+
+
+@pytest.fixture(scope="module")
+def full_nlp():
+    from conflictwatch.nlp.pipeline import load_nlp
+
+    return load_nlp()
+
+
+def _frames(nlp, text, kind):
+    doc = nlp(text)
+    out = [f for f in get_list(doc, "cw_frames") if f.frame_type == kind]
+    for f in out:
+        assert doc.text[f.evidence_start_char : f.evidence_end_char] == f.evidence_text
+    return out
+
+
+@pytest.mark.slow
+def test_brokers_listed_after_the_attack_are_not_its_perpetrators(full_nlp):
+    # GIVEN an attack "in breach of a truce brokered by" two states
+    text = ("Government artillery shelled the village of Maaret Hurma on Sunday, killing three "
+            "civilians, in breach of a truce brokered by Russia and Turkey.")
+    # WHEN tagged
+    (event,) = _frames(full_nlp, text, "casualty_event")
+    # THEN only the shelling side is a perpetrator
+    assert event.perpetrator_actor_id == "syrian_government"
+    assert event.attrs["perpetrator_actor_ids"] == ["syrian_government"]
+
+
+@pytest.mark.slow
+def test_a_violated_agreement_with_its_brokers_is_an_agreement_linked_to_the_violation(full_nlp):
+    text = ("Regime forces shelled the town of Kafr Amma on Monday, wounding four civilians, in "
+            "violation of a ceasefire agreed upon by Russia, Iran and Turkey.")
+    (agreement,) = _frames(full_nlp, text, "ceasefire_agreement")
+    assert agreement.attrs["parties"] == ["Russia", "Iran", "Turkey"]
+    (violation,) = _frames(full_nlp, text, "ceasefire_violation")
+    assert violation.attrs["violators"] == ["Syrian government forces"]
+    assert violation.attrs["agreement_hint"]["name"] == agreement.attrs["name"]
+
+
+@pytest.mark.slow
+def test_signatories_after_by_are_not_violators_and_their_capital_is_not_the_place(full_nlp):
+    text = "Rebel commanders said the raid was a breach of the agreement signed by Ankara and Moscow."
+    (violation,) = _frames(full_nlp, text, "ceasefire_violation")
+    assert "Turkey" not in violation.attrs.get("violators", [])
+    assert "Russia" not in violation.attrs.get("violators", [])
+    assert violation.location_mention is None
+
+
+@pytest.mark.slow
+def test_the_date_a_truce_was_violated_is_not_its_start(full_nlp):
+    # "The truce was violated ... on Monday": Monday dates the violation, not a new agreement
+    text = "The truce was violated by pro-government militias on Monday, local activists said."
+    assert _frames(full_nlp, text, "ceasefire_agreement") == []
+    (violation,) = _frames(full_nlp, text, "ceasefire_violation")
+    assert violation.date_weekday == 1
+    # while a start date the sentence gives still makes an agreement
+    text = "A truce that took effect on Saturday was violated by pro-government militias on Monday."
+    (agreement,) = _frames(full_nlp, text, "ceasefire_agreement")
+    assert agreement.date_weekday == 6
