@@ -18,6 +18,16 @@ def nlp():
 
 
 @pytest.fixture(scope="module")
+def counting_nlp():
+    """With the components whose frames a violation takes its dead and injured from."""
+    n = spacy.blank("en")
+    n.add_pipe("sentencizer")
+    for name in ("conflictwatch_actors_v1", "conflictwatch_dates_v1", "conflictwatch_casualties_v1"):
+        n.add_pipe(name)
+    return n
+
+
+@pytest.fixture(scope="module")
 def finder():
     return build_ceasefire_finder()
 
@@ -96,16 +106,17 @@ def test_a_call_is_not_conceded_so_attacks_despite_it_are_no_violation(nlp, find
     assert agreements == [] and violations == []
 
 
-def test_aggregate_violation_with_backers_from_the_next_sentence(nlp, finder):
+def test_aggregate_violation_with_backers_from_the_next_sentence(counting_nlp, finder):
     text = (
         "A truce between Turkey and Russia took effect in March 2020. "
         "The regime and its allies have breached the truce more than 1,200 times over the past 60 days, killing 41 civilians. "
         "Its allies Russia and Iran-backed militias took part in the shelling, the Syrian Network for Human Rights said."
     )
-    (_a,), (v,) = run(nlp, finder, text)
+    (_a,), (v,) = run(counting_nlp, finder, text)
     assert v.attrs["kind"] == "aggregate"
     assert v.attrs["violations_low"] == 1200 and v.attrs["period_days"] == 60
     assert v.attrs["killed"] == 41
+    assert "killing 41 civilians" in v.evidence_text
     assert v.attrs["violators"] == ["Syrian government forces", "Russia", "Iran-backed militias"]
     assert v.attrs["agreement_hint"]["month"] == 3
 
@@ -132,12 +143,12 @@ def test_despite_a_truce_event_takes_violators_and_date_from_the_previous_senten
     assert v.attrs["agreement_hint"]["weekday"] == 1
 
 
-def test_attack_in_a_de_escalation_zone_is_a_violation_when_a_ceasefire_is_discussed(nlp, finder):
+def test_attack_in_a_de_escalation_zone_is_a_violation_when_a_ceasefire_is_discussed(counting_nlp, finder):
     text = (
         "Russian jets struck a market in the de-escalation zone, killing at least nine people. "
         "A ceasefire agreed by Ankara and Moscow went into effect on January 5."
     )
-    (_a,), (v,) = run(nlp, finder, text)
+    (_a,), (v,) = run(counting_nlp, finder, text)
     assert v.attrs["violators"] == ["Russia"]
     assert v.attrs["killed_low"] == 9
     assert v.attrs["agreement_hint"]["day"] == 5
@@ -381,3 +392,30 @@ def test_a_headline_violation_is_the_bodys_violation(nlp, finder):
             "Regime forces violated the truce within hours, killing nine civilians.")
     _, vs = run(nlp, finder, text)
     assert len(vs) == 1 and "violated" in vs[0].evidence_text
+
+
+def test_aggregate_takes_the_breakdown_and_displacement_the_casualty_component_counted(counting_nlp, finder):
+    # GIVEN an aggregate with its dead, then two sentences that break them down and add the displaced
+    text = (
+        "A truce between Turkey and Russia took effect in March 2020. "
+        "Government forces have violated the truce at least 500 times in the last 30 days, killing 24 civilians. "
+        "Of the 24 civilians killed in the attacks, nine are children and three are women. "
+        "Some 2,000 people were displaced by the attacks, the monitor said."
+    )
+    # WHEN the violation is built from the casualty frames
+    (_a,), (v,) = run(counting_nlp, finder, text)
+    # THEN it carries the counts the casualty component found, not a second count of its own
+    assert v.attrs["kind"] == "aggregate" and v.attrs["violations_low"] == 500
+    assert v.attrs["killed"] == 24
+    assert (v.attrs.get("killed_children"), v.attrs.get("killed_women")) == (9, 3)
+    assert v.attrs.get("displaced_low") == 2000
+
+
+def test_without_casualty_frames_a_violation_has_no_counts(nlp, finder):
+    # the ceasefire component does not count the dead itself: that is the casualty component's job
+    text = (
+        "A truce between Turkey and Russia took effect in March 2020. "
+        "Government forces have violated the truce at least 500 times in the last 30 days, killing 24 civilians."
+    )
+    (_a,), (v,) = run(nlp, finder, text)
+    assert v.attrs["violations_low"] == 500 and "killed" not in v.attrs

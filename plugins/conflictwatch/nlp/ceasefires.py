@@ -75,18 +75,6 @@ PERIOD = re.compile(
     r"\b(?:in|over|during|within|for)\s+(?:the\s+)?(?:last|past|previous)?\s*(?P<n>\d+(?:\.\d+)?|[a-z]+)\s+(?P<unit>days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
-KILLED = re.compile(
-    r"\b(?:killing|killed|kills|leaving|left)\s+(?P<n>(?:(?:at least|more than|over|nearly|some|about|around)\s+)?[\w,.]+(?:\s+(?:million|thousand))?)\s+(?:\w+\s+){0,2}?(?:civilians?|people|persons|children|child|residents|fighters|soldiers|members)\b"
-    r"|\b(?P<n2>(?:(?:at least|more than|over|nearly|some)\s+)?[\w,]+)\s+(?:\w+\s+){0,2}?(?:civilians?|people|children|child)\s+(?:were|have been|had been|was)\s+killed\b",
-    re.IGNORECASE,
-)
-INJURED = re.compile(
-    r"\b(?:injuring|wounding|injured|wounded)\s+(?P<n>(?:(?:at least|more than|over|nearly|some)\s+)?[\w,]+)\s+(?:\w+\s+){0,2}?(?:civilians?|people|others|children|child)\b"
-    r"|\b(?P<n2>(?:(?:at least|more than|over|nearly|some)\s+)?[\w,]+)\s+(?:others|people|civilians)\s+(?:were|have been)\s+(?:injured|wounded)\b",
-    re.IGNORECASE,
-)
-BREAKDOWN = re.compile(r"\b(?P<n>\d+|[a-z]+)\s+(?:are|were|of them|of whom were)\s+(?P<who>children|women)\b", re.IGNORECASE)
-DISPLACED = re.compile(r"\b(?P<n>(?:(?:at least|more than|over|some|nearly)\s+)?[\d,]+)\s+(?:civilians|people|residents)\s+(?:were|have been|had been)\s+displaced\b", re.IGNORECASE)
 SOURCE_ORG = re.compile(r"\b(?:Syria(?:'s|’s)\s+)?((?:[A-Z][\w'’-]+\s+){1,4}(?:Group|Observatory|Network|Defen[cs]e|Helmets|Council|Agency|Center|Centre|Office|Ministry|Committee|Monitor))\b")
 ZONE = re.compile(r"(de-?escalation|cease-?\s?fire|truce) (?:zone|area)s?", re.IGNORECASE)
 # "the truce, which broke down", "a ceasefire that collapsed": the agreement ended, nobody is said to violate it
@@ -383,7 +371,9 @@ class CeasefireFinder:
     # -- violations -----------------------------------------------------------------------
 
     def violations(self, doc: Doc, sents, actors, dates, places, agreements: list[Agreement],
-                   by_sentence: dict[int, Agreement], casualties: list[Frame]) -> list[Frame]:
+                   by_sentence: dict[int, Agreement], counts: list[Frame]) -> list[Frame]:
+        """Violation frames; `counts` are the casualty component's frames (events and tallies)."""
+        casualties = [f for f in counts if f.frame_type == "casualty_event"]
         out: list[tuple[int, Frame, bool]] = []
         doc_has_ceasefire = bool(agreements) or any(self._agreement_mentions(s) for s in sents)
         for si, sent in enumerate(sents):
@@ -424,8 +414,9 @@ class CeasefireFinder:
                 continue  # a headline-like fragment ("Violations of ceasefire deals")
             times = TIMES.search(text)
             period = PERIOD.search(text)
-            killed, killed_low = self._count(KILLED, text)
-            injured, _ = self._count(INJURED, text)
+            # the casualty component counted the sentence's dead and injured (events and tallies)
+            counted = _counted(counts, sent)
+            killed, killed_low, injured = (_int_or_none(counted, k) for k in ("killed", "killed_low", "injured"))
             habitual = self._has("habitual", text)
             if times:
                 kind = "aggregate"
@@ -502,7 +493,7 @@ class CeasefireFinder:
                     if not own_count and k not in attrs and cas.attrs.get(k) is not None:
                         attrs[k] = cas.attrs[k]
             if kind == "aggregate":
-                self._aggregate_details(doc, sents, si, attrs)
+                self._aggregate_details(sents, si, attrs, counts)
             # date: the sentence's dates outside the agreement clause; else the previous sentence's
             own = [d for d in dates_in(dates, off, sent.end_char)
                    if not (agreement_clause and agreement_clause[0] <= d.start_char < agreement_clause[1])
@@ -518,9 +509,8 @@ class CeasefireFinder:
                 need.append((times.start() + off, times.end() + off))
             if period:
                 need.append((period.start() + off, period.end() + off))
-            k = KILLED.search(text)
-            if k and killed is not None:
-                need.append((k.start() + off, k.end() + off))
+            if counted is not None and killed is not None:
+                need.append((counted.evidence_start_char, counted.evidence_end_char))
             need += [(a.start_char, a.end_char) for a in subj[:1]]
             frame = make_frame(doc, sent, "ceasefire_violation", trig, need, attrs)
             if kind == "event" and mentions and concessive and not viol and agreement_clause:
@@ -586,17 +576,6 @@ class CeasefireFinder:
                 break
         return best
 
-    def _count(self, regex: re.Pattern, text: str) -> tuple[int | None, int | None]:
-        m = regex.search(text)
-        if not m:
-            return None, None
-        raw = m.group("n") or m.group("n2")
-        nums = find_numbers(raw)
-        if not nums:
-            return None, None
-        n = nums[0]
-        return as_int(n.value), n.low
-
     def _backers(self, doc: Doc, sents: list[Span], si: int, actors: list[ActorMention]) -> list[str]:
         """"the regime and its backers" -> the backers the next sentences name."""
         for s in sents[si: si + 3]:
@@ -606,17 +585,20 @@ class CeasefireFinder:
                     return [a.name for a in chain]
         return []
 
-    def _aggregate_details(self, doc: Doc, sents: list[Span], si: int, attrs: dict) -> None:
+    def _aggregate_details(self, sents: list[Span], si: int, attrs: dict, counts: list[Frame]) -> None:
+        """What the next sentences add to an aggregate: the breakdown of its dead ("Of the 66
+        civilians killed, 29 are children"), the people its attacks displaced, who reported it."""
         killed = attrs.get("killed")
         for s in sents[si + 1: si + 5]:
-            if killed is not None and re.search(r"\b(?:of|among)\s+the\s+" + re.escape(str(killed)) + r"\b", s.text, re.I):
-                for m in BREAKDOWN.finditer(s.text):
-                    n = _num(m.group("n"))
-                    if n is not None:
-                        attrs.setdefault("killed_" + m.group("who").lower(), n)
-            d = DISPLACED.search(s.text)
-            if d and "displaced_low" not in attrs and re.search(r"\battacks?\b", s.text, re.I):
-                attrs["displaced_low"] = _num(d.group("n"))
+            later = [f for f in counts if s.start_char <= f.evidence_start_char < s.end_char]
+            for f in later:
+                if killed is not None and _int_or_none(f, "killed") == killed:
+                    for who in ("children", "women"):
+                        if _int_or_none(f, "killed_" + who) is not None:
+                            attrs.setdefault("killed_" + who, _int_or_none(f, "killed_" + who))
+                if _int_or_none(f, "displaced") is not None and "displaced_low" not in attrs \
+                        and re.search(r"\battacks?\b", s.text, re.I):
+                    attrs["displaced_low"] = _int_or_none(f, "displaced_low") or _int_or_none(f, "displaced")
             if "reporting_source" not in attrs:
                 org = SOURCE_ORG.search(s.text)
                 if org and re.search(r"\b(?:said|told|according|reported|director|head|spokes)", s.text, re.I):
@@ -628,8 +610,8 @@ class CeasefireFinder:
         dates = doc_dates(doc)
         places = doc_places(doc)
         agreements, by_sentence = self.agreements(doc, sents, actors, dates, places)
-        casualties = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
-        violations = self.violations(doc, sents, actors, dates, places, agreements, by_sentence, casualties)
+        counts = [f for f in get_list(doc, "cw_frames") if f.frame_type in ("casualty_event", "casualty_tally")]
+        violations = self.violations(doc, sents, actors, dates, places, agreements, by_sentence, counts)
         return [a.frame for a in agreements] + violations
 
 
@@ -781,6 +763,17 @@ CONTINUES = re.compile(
     re.IGNORECASE,
 )
 NEW_EVENT = re.compile(r"\b(?:another|separately|elsewhere|meanwhile|in a separate|earlier|later|also on)\b", re.IGNORECASE)
+
+
+def _int_or_none(frame: Frame | None, key: str) -> int | None:
+    value = frame.attrs.get(key) if frame is not None else None
+    return None if value is None else as_int(value)
+
+
+def _counted(counts: list[Frame], sent: Span) -> Frame | None:
+    """The first casualty frame (event or tally) of the sentence that counts dead or injured."""
+    return next((f for f in counts if sent.start_char <= f.evidence_start_char < sent.end_char
+                 and (f.attrs.get("killed") is not None or f.attrs.get("injured") is not None)), None)
 
 
 def _linked_casualty(casualties: list[Frame], sent: Span, sents: list[Span], si: int,
