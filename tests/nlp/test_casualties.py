@@ -570,6 +570,26 @@ def test_headline_with_other_figures_stays_its_own_event(nlp):
     assert sorted(f.location_mention for f in events(nlp, text)) == ["Binnish", "Sarmin"]
 
 
+def test_headline_summing_up_the_body_in_a_wider_place_is_the_article_total(nlp):
+    # GIVEN a headline figure for a governorate that the body splits into two events
+    text = ("Air strikes kill 9 civilians in Idlib\n\n"
+            "Warplanes struck Sarmin on Monday, killing six people. "
+            "Three more were killed when jets hit Atarib on Monday.")
+    # WHEN tagged
+    fs = frames(nlp, text)
+    # THEN the body's events are the incidents and the headline's nine is a tally
+    assert sorted((f.location_mention, f.attrs["killed"]) for f in fs if f.frame_type == "casualty_event") == [
+        ("Atarib", 3), ("Sarmin", 6)]
+    assert [f.attrs["killed"] for f in fs if f.frame_type == "casualty_tally"
+            and f.attrs.get("scope") == "article_total"] == [9]
+
+
+def test_headline_is_the_event_when_the_body_counts_none(nlp):
+    text = "Air strikes kill 9 civilians in Idlib\n\nWarplanes struck the province on Monday, residents said."
+    (f,) = events(nlp, text)
+    assert f.attrs["killed"] == 9
+
+
 # --- test-set error categories (sentences written for these tests) --------------------------------
 
 

@@ -1029,6 +1029,24 @@ def _headline_restates_tally(groups: list[Group]) -> None:
                 g.scope, g.period_text = t.scope, t.period_text
 
 
+def _headline_sums_up_body(groups: list[Group]) -> None:
+    """A headline figure the body does not restate is its summary, not one more incident: "Strikes
+    kill 31 in Aleppo" over a body telling 21 dead in the city and 10 on a road. When the body
+    tells events of the same kind (dead, or injured), the headline's figure becomes the article's
+    total (a tally); when the body has none, the headline is the only record and stays an event.
+    So does a headline naming a town or village the body's events do not: that is its own event."""
+    events = [g for g in groups if g.scope is None and not g.countless]
+    body = [g for g in events if not _is_headline(g)]
+    for g in events:
+        if not _is_headline(g):
+            continue
+        kinds = {c for c in ("killed", "injured") if g.counts.get(c)}
+        same_kind = [b for b in body if kinds & {c for c in ("killed", "injured") if b.counts.get(c)}]
+        local = g.place is not None and place_rank(g.place) <= 3
+        if same_kind and (not local or any(same_place(g.place, b.place) for b in same_kind)):
+            g.scope = "article_total"
+
+
 def _same_admin1(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     if a is None or b is None:
         return True
@@ -1209,6 +1227,7 @@ def extract_frames(doc: Doc, reference_dir: str | None = None) -> list[Frame]:
     _headline_restates_tally(groups)
     groups = _follow_ups(groups)
     groups = _consolidate(groups)
+    _headline_sums_up_body(groups)
     return [_frame(doc, g) for g in groups]
 
 
