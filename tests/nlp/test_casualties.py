@@ -590,6 +590,33 @@ def test_headline_is_the_event_when_the_body_counts_none(nlp):
     assert f.attrs["killed"] == 9
 
 
+def test_one_count_for_a_list_of_villages_is_one_event_per_village_divided_evenly(nlp):
+    # GIVEN one toll for three villages, with a subset
+    text = ("Government forces shelled Sarmin, Binnish and Atarib on Friday, killing ten civilians, "
+            "including two children.")
+    # WHEN tagged
+    fs = sorted(events(nlp, text), key=lambda f: f.location_start_char)
+    # THEN an event per village, ten divided 4/3/3, the subset kept with the first, and the
+    # reported figure kept for the record
+    assert [(f.location_mention, f.attrs["killed"]) for f in fs] == [("Sarmin", 4), ("Binnish", 3), ("Atarib", 3)]
+    assert [f.attrs.get("killed_children") for f in fs] == [2, None, None]
+    assert all(f.attrs["count_divided_among"] == 3 and f.attrs["count_as_reported"]["killed"] == 10 for f in fs)
+    assert all(f.date_weekday == 5 for f in fs)
+
+
+def test_a_vague_count_for_two_villages_stays_with_the_first(nlp):
+    fs = sorted(events(nlp, "Rockets hit Binnish and Sarmin on Monday, injuring dozens of people."),
+                key=lambda f: f.location_start_char)
+    assert [(f.location_mention, f.attrs.get("injured")) for f in fs] == [("Binnish", 12), ("Sarmin", None)]
+
+
+def test_villages_with_their_own_counts_are_not_divided(nlp):
+    text = "Warplanes struck on Monday, killing eight in Sarmin and two each in Binnish and Atarib."
+    fs = events(nlp, text)
+    assert sorted((f.location_mention, f.attrs["killed"]) for f in fs) == [("Atarib", 2), ("Binnish", 2), ("Sarmin", 8)]
+    assert not any("count_divided_among" in f.attrs for f in fs)
+
+
 # --- test-set error categories (sentences written for these tests) --------------------------------
 
 

@@ -1047,6 +1047,75 @@ def _headline_sums_up_body(groups: list[Group]) -> None:
             g.scope = "article_total"
 
 
+_COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$", re.I)
+_SPLIT_FIELDS = ("killed", "killed_low", "killed_high", "injured", "injured_low", "injured_high")
+
+
+def _coordinated(place: PlaceMention, places: list[PlaceMention], text: str) -> list[PlaceMention]:
+    """The list of towns or villages `place` is one of ("the towns of A and B", "A, B and C"),
+    in text order; [place] alone when it is not in such a list."""
+    local = [p for p in places if place_rank(p) <= 2 and p.kind not in ("road", "crossing")]
+    chain = [place]
+    for step in (1, -1):
+        cur = place
+        while True:
+            if step == 1:
+                nxt = next((p for p in local if p.start_char >= cur.end_char
+                            and _COORDINATION_RE.fullmatch(text[cur.end_char:p.start_char])), None)
+            else:
+                nxt = next((p for p in reversed(local) if p.end_char <= cur.start_char
+                            and _COORDINATION_RE.fullmatch(text[p.end_char:cur.start_char])), None)
+            if nxt is None or any(same_place(nxt, c) for c in chain):
+                break
+            chain.append(nxt)
+            cur = nxt
+    return sorted(chain, key=lambda p: p.start_char)
+
+
+def _split_coordinated_places(groups: list[Group], places: list[PlaceMention], text: str) -> list[Group]:
+    """One event per town or village, as ACLED codes it: "shelling on the towns of A and B killed
+    four" is an event in A and one in B. A count not broken down by place is divided evenly (the
+    remainder to the first place, as ACLED divides fatalities); the frame says it was divided and
+    keeps the count the text gives. Places another event of the sentence already has keep theirs."""
+    out: list[Group] = []
+    taken = {(g.sentence.index, g.place.start_char) for g in groups if g.place is not None and g.scope is None}
+    for g in groups:
+        out.append(g)
+        if g.scope is not None or g.countless or g.place is None or g.place_inherited or place_rank(g.place) > 2:
+            continue
+        chain = _coordinated(g.place, [p for p in places if g.sentence.start <= p.start_char < g.sentence.end], text)
+        if len(chain) < 2 or any((g.sentence.index, p.start_char) in taken for p in chain if p is not g.place):
+            continue
+        n, counts = len(chain), dict(g.counts)
+        shares = []
+        for i, p in enumerate(chain):
+            share = dict(counts)
+            for k in _SPLIT_FIELDS:
+                if counts.get(f"{k.split('_')[0]}_vague"):
+                    if i:  # "a number of", "dozens": no figure to divide; the first place keeps it
+                        share.pop(k, None)
+                        share.pop(f"{k.split('_')[0]}_vague", None)
+                elif isinstance(counts.get(k), int):
+                    share[k] = counts[k] // n + (1 if i < counts[k] % n else 0)
+            for k in [k for k in counts if k.endswith(("_children", "_women"))]:
+                base = k.split("_")[0]
+                if i or (share.get(k) is not None and share.get(base) is not None and share[k] > share[base]):
+                    share.pop(k)  # a subset is not divided: it stays with the first place when it fits
+            share["count_divided_among"] = n
+            share["count_as_reported"] = {k: counts[k] for k in _SPLIT_FIELDS if counts.get(k) is not None}
+            shares.append((p, share))
+        g.place, g.counts = shares[[p for p, _ in shares].index(g.place)]
+        for p, share in shares:
+            if p is g.place:
+                continue
+            twin = Group(g.sentence, g.units, g.places, place=p, date=g.date, date_inherited=g.date_inherited,
+                         perpetrators=g.perpetrators, source=g.source, trigger=g.trigger, evidence=g.evidence,
+                         counts=share, date_is_report=g.date_is_report, date_from_lead=g.date_from_lead,
+                         victims=g.victims)
+            out.append(twin)
+    return out
+
+
 def _same_admin1(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     if a is None or b is None:
         return True
@@ -1228,6 +1297,7 @@ def extract_frames(doc: Doc, reference_dir: str | None = None) -> list[Frame]:
     groups = _follow_ups(groups)
     groups = _consolidate(groups)
     _headline_sums_up_body(groups)
+    groups = _split_coordinated_places(groups, places, doc.text)
     return [_frame(doc, g) for g in groups]
 
 

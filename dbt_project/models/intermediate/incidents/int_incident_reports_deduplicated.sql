@@ -59,6 +59,7 @@ counted as (
         coalesce({{ attr_bool('killed_vague', 'geocoded.attrs') }}, false) as killed_vague,
         coalesce({{ attr_bool('injured_vague', 'geocoded.attrs') }}, false) as injured_vague,
         {{ attr_text('victim_group', 'geocoded.attrs') }} as victim_group,
+        {{ attr_int('count_divided_among', 'geocoded.attrs') }} as count_divided_among,
         {{ attr_text('reporting_source', 'geocoded.attrs') }} as reporting_source_actor_id,
         geocoded.evidence_text,
         geocoded.evidence_start_char,

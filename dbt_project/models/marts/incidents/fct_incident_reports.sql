@@ -54,6 +54,7 @@ select
     date_text,
     n_frames,
     killed_vague,
-    injured_vague
+    injured_vague,
+    count_divided_among
 
 from reports
