@@ -1093,8 +1093,7 @@ def _split_coordinated_places(groups: list[Group], places: list[PlaceMention], t
             for k in _SPLIT_FIELDS:
                 if counts.get(f"{k.split('_')[0]}_vague"):
                     if i:  # "a number of", "dozens": no figure to divide; the first place keeps it
-                        share.pop(k, None)
-                        share.pop(f"{k.split('_')[0]}_vague", None)
+                        share.pop(k, None)  # (the vague flag stays: some were hurt here too)
                 elif isinstance(counts.get(k), int):
                     share[k] = counts[k] // n + (1 if i < counts[k] % n else 0)
             for k in [k for k in counts if k.endswith(("_children", "_women"))]:

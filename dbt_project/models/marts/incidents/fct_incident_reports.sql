@@ -28,10 +28,11 @@ select
     perpetrator,
     perpetrator_actor_id,
     -- The single best figure: the exact count, else the lower bound ("at least 21" -> 21);
-    -- an attack that injured people and mentions no death killed no one (ACLED's 0).
+    -- an attack that injured people and mentions no death killed no one (ACLED's 0), also
+    -- when its share of a vague "dozens injured" is unknown.
     case
         when coalesce(killed, killed_low) is not null then coalesce(killed, killed_low)
-        when coalesce(injured, injured_low) is not null and not killed_vague then 0
+        when (coalesce(injured, injured_low) is not null or injured_vague) and not killed_vague then 0
     end as killed,
     killed_low,
     killed_high,
