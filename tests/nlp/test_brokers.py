@@ -69,3 +69,32 @@ def test_the_date_a_truce_was_violated_is_not_its_start(full_nlp):
     text = "A truce that took effect on Saturday was violated by pro-government militias on Monday."
     (agreement,) = _frames(full_nlp, text, "ceasefire_agreement")
     assert agreement.date_weekday == 6
+
+
+@pytest.mark.slow
+def test_the_attacks_place_is_not_the_area_of_the_agreement_it_breaks(full_nlp):
+    # GIVEN a strike on a town "despite" an agreement named by its venue
+    text = "Russian jets bombed Ariha on Monday despite the Sochi agreement, killing three civilians."
+    (agreement,) = _frames(full_nlp, text, "ceasefire_agreement")
+    # THEN the town is where the violation happened, not the agreement's area
+    assert agreement.attrs.get("area") is None
+    (violation,) = _frames(full_nlp, text, "ceasefire_violation")
+    assert violation.location_mention == "Ariha"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "A truce in Deraa took effect on Sunday.",
+    "Turkey and Russia agreed in Sochi in September 2018 to create a demilitarised zone around Idlib.",
+    "Idlib falls within a de-escalation zone forged under an agreement between Turkey and Russia in March 2020.",
+])
+def test_the_area_the_text_ties_to_the_agreement(full_nlp, text):
+    (agreement,) = _frames(full_nlp, text, "ceasefire_agreement")
+    assert agreement.attrs.get("area") in ("Daraa", "Idlib")
+
+
+@pytest.mark.slow
+def test_a_venue_abroad_is_not_where_a_violation_happened(full_nlp):
+    text = "The attack violated the de-escalation agreement reached in Astana, opposition fighters said."
+    (violation,) = _frames(full_nlp, text, "ceasefire_violation")
+    assert violation.location_mention is None

@@ -209,6 +209,7 @@ class CeasefireFinder:
             if not mentions:
                 continue
             # "killed ... in a de-escalation zone outside X": the zone is where it happened
+            named = list(mentions)  # every ceasefire word, for the area the text ties to one of them
             mentions = [m for m in mentions if not _located_in_zone(text, m[0] - off, m[1] - off)]
             if not mentions:
                 continue
@@ -262,7 +263,8 @@ class CeasefireFinder:
                          and p.kind not in ("country", "crossing", "road")
                          and (p.admin1 or p.kind == "region")
                          and not any(a.start_char < p.end_char and p.start_char < a.end_char for a in sent_actors)
-                         and not any(m[0] < p.end_char and p.start_char < m[1] for m in mentions)), None)
+                         and not any(m[0] < p.end_char and p.start_char < m[1] for m in mentions)
+                         and any(_area_of(doc.text, p, m[0], m[1]) for m in named)), None)
             attrs = {
                 "name": _explicit_name(text),
                 "announced_by": announced_by,
@@ -503,6 +505,7 @@ class CeasefireFinder:
             place = next((p for p in places if off <= p.start_char < sent.end_char
                           and not (agreement_clause and agreement_clause[0] <= p.start_char < agreement_clause[1])
                           and not BROKERS_BEFORE.search(doc.text[max(off, p.start_char - 80):p.start_char])
+                          and not (p.location_id or "").startswith("abroad:")  # a venue, a capital
                           and p.kind not in ("country",)), None)
             need = []
             if times:
@@ -628,6 +631,26 @@ def _tied(text: str, d: DateMention, mention: int) -> bool:
     if d.end_char <= mention and re.search(r",\s", between) and not re.search(r",\s+(?:when|as)\b", between, re.I):
         return False
     return not re.search(r"\b(?:bombed|shelled|struck|hit|attacked|killed|raided|pounded|targeted)\s+(?:\w+\s+){0,2}$", text[max(0, d.start_char - 40):d.start_char], re.I)
+
+
+_AREA_BEFORE = re.compile(r"(?:['’]s)?\s+(?:(?:northwest(?:ern)?|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|"
+                          r"de-?escalation|humanitarian|local|partial|nationwide|new|fragile|\d+-\w+)\s+){0,2}", re.I)
+_AREA_AFTER = re.compile(r"\S*\s+(?:[\w-]+\s+){0,9}?(?:in|for|around|across|covering|over|of|throughout)\s+"
+                         r"(?:the\s+)?(?:(?:northwest(?:ern)?|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)?"
+                         r"(?:(?:province|governorate|city|region|town|countryside|part)\s+of\s+)?$", re.I)
+_AREA_SUBJECT = re.compile(r"\s+(?:falls?|lies?|is|are)\s+(?:with)?in\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _area_of(text: str, p, start: int, end: int) -> bool:
+    """The place is the agreement's area when it names it: a modifier right before the mention ("the
+    Idlib ceasefire", "Idlib's de-escalation zone"), the object of "in/for/around ..." right after it
+    ("a truce in Deraa", "zones across northwest Syria"), or the subject of "falls within a ... zone";
+    not a place elsewhere in the clause ("bombed Ariha despite the Sochi agreement")."""
+    if p.end_char <= start:
+        gap = text[p.end_char:start]
+        return bool(_AREA_BEFORE.fullmatch(gap) or _AREA_SUBJECT.fullmatch(gap))
+    gap = text[end:p.start_char]
+    return p.start_char >= end and len(gap) < 80 and not re.search(r"[,;:]", gap) and bool(_AREA_AFTER.fullmatch(gap))
 
 
 def _in_tag_list(text: str, rel: int) -> bool:
