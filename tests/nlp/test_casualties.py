@@ -590,6 +590,19 @@ def test_headline_is_the_event_when_the_body_counts_none(nlp):
     assert f.attrs["killed"] == 9
 
 
+@pytest.mark.parametrize("text, killed, children, injured", [
+    ("Four civilians, including two children, were killed on Wednesday when regime forces shelled Sarmin.", 4, 2, None),
+    ("Five people, among them three children, were killed and 12 others wounded in regime shelling on Sarmin on Monday.",
+     5, 3, 12),
+    ("4 civilians, including 2 children, were killed and 7 others injured on Friday when jets hit Sarmin.", 4, 2, 7),
+])
+def test_the_verb_after_a_subset_aside_counts_the_total(nlp, text, killed, children, injured):
+    # GIVEN a total, an aside with its subset between commas, then the verb
+    (f,) = events(nlp, text)
+    # THEN the total is counted as killed, with its subset
+    assert (f.attrs.get("killed"), f.attrs.get("killed_children"), f.attrs.get("injured")) == (killed, children, injured)
+
+
 def test_one_count_for_a_list_of_villages_is_one_event_per_village_divided_evenly(nlp):
     # GIVEN one toll for three villages, with a subset
     text = ("Government forces shelled Sarmin, Binnish and Atarib on Friday, killing ten civilians, "

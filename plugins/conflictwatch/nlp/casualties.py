@@ -146,6 +146,7 @@ _SUBSETS_BETWEEN_RE = re.compile(
     r"(?:were|was|are|is|have\s+been|has\s+been|had\s+been|got)?\s*",
     re.I,
 )
+_SUBSET_ASIDE_RE = re.compile(rf"\s*,\s*{_SUBSET_CUE}\s+[^,;:.()]{{1,60}}?(?:,\s*(?:and\s+)?[^,;:.()]{{1,40}}?)?,\s*", re.I)
 _SUBSET_TRAIL_RE = re.compile(r"\s*,?\s*(?:among|amongst)\s+(?:them|whom|the\s+(?:dead|victims|wounded|injured))\b", re.I)
 _ALONG_WITH_RE = re.compile(r"\b(?:along\s+with|together\s+with|as\s+well\s+as|in\s+addition\s+to)\s+$", re.I)
 # "one of those killed", "two of the wounded": a reference to victims already counted
@@ -392,7 +393,10 @@ def _find_units(sent: SentenceSpan, doc: Doc, dates: list[DateMention], places: 
                 if own_cat != u.category:
                     u.category, u.span_start, u.span_end = own_cat, u.start, base + own.end()
         if u.category is None:
-            seg_end = min((m.start() for m in _SEGMENT_SPLIT_RE.finditer(text, end_np)), default=len(text))
+            # "Four civilians, including two children, were killed": the verb is past the subset aside
+            aside = _SUBSET_ASIDE_RE.match(text, end_np)
+            seg_from = aside.end() if aside else end_np
+            seg_end = min((m.start() for m in _SEGMENT_SPLIT_RE.finditer(text, seg_from)), default=len(text))
             right = _RIGHT_RE.search(text, end_np, seg_end)
             if right:
                 between = text[end_np : right.start()]
