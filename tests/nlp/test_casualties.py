@@ -603,6 +603,23 @@ def test_the_verb_after_a_subset_aside_counts_the_total(nlp, text, killed, child
     assert (f.attrs.get("killed"), f.attrs.get("killed_children"), f.attrs.get("injured")) == (killed, children, injured)
 
 
+def test_a_death_toll_that_rose_is_the_events_count_with_the_attacker_named_in_it(nlp):
+    # GIVEN "the death toll from <actor's attack> on <place> rose to N"
+    text = "The death toll from the Russian air strike on a market in Sarmin rose to 12 on Thursday."
+    (f,) = events(nlp, text)
+    # THEN an event with N killed, its place and the actor of the strike
+    assert (f.location_mention, f.attrs["killed"], f.perpetrator_actor_id) == ("Sarmin", 12, "russia")
+
+
+def test_a_possessive_date_names_the_event_not_a_period(nlp):
+    # "from Monday's shelling" is not "from Monday on"
+    (f,) = events(nlp, "The toll from Monday's regime shelling of Sarmin climbed to nine, including four children.")
+    assert (f.attrs["killed"], f.attrs["killed_children"], f.date_weekday) == (9, 4, 1)
+    assert f.perpetrator_actor_id == "syrian_government"
+    # while "since Monday" still bounds a period
+    assert not events(nlp, "Since Monday, regime shelling has killed nine people in Sarmin.")
+
+
 def test_one_count_for_a_list_of_villages_is_one_event_per_village_divided_evenly(nlp):
     # GIVEN one toll for three villages, with a subset
     text = ("Government forces shelled Sarmin, Binnish and Atarib on Friday, killing ten civilians, "

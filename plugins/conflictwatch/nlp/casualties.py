@@ -54,6 +54,9 @@ _RIGHT_RE = re.compile(
 _LEFT_RE = re.compile(
     r"\b(?:(?P<killed>kill(?:ed|ing|s)?|claim(?:ed|ing|s)?\s+the\s+lives\s+of|deaths?\s+of|killing\s+of|"
     r"death\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)|toll\s+(?:\w+\s+){0,2}?(?:to|at)|massacr(?:ed|ing)|"
+    # "the death toll from the air strike on a market in X rose to 12"
+    r"(?:death\s+)?toll\s+(?:from|of|in)\s+[^,;:]{1,100}?\s(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|jumped|"
+    r"reached|hit|stood|stands|mounted|soared)\s+(?:to|at)?|"
     r"(?:victims|dead|fatalities|those\s+killed)\s+(?:included|include|were|are)|kills|executed|executing|"
     r"eliminat(?:ed|ing|es))"
     r"|(?P<injured>injur(?:ed|ing|es|y\s+to|ies\s+to)|wound(?:ed|ing|s)?|hurt(?:ing)?|wounding\s+of|"
@@ -100,6 +103,12 @@ _PERIOD_RE = re.compile(
     re.I,
 )
 _AFTER_DATE_RE = re.compile(r"\b(?:since|after|from|between|until|throughout)\s+$", re.I)
+
+
+def _bounds_a_period(text: str, start: int, end: int) -> bool:
+    """"since Monday", "from March": the date bounds a period; not "from Monday's shelling",
+    where the possessive date names the event the toll is from."""
+    return bool(_AFTER_DATE_RE.search(text[max(0, start - 12) : start])) and not re.match(r"['’]s\b", text[end:end + 3])
 _WAR_RE = re.compile(
     r"\b(?:(?:the|syria['’]s|a|this|its|decade-long|years-long|\d+-year)\s+(?:\w+[\s-]+){0,2}?(?:war|conflict)\s+"
     r"(?:has|had|that\s+has|which\s+has|which\s+had)\s+(?:killed|left|claimed|displaced)"
@@ -131,6 +140,9 @@ _PERP_EXCLUDE_BEFORE_RE = re.compile(
     r"(?:the\s+|a\s+|an\s+|its\s+)?(?:(?:tens|dozens|scores|hundreds)\s+of\s+(?:the\s+)?)?(?:[\w-]+\s+){0,1}$",
     re.I,
 )
+_ATTACK_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:(?:air|drone|missile|rocket|artillery)\s+)?(?:air\s*strikes?|airstrikes?|strikes?|shelling|bombardments?|"
+    r"bombing|raids?|attacks?|warplanes|jets|drones?|missiles?|rockets?|barrel\s+bombs?)\b", re.I)
 _STRIKE_VERB_RE = re.compile(
     r"\b(?:pounded|bombed|shelled|struck|hit|targeted|raided|attacked|bombarded|strikes?\s+on|"
     r"air\s*strikes?\s+on|raids?\s+on|shelling\s+(?:on|of)|bombing\s+of|bombardment\s+of)\b",
@@ -578,8 +590,9 @@ def _perpetrators(actors: list[ActorMention], text: str, base: int, units: list[
             continue  # "..., the Turkish military said": a trailing attribution names who reports it
         if out and _BACKGROUND_CLAUSE_RE.search(text[max(0, a.start_char - base - 30) : a.start_char - base]):
             continue  # "killed in regime air strikes after rebels launched an offensive": the backdrop
-        if _PERP_EXCLUDE_BEFORE_RE.search(text[max(0, a.start_char - base - 40) : a.start_char - base]):
-            continue
+        if _PERP_EXCLUDE_BEFORE_RE.search(text[max(0, a.start_char - base - 40) : a.start_char - base]) \
+                and not _ATTACK_NOUN_AFTER_RE.match(text, a.end_char - base):
+            continue  # ... but "the toll from the Russian air strike": the actor's attack
         if BROKERS_BEFORE.search(text[max(0, a.start_char - base - 80) : a.start_char - base]):
             continue
         if _PLACE_NOUN_AFTER_RE.match(text, a.end_char - base):
@@ -606,7 +619,7 @@ def _tally_scope(sent: SentenceSpan, group: Group, dates: list[DateMention]) -> 
     since = None
     for d in dates:
         rel = d.start_char - sent.start
-        if rel < seg_end and _AFTER_DATE_RE.search(text[max(0, rel - 12) : rel]):
+        if rel < seg_end and _bounds_a_period(text, rel, d.end_char - sent.start):
             since = text[max(0, rel - 12) : rel].split()[-1] + " " + d.text
         elif rel < seg_end and d.precision in ("month", "year") and d.kind in ("month", "year", "relative"):
             period = period or re.match(r".*", d.text)
@@ -646,9 +659,8 @@ def _sentence_groups(
             own = prefix_places
         g.places = own
         g.place = most_specific(own)
-        event_dates = [d for d in s_dates if not _AFTER_DATE_RE.search(
-            sent.text[max(0, d.start_char - sent.start - 12) : d.start_char - sent.start])
-            and d.precision in ("day", "week")]
+        event_dates = [d for d in s_dates if not _bounds_a_period(sent.text, d.start_char - sent.start, d.end_char - sent.start)
+                       and d.precision in ("day", "week")]
         if event_dates:
             anchor = g.units[0].start
             told = [d for d in event_dates if _is_report_date(doc.text, d)]
@@ -1257,7 +1269,7 @@ def extract_frames(doc: Doc, reference_dir: str | None = None) -> list[Frame]:
                     and not any(a.start_char <= p.start_char < a.end_char for a in actors)
                     and _is_target_place(doc.text, p)]
         s_dates = [d for d in in_span(dates, s.start, s.end) if d.precision in ("day", "week")
-                   and not _AFTER_DATE_RE.search(doc.text[max(0, d.start_char - 12) : d.start_char])
+                   and not _bounds_a_period(doc.text, d.start_char, d.end_char)
                    and not _is_dateline(doc.text, d)]
         s_actors = in_span(actors, s.start, s.end)
         s_trig = in_span(triggers, s.start, s.end)
