@@ -461,6 +461,12 @@ COMPACT_DELIVERY = re.compile(
 PURPOSE_BEFORE = re.compile(r"\b(?:to|will|would|could|can|may|might|plans? to|planning to|ready to|aims? to|pledged to|promised to)\s+(?:\w+\s+)?$", re.IGNORECASE)
 SUCCESS_BEFORE = re.compile(r"\b(?:managed|able|began|started|continued|continues|was allowed|were allowed)\s+to\s+$", re.IGNORECASE)
 AUTH_VERB = re.compile(r"\b(?:authori[sz](?:ed|es|ing|ation)|extend(?:ed|s|ing)?|extension|renew(?:ed|s|al|ing)?|re-?authori[sz]\w*|mandate|approv(?:ed|es|al|ing)|adopt(?:ed|s|ing))\b", re.IGNORECASE)
+CONSENT = re.compile(r"\b(?:agreed\s+to\s+(?:allow|let|keep|extend|authori[sz]e)|allow(?:ed|s)|permit(?:ted|s)|"
+                     r"consent(?:ed|s)?\s+to|gave\s+(?:its\s+)?(?:consent|approval|permission|green\s+light))\b", re.IGNORECASE)
+SYRIAN_GOVERNMENT = re.compile(r"\b(?:Damascus|(?:the\s+)?Syrian\s+(?:government|authorities|regime)|(?:the\s+)?(?:Assad\s+)?regime|"
+                               r"President\s+(?:Bashar\s+(?:al-)?)?Assad)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
+VETO = re.compile(r"\bveto(?:ed|es|ing)?\b", re.IGNORECASE)
+NOT_RENEWED = re.compile(r"\b(?:veto(?:ed|es|ing)?|refus(?:ed|es|ing)\s+to|block(?:ed|s|ing)|reject(?:ed|s|ing))\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 RESOLUTION = re.compile(r"\bresolution\s+(?P<num>\d{3,4})\b", re.IGNORECASE)
 CROSS_BORDER = re.compile(r"\bcross-?\s?border\b", re.IGNORECASE)
 SHARE_OF_AID = re.compile(r"\bof\s+(?:all\s+|the\s+(?:total\s+)?)?(?:[\w-]+\s+){0,2}?(?:aid|assistance|relief|deliveries|supplies)\b", re.IGNORECASE)
@@ -695,6 +701,7 @@ class AidFinder:
             and p.kind in (*_AREA_KINDS, "unresolved")
             and not any(p.start_char < e and s < p.end_char for s, e in exclude)
             and place_name(p) not in ("Turkey", "Türkiye", "Jordan", "Iraq", "Lebanon", "Hatay")
+            and not (p.kind == "country" and place_name(p) != "Syria")  # "Russia vetoed ...": a party
         ]
         for p in cands:
             before = sent.doc.text[max(sent.start_char, p.start_char - 30):p.start_char]
@@ -750,8 +757,31 @@ class AidFinder:
         authoriser = find_terms(self.terms.get("authoriser", []), text, off)
         resolution = RESOLUTION.search(text)
         auth = AUTH_VERB.search(text)
-        if auth and (authoriser or resolution) and (crossing or CROSS_BORDER.search(text) or aid_word):
-            status = "extended" if re.match(r"exten|renew", auth.group(0), re.I) else "authorised"
+        # 0. consent of the state: "Damascus agreed to allow the UN to use Bab al-Hawa for six months"
+        consent = CONSENT.search(text)
+        if consent and crossing and not _negated(text, consent.start()) and crossing.start >= consent.start() + off:
+            who = SYRIAN_GOVERNMENT.search(text[:consent.start()])
+            subj = [a for a in actors_in(actors, off, consent.start() + off) if a.name not in ("United Nations", "UN")]
+            by = "Syrian government" if who else subj[-1].name if subj else None
+            if by:
+                need = [*req, (crossing.start, crossing.end)]
+                need.append((who.start() + off, who.end() + off) if who else (subj[-1].start_char, subj[-1].end_char))
+                base["to_area"] = crossing.admin1 if area is not None and who and area.start_char < consent.start() + off \
+                    else base["to_area"]
+                status = "extended" if re.search(r"\bextend|\brenew", text[consent.start():], re.I) else "authorised"
+                return finish("authorisation", shift(consent, off), {"authorised_by": by, "status": status,
+                                                                    "agency": agency}, need)
+        lapsed = bool(auth) and (_negated(text, auth.start()) or bool(NOT_RENEWED.search(text[max(0, auth.start() - 40):auth.start()])))
+        closed_now = STATUS_CLOSED.search(text)
+        if auth and lapsed and crossing and closed_now and closed_now.start() < auth.start():
+            # "X was closed ... after the Security Council failed to renew the mechanism": a closure,
+            # and the failed renewal is its cause
+            need = [*req, (crossing.start, crossing.end)]
+            return finish("closure", shift(closed_now, off), {"status": "closed", "cause": _cause(text)}, need)
+        veto = VETO.search(text)
+        if auth and (authoriser or resolution or veto) and (crossing or CROSS_BORDER.search(text) or aid_word):
+            # "failed to renew", "vetoed the extension": the authorisation lapsed
+            status = "lapsed" if lapsed else "extended" if re.match(r"exten|renew", auth.group(0), re.I) else "authorised"
             # the most specific verb: "extend its decision authorizing X" -> evidence from "authorizing"
             trig = shift(auth, off)
             spec = list(AUTH_VERB.finditer(text))
@@ -759,7 +789,7 @@ class AidFinder:
                 if re.match(r"authori", m.group(0), re.I):
                     trig = shift(m, off)
             extra = {
-                "authorised_by": authoriser[0][3] if authoriser else None,
+                "authorised_by": authoriser[0][3] if authoriser else "UN Security Council" if veto else None,
                 "status": status,
                 "resolution": resolution.group("num") if resolution else None,
                 "agency": agency or ("UN" if (authoriser or resolution) else None),

@@ -680,6 +680,16 @@ class PlacesMatcher:
             places = [p for p in places if p.kind in CURATED_KINDS]
             if not places:
                 return None
+        curated = [p for p in places if p.kind in CURATED_KINDS and p.kind != "region"]
+        named_kind = KIND_WORDS.get(toks[c.j].low if c.j < len(toks) else "", ())
+        village_of = c.i >= 2 and toks[c.i - 1].low == "of" and toks[c.i - 2].low in ("village", "town", "city")
+        if curated and named_kind and not {p.kind for p in places} & set(named_kind):
+            return None  # "the Bab al-Hawa highway": a road named after the crossing, not the crossing
+        if curated and not village_of and not (named_kind and not set(named_kind) & CURATED_KINDS):
+            # A name on the curated list of crossings and roads means the crossing or the road
+            # (the kind ranking below picks it anyway), even where villages share the name and the
+            # NER calls it a person: "aid entered through Bab al-Hawa"
+            places = curated
         # The small English model calls many Arabic place names PERSON or ORG ("Aleppo", "Maarat
         # al-Numan"): such a label vetoes a village only when no place cue stands next to it.
         labels = {ent_label.get(k) for k in range(c.i, c.j)}
