@@ -91,9 +91,22 @@ def grid_screenshot(browser, server: Standalone, run_id: str, out: Path) -> Path
     from urllib.parse import quote
 
     page = browser.new_page(viewport=VIEWPORT)
-    login(page, server.url, server.password())
-    page.goto(f"{server.url}/dags/ingest_articles/runs/{quote(run_id)}", wait_until="networkidle")
-    page.get_by_text("ingest_articles").first.wait_for(timeout=60_000)
+    url = f"{server.url}/dags/ingest_articles/runs/{quote(run_id)}"
+    # On a loaded 2-core machine the React UI can take long to render: try three times, logging in
+    # again if the session did not stick, and wait on the page's text (visible or not).
+    for attempt in range(3):
+        try:
+            login(page, server.url, server.password())
+            page.goto(url, wait_until="networkidle", timeout=120_000)
+            page.wait_for_function(
+                "() => document.body && document.body.innerText.includes('ingest_articles')"
+                " && document.body.innerText.includes('load')", timeout=120_000)
+            break
+        except Exception as exc:
+            if attempt == 2:
+                text = page.inner_text("body")[:500] if page.url else ""
+                raise AssertionError(f"the grid of {url} did not render; the page at {page.url} shows: {text!r}") from exc
+            page.wait_for_timeout(5000)
     page.wait_for_timeout(3000)  # the grid's bars render after the API answers
     path = out / "airflow-grid.png"
     page.screenshot(path=str(path))
@@ -126,7 +139,8 @@ def lineage_screenshot(browser, site: Path, out: Path) -> Path:
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
         page = browser.new_page(viewport=VIEWPORT)
         page.goto(f"{base}/index.html#!/model/model.conflictwatch.fct_incident_reports", wait_until="networkidle")
-        page.get_by_text("fct_incident_reports").first.wait_for(timeout=60_000)
+        page.wait_for_function(
+            "() => document.body && document.body.innerText.includes('fct_incident_reports')", timeout=120_000)
         # The lineage button (bottom right) opens the graph panel; expand it to full screen and
         # select every ancestor of the incident mart: raw sources -> staging -> intermediate -> mart.
         page.locator("a[ng-click='onLauncherClick()']").first.click()
@@ -138,7 +152,7 @@ def lineage_screenshot(browser, site: Path, out: Path) -> Path:
         update = page.get_by_text("Update Graph")
         if update.count():
             update.first.click()
-        page.locator("canvas").first.wait_for(timeout=60_000)
+        page.locator("canvas").first.wait_for(state="attached", timeout=120_000)
         page.wait_for_timeout(5000)  # the graph layout animates
         path = out / "dbt-lineage.png"
         page.screenshot(path=str(path))
