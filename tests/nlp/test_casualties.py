@@ -620,6 +620,22 @@ def test_a_possessive_date_names_the_event_not_a_period(nlp):
     assert not events(nlp, "Since Monday, regime shelling has killed nine people in Sarmin.")
 
 
+def test_a_vague_count_right_after_its_verb_needs_no_noun(nlp):
+    (f,) = events(nlp, "Regime shelling on Sarmin on Monday killed seven and wounded dozens.")
+    assert (f.attrs["killed"], f.attrs["injured"], f.attrs["injured_vague"]) == (7, 12, True)
+
+
+def test_bodies_recovered_are_the_dead(nlp):
+    text = "Rescuers recovered the bodies of three children from the rubble in Sarmin after a regime air strike on Monday."
+    (f,) = events(nlp, text)
+    assert (f.attrs["killed"], f.attrs["killed_children"]) == (3, 3)
+
+
+def test_the_targets_positions_do_not_make_it_a_perpetrator(nlp):
+    (f,) = events(nlp, "Russian jets struck HTS positions near Sarmin on Tuesday, killing four fighters.")
+    assert f.attrs["perpetrator_actor_ids"] == ["russia"]
+
+
 def test_one_count_for_a_list_of_villages_is_one_event_per_village_divided_evenly(nlp):
     # GIVEN one toll for three villages, with a subset
     text = ("Government forces shelled Sarmin, Binnish and Atarib on Friday, killing ten civilians, "

@@ -52,7 +52,7 @@ _RIGHT_RE = re.compile(
     rf"\b(?:(?P<killed>{KILLED_RIGHT})|(?P<injured>{INJURED_RIGHT})|(?P<displaced>{DISPLACED_RIGHT}))\b", re.I
 )
 _LEFT_RE = re.compile(
-    r"\b(?:(?P<killed>kill(?:ed|ing|s)?|claim(?:ed|ing|s)?\s+the\s+lives\s+of|deaths?\s+of|killing\s+of|"
+    r"\b(?:(?P<killed>kill(?:ed|ing|s)?|claim(?:ed|ing|s)?\s+the\s+lives\s+of|deaths?\s+of|killing\s+of|bod(?:y|ies)\s+of|"
     r"death\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)|toll\s+(?:\w+\s+){0,2}?(?:to|at)|massacr(?:ed|ing)|"
     # "the death toll from the air strike on a market in X rose to 12"
     r"(?:death\s+)?toll\s+(?:from|of|in)\s+[^,;:]{1,100}?\s(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|jumped|"
@@ -549,7 +549,8 @@ _LOCATIVE_RE = re.compile(
     re.I,
 )
 _PLACE_NOUN_AFTER_RE = re.compile(
-    r"[\s-]+(?:bastion|stronghold|territory|territories|areas?|enclave|held|controlled|-held|side|lines)\b", re.I
+    r"[\s-]+(?:bastion|stronghold|territory|territories|areas?|enclave|held|controlled|-held|side|lines|positions?|"
+    r"posts?|bases?|headquarters|checkpoints?|sites?|outposts?)\b", re.I
 )
 _COUNTRY_ACTORS = re.compile(r"^(?:Turkey|Russia|Iran|Israel|Syria|Lebanon|Iraq|Jordan)$", re.I)
 

@@ -149,6 +149,12 @@ def _is_date_part(text: str, start: int, raw: str) -> bool:
     return bool(month) and not month.group(0).startswith("may")  # the verb, not the month
 
 
+_CASUALTY_VERB_BEFORE = re.compile(
+    r"\b(?:kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|hurt(?:ing)?|displac(?:ed|ing|es))\s+(?:at\s+least\s+|more\s+than\s+)?$",
+    re.I,
+)
+
+
 def find_numbers(text: str) -> list[NumberMention]:
     """Every count-like expression in `text`, with its qualifier, low/high and vagueness."""
     found: list[NumberMention] = []
@@ -161,8 +167,8 @@ def find_numbers(text: str) -> list[NumberMention]:
                 continue
             if key in ("tens", "scores", "dozens", "hundreds", "thousands", "millions") and not re.match(
                 r"\s+(?:of\b|\w)", text[m.end():]
-            ):
-                continue
+            ) and not _CASUALTY_VERB_BEFORE.search(text, 0, m.start("vague")):
+                continue  # ... but "killed seven and wounded dozens": the verb's object
             value = VAGUE[key]
             found.append(NumberMention(m.start(), m.end(), m.group(0), value, value, None, True, qual))
             continue
