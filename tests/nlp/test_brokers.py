@@ -98,3 +98,24 @@ def test_a_venue_abroad_is_not_where_a_violation_happened(full_nlp):
     text = "The attack violated the de-escalation agreement reached in Astana, opposition fighters said."
     (violation,) = _frames(full_nlp, text, "ceasefire_violation")
     assert violation.location_mention is None
+
+
+@pytest.mark.slow
+def test_an_attack_after_but_once_a_truce_took_effect_is_a_violation_dated_by_its_casualties(full_nlp):
+    # GIVEN a truce that took effect, "but" an attack with its dead
+    text = ("A humanitarian ceasefire in Idlib announced by Russia took effect on Saturday, but regime "
+            "forces shelled Kafr Nabl hours later, killing a woman.")
+    (event,) = _frames(full_nlp, text, "casualty_event")
+    (violation,) = _frames(full_nlp, text, "ceasefire_violation")
+    # THEN the announcer is not a perpetrator, and the violation takes the attack's day and dead
+    assert event.attrs["perpetrator_actor_ids"] == ["syrian_government"]
+    assert violation.attrs["violators"] == ["Syrian government forces"]
+    assert (violation.location_mention, violation.date_weekday, violation.attrs["killed"]) == ("Kafr Nabl", 6, 1)
+
+
+@pytest.mark.slow
+def test_but_without_an_agreement_in_force_is_no_violation_and_a_capital_after_in_is_a_place(full_nlp):
+    text = "The ceasefire was discussed in Ankara, but regime forces shelled Kafr Nabl on Monday."
+    assert _frames(full_nlp, text, "ceasefire_violation") == []
+    (event,) = _frames(full_nlp, text, "casualty_event")
+    assert event.attrs.get("perpetrator_actor_ids") == ["syrian_government"]

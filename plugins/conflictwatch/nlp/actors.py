@@ -21,10 +21,11 @@ from spacy.tokens import Doc
 
 from conflictwatch.nlp.mentions import ActorMention, get_list
 
-# "a truce brokered by Russia and Turkey": the brokers (the whole list) make the peace; they are not
+# "a truce brokered (announced, declared) by Russia and Turkey": the brokers (the whole list) make the peace; they are not
 # perpetrators or violators. Matched on the text that ends right before an actor.
 BROKERS_BEFORE = re.compile(
-    r"\b(?:brokered|mediated|sponsored|guaranteed|negotiated|agreed(?:\s+(?:up)?on)?|signed|reached)\s+by\s+"
+    r"\b(?:brokered|mediated|sponsored|guaranteed|negotiated|agreed(?:\s+(?:up)?on)?|signed|reached|announced|declared|"
+    r"proposed|initiated)\s+by\s+"
     r"(?:(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*))*(?:the\s+)?$"
 )
 

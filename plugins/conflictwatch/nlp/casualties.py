@@ -552,7 +552,8 @@ _PLACE_NOUN_AFTER_RE = re.compile(
     r"[\s-]+(?:bastion|stronghold|territory|territories|areas?|enclave|held|controlled|-held|side|lines|positions?|"
     r"posts?|bases?|headquarters|checkpoints?|sites?|outposts?)\b", re.I
 )
-_COUNTRY_ACTORS = re.compile(r"^(?:Turkey|Russia|Iran|Israel|Syria|Lebanon|Iraq|Jordan)$", re.I)
+_COUNTRY_ACTORS = re.compile(r"^(?:Turkey|Russia|Iran|Israel|Syria|Lebanon|Iraq|Jordan|"
+                             r"Ankara|Moscow|Tehran|Washington|Damascus|Amman|Beirut|Baghdad)$", re.I)
 
 
 # the actor who speaks, not who acts: "the Turkish army said", "the regime media reported"

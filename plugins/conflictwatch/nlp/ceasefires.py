@@ -399,6 +399,7 @@ class CeasefireFinder:
             elif attack and (
                 (mentions and concessive and _concessive_governs(text, concessive, mentions[0][0] - off))
                 or (zone and doc_has_ceasefire and attack.start() < zone.start() + 60)
+                or _contrasted(text, mentions, off, attack)
             ):
                 trig = (attack.start() + off, attack.end() + off, attack.group(0))
                 kind = "event"
@@ -486,10 +487,16 @@ class CeasefireFinder:
             if ag is not None:
                 attrs["agreement_hint"] = ag.hint()
             # casualty link
+            linked_date: Frame | None = None
             cas = _linked_casualty(casualties, sent, sents, si, dates) if kind == "event" else \
                 _linked_casualty(casualties, sent, sents, si)
             if cas is not None:
                 attrs["casualty_evidence_start_char"] = cas.evidence_start_char
+                own_dated = [d for d in dates_in(dates, off, sent.end_char)
+                             if not (agreement_clause and agreement_clause[0] <= d.start_char < agreement_clause[1])
+                             and not (ag is not None and ag.start is d)]
+                if not own_dated and cas.date_kind is not None:
+                    linked_date = cas  # the casualty report's date is the violation's (set below)
                 own_count = killed is not None or injured is not None
                 for k in ("killed", "killed_low", "injured", "killed_children", "killed_women"):
                     if not own_count and k not in attrs and cas.attrs.get(k) is not None:
@@ -523,6 +530,9 @@ class CeasefireFinder:
                 frame.evidence_start_char, frame.evidence_end_char = s, e
                 frame.evidence_text = doc.text[s:e]
             set_date(frame, _best_date(own))
+            if not own and linked_date is not None and kind == "event":
+                for col in ("date_text", "date_kind", "date_year", "date_month", "date_day", "date_weekday", "date_offset_days"):
+                    setattr(frame, col, getattr(linked_date, col))
             if subj:
                 frame.perpetrator_mention = subj[0].text
                 frame.perpetrator_actor_id = subj[0].actor_id if not subj[0].actor_id.startswith("lexicon:") else None
@@ -708,6 +718,16 @@ def _clause_around(text: str, rel: int) -> tuple[int, int]:
     starts = [0] + [m.end() for m in re.finditer(r",\s+|;\s+|\s+[–—]\s+", text) if m.end() <= rel]
     ends = [m.start() for m in re.finditer(r",\s+|;\s+|\s+[–—]\s+|\.\s*$", text) if m.start() > rel] + [len(text)]
     return max(starts), min(ends)
+
+
+def _contrasted(text: str, mentions: list, off: int, attack: re.Match) -> bool:
+    """"A truce took effect on Saturday, but regime forces shelled X hours later": an agreement in
+    force, then "but" and an attack."""
+    but = re.search(r",?\s+but\s+", text)
+    return bool(but and mentions and mentions[0][1] - off <= but.start() < attack.start()
+                and re.search(r"\b(?:took|taken|takes|came|come|comes|went|go|goes)\s+(?:into\s+)?(?:effect|force)|"
+                              r"\bwas\s+(?:announced|declared|agreed|reached)|\bbegan|\bstarted|\bin\s+place\b",
+                              text[:but.start()], re.I))
 
 
 def _concessive_governs(text: str, concessive: re.Match, rel: int) -> bool:
