@@ -625,6 +625,11 @@ def test_a_vague_count_right_after_its_verb_needs_no_noun(nlp):
     assert (f.attrs["killed"], f.attrs["injured"], f.attrs["injured_vague"]) == (7, 12, True)
 
 
+def test_a_24_hour_report_is_an_incident_and_longer_spans_are_tallies(nlp):
+    assert events(nlp, "In the past 24 hours, regime shelling killed three civilians in Sarmin.")
+    assert not events(nlp, "In the past 48 hours, regime shelling killed three civilians in Sarmin.")
+
+
 def test_bodies_recovered_are_the_dead(nlp):
     text = "Rescuers recovered the bodies of three children from the rubble in Sarmin after a regime air strike on Monday."
     (f,) = events(nlp, text)

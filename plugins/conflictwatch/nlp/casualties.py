@@ -91,7 +91,9 @@ _PLACE_LINK_RE = re.compile(r"\s*(?:each\s+)?(?:(?:were\s+|was\s+)?(?:killed|inj
 
 # tallies: periods, wars, disasters, aggregated attacks
 _PERIOD_RE = re.compile(
-    r"\b(?:in|over|during|within|for)\s+(?:the\s+)?(?:last|past|previous|first|recent)\s+(?:[\w.]+\s+){0,2}?"
+    # ("in the past 24 hours" is a day's report, coded as an incident like ACLED does: not a period)
+    r"\b(?:in|over|during|within|for)\s+(?:the\s+)?(?:last|past|previous|first|recent)\s+"
+    r"(?!(?:24|twenty-four)\s+hours)(?:[\w.]+\s+){0,2}?"
     r"(?:hours|days|weeks|months|years|decade)\b"
     r"|\b(?:in|over|during|within)\s+(?:the\s+)?(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|several|many|a\s+few|few)\s+(?:days|weeks|months|years)\b"
