@@ -80,7 +80,8 @@ ZONE = re.compile(r"(de-?escalation|cease-?\s?fire|truce) (?:zone|area)s?", re.I
 # "the truce, which broke down", "a ceasefire that collapsed": the agreement ended, nobody is said to violate it
 COLLAPSE_AFTER = re.compile(r"^\S*\s+(?:[\w-]+\s+){0,4}?(?:broke|broken|collapsed|fell apart|ended|unravel+ed)\b", re.IGNORECASE)
 # "X has been violated", "was repeatedly breached": the agreement is the subject of a passive
-PASSIVE_VIOLATED = re.compile(r"\b(?:has|have|had|was|were|is|are|being)\s+(?:been\s+)?(?:[\w-]+ly\s+)?$", re.IGNORECASE)
+# ("have frequently violated" is active: has/have/had need "been")
+PASSIVE_VIOLATED = re.compile(r"\b(?:(?:has|have|had)\s+been|was|were|is|are|being)\s+(?:[\w-]+ly\s+)?$", re.IGNORECASE)
 BOTH_SIDES = re.compile(r"^\s+(?:[\w-]+ly\s+)?(?:[\w-]+\s+){0,3}?by\s+(?:both|all|the two|each)\s+(?:sides|parties|side|warring parties)\b", re.IGNORECASE)
 CONCESSIVE_LEAD = re.compile(r"^\s*(?:although|though|even though|while|despite|in spite of)\b", re.IGNORECASE)
 
@@ -428,7 +429,13 @@ class CeasefireFinder:
                 # named; an aggregate without a count (dropped later when the article has another
                 # violation of the same agreement)
                 kind = "aggregate"
+            elif counted is not None and counted.frame_type == "casualty_tally" and counted.attrs.get("scope") in ("period", "war"):
+                # "1,300 civilians have been killed in attacks in the zone since the agreement": the
+                # dead of many attacks over a period, so many violations, not one
+                kind = "aggregate"
             attrs: dict = {"kind": kind}
+            if kind == "aggregate" and counted is not None and counted.attrs.get("period_text") and not period:
+                attrs["period_text"] = counted.attrs["period_text"]
             explicit = bool(viol)
             if times:
                 n = _num(times.group("n"))
@@ -546,7 +553,17 @@ class CeasefireFinder:
             a = f.attrs
             return a["kind"] == "aggregate" and not any(a.get(k) is not None for k in ("violations_low", "period_days", "killed", "injured"))
         key = lambda f: (f.attrs.get("agreement_hint") or {}).get("start_char")  # noqa: E731
-        merged = [f for f in merged if not bare(f) or not any(g is not f and not bare(g) and key(g) == key(f) for g in merged)]
+        kept_bare = []
+        for f in merged:
+            other = next((g for g in merged if g is not f and not bare(g) and key(g) == key(f)), None) if bare(f) else None
+            if other is None:
+                kept_bare.append(f)
+            elif f.attrs.get("violators") and not other.attrs.get("violators"):
+                # "the regime and its allies have frequently violated the truce" names who did what
+                # the counted aggregate ("1,300 killed in attacks since the agreement") leaves unnamed
+                other.attrs["violators"] = f.attrs["violators"]
+                other.perpetrator_mention, other.perpetrator_actor_id = f.perpetrator_mention, f.perpetrator_actor_id
+        merged = kept_bare
         # a headline repeated as the lead ("80 Civilians Killed ... despite Truce" / "Friday ...
         # Civilians Killed ... despite Truce"): near-identical evidence about the same agreement is one
         # a headline sums up the article: its violation is the body's first violation of the same
