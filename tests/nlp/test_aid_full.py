@@ -67,3 +67,13 @@ def test_the_states_consent_is_an_authorisation_by_it(full_nlp):
                              "Security Council authorisation.")
     assert (f.attrs["kind"], f.attrs["authorised_by"], f.attrs["status"]) == ("authorisation", "Syrian government", "authorised")
     assert f.attrs["duration_months"] == 6 and f.attrs["to_area"] == "Idlib"
+
+
+@pytest.mark.slow
+def test_a_headline_delivery_told_again_in_the_body_is_one_delivery_with_the_bodys_quantity(full_nlp):
+    text = ("UN aid convoy enters northwest Syria via Bab al-Hawa\n\n"
+            "A convoy of 14 UN trucks carrying food and medical supplies crossed into northwest Syria "
+            "through the Bab al-Hawa border crossing on Thursday, a UN spokesperson said.")
+    _, frames = _aid(full_nlp, text)
+    (f,) = [f for f in frames if f.attrs["kind"] == "delivery"]
+    assert (f.attrs["quantity"], f.attrs["unit"], f.attrs["crossing_name"], f.date_weekday) == (14, "trucks", "Bab al-Hawa", 4)

@@ -597,7 +597,7 @@ class AidFinder:
             if key not in seen:
                 seen.add(key)
                 kept.append(f)
-        return _merge_authorisations(kept)
+        return _merge_authorisations(_headline_restated(doc.text, kept))
 
     def _compact_deliveries(self, doc: Doc, sent: Span, places, dates, actors) -> list[Frame]:
         """Every compact delivery clause of the sentence, each its own frame (see COMPACT_DELIVERY)."""
@@ -964,10 +964,34 @@ class AidFinder:
         for n in find_numbers(text, off):
             rest = text[n.end - off:]
             for term in units:
-                m = re.match(r"\s+(?:of\s+)?(?:aid\s+|humanitarian\s+|relief\s+|food\s+)?(?:" + term.regex.pattern + r")", rest, term.regex.flags)
+                m = re.match(r"\s+(?:of\s+)?(?:(?:aid|humanitarian|relief|food|UN|U\.N\.|WFP|UNHCR|UNICEF|IOM)\s+){0,2}(?:"
+                             + term.regex.pattern + r")", rest, term.regex.flags)  # "14 UN trucks"
                 if m and term.canonical in ("trucks", "tonnes", "parcels"):
                     return as_int(n.value), term.canonical, n.start, n.end + m.end()
         return None
+
+
+def _headline_restated(text: str, frames: list[Frame]) -> list[Frame]:
+    """A headline's aid flow that the body tells again ("UN aid convoy enters northwest Syria via Bab
+    al-Hawa" over "A convoy of 14 UN trucks ... crossed ... on Thursday") is one flow: the body's
+    frame is kept and takes what only the headline says."""
+    first = text.split("\n", 1)[0]
+    if not first.strip() or first.rstrip()[-1:] in ".!?" or "\n" not in text:
+        return frames
+    head_end = len(first)
+    out = list(frames)
+    for h in [f for f in frames if f.evidence_end_char <= head_end]:
+        def same(a, b, key):
+            return a.attrs.get(key) is None or b.attrs.get(key) is None or a.attrs[key] == b.attrs[key]
+        body = next((b for b in frames if b.evidence_start_char > head_end and b.attrs.get("kind") == h.attrs.get("kind")
+                     and all(same(h, b, k) for k in ("crossing_id", "agency", "status"))), None)
+        if body is None:
+            continue
+        for k, v in h.attrs.items():
+            if body.attrs.get(k) is None and v is not None:
+                body.attrs[k] = v
+        out.remove(h)
+    return out
 
 
 def _previous_destination(doc: Doc, sent: Span, places: list[PlaceMention]) -> PlaceMention | None:
