@@ -630,6 +630,16 @@ def test_a_24_hour_report_is_an_incident_and_longer_spans_are_tallies(nlp):
     assert not events(nlp, "In the past 48 hours, regime shelling killed three civilians in Sarmin.")
 
 
+def test_a_headline_and_its_lead_with_the_same_figure_keep_the_leads_evidence_and_the_headlines_governorate(nlp):
+    # GIVEN a headline with the toll and governorate, and a lead with the same toll at a town
+    text = ("Russian air strikes kill 9 in Idlib market\n\n"
+            "Russian jets struck a crowded market in the town of Sarmin on Monday, killing nine civilians.")
+    (f,) = events(nlp, text)
+    # THEN one event whose evidence holds the town, the day and the count
+    assert (f.location_mention, f.attrs["killed"], f.date_weekday) == ("Sarmin", 9, 1)
+    assert "Sarmin" in f.evidence_text and "nine" in f.evidence_text
+
+
 def test_bodies_recovered_are_the_dead(nlp):
     text = "Rescuers recovered the bodies of three children from the rubble in Sarmin after a regime air strike on Monday."
     (f,) = events(nlp, text)

@@ -1007,7 +1007,11 @@ def _is_weaker(a: Group, b: Group) -> bool:
     if not (set(a.counts) & set(b.counts) & {"killed", "injured"}):
         return False
     if same_place(a.place, b.place):
-        return (len(a.counts), -date_rank(a.date), b.evidence) < (len(b.counts), -date_rank(b.date), a.evidence)
+        # the fuller report wins; on a tie the one that names the place itself (not a headline that
+        # borrowed it from the body), so the evidence holds the place, the count and the day
+        def own(g: Group) -> tuple:
+            return (len(g.counts), -date_rank(g.date), not g.place_inherited and not _is_headline(g))
+        return (*own(a), b.evidence) < (*own(b), a.evidence)
     if contains(a.place, b.place):  # a wider area (or a region holding the governorate) folds in
         return True
     # A headline sums up the body: the same figures in the same governorate are one event, told
@@ -1176,8 +1180,13 @@ def _merge_into(a: Group, b: Group) -> None:
     b.victims = b.victims | a.victims
     if a.trigger is not None and (b.trigger is None or a.trigger.priority < b.trigger.priority):
         b.trigger = a.trigger
-    if place_rank(a.place) < place_rank(b.place):
-        b.place = a.place
+    if place_rank(a.place) < place_rank(b.place) or (
+            a.place is not None and b.place is not None and place_rank(a.place) == place_rank(b.place)
+            and not (b.place.admin1 or b.place.admin1_hint) and (a.place.admin1 or a.place.admin1_hint)):
+        b.place = a.place  # the more specific place, or the same kind of place with its governorate
+    if a.place is not None and b.place is not None and same_place(a.place, b.place):
+        # "Northern Syria of Aleppo" in the headline: its governorate still tells where the body's "northern Syria" is
+        b.places = b.places + [p for p in a.places if p.kind == "admin1" and p not in b.places]
     b.headline = b.headline and a.headline
     b.source = b.source or a.source
     b.merged.append([a.evidence[0], a.evidence[1]])
