@@ -77,3 +77,23 @@ def test_a_headline_delivery_told_again_in_the_body_is_one_delivery_with_the_bod
     _, frames = _aid(full_nlp, text)
     (f,) = [f for f in frames if f.attrs["kind"] == "delivery"]
     assert (f.attrs["quantity"], f.attrs["unit"], f.attrs["crossing_name"], f.date_weekday) == (14, "trucks", "Bab al-Hawa", 4)
+
+
+@pytest.mark.slow
+def test_a_name_prefix_alone_is_not_a_place_when_a_capitalised_word_follows(full_nlp):
+    # "Kafr Halab" is not in the gazetteer; "Kafr" alone (a village elsewhere) must not stand for it
+    doc = full_nlp("Iranian-backed militias shelled the village of Kafr Halab on Monday.")
+    assert [(p.text, p.kind) for p in get_list(doc, "cw_places")] == [("Kafr Halab", "unresolved")]
+
+
+@pytest.mark.slow
+def test_hit_is_a_place_cue(full_nlp):
+    doc = full_nlp("Shelling hit Kafr Nabl and Tal Rifaat.")
+    assert all(p.kind == "community" for p in get_list(doc, "cw_places"))
+
+
+@pytest.mark.slow
+def test_pro_government_militias_are_the_governments_side(full_nlp):
+    doc = full_nlp("Pro-government militias shelled Sarmin on Monday, killing two civilians.")
+    (f,) = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
+    assert f.perpetrator_actor_id == "syrian_government"

@@ -67,10 +67,19 @@ KIND_WORDS = {
     "crossing": ("crossing",),
     "highway": ("road",),
 }
+# Words that begin hundreds of Syrian place names ("Kafr Nabl", "Tal Abyad", "Deir Hafer"): alone
+# before another capitalised word they are never the whole name.
+NAME_PREFIXES = frozenset(
+    {"kafr", "kfar", "kafar", "tal", "tell", "deir", "dayr", "jisr", "khan", "beit", "bayt", "umm", "maarat",
+     "maaret", "maarrat", "qalaat", "jabal", "jebel", "ras", "ain", "ayn", "bir", "tall"}
+)
 CUE_BEFORE = frozenset(
     {
         "in",
         "on",
+        "hit",
+        "attacked",
+        "raided",
         "struck",
         "shelled",
         "targeted",
@@ -709,6 +718,9 @@ class PlacesMatcher:
                 return None  # the document writes it in lower case too: an English word ("Use", "Hail")
             if word.text.isupper() and len(word.text) < 5 and places[0].kind not in CURATED_KINDS:
                 return None  # acronyms (UN, SDF, HTS)
+        if c.n_words == 1 and content[0].low in NAME_PREFIXES and c.j < len(toks) and toks[c.j].cap \
+                and toks[c.j].sent == toks[c.i].sent:
+            return None  # "Kafr Halab", "Tal Rifaat": the first word of a longer name the gazetteer lacks
         if c.n_words == 1 and next_low in ACTOR_NOUNS and places[0].kind in SMALL_KINDS:
             return None  # "the Assad regime", "Jolani forces": a name used for a party, not a place
         # A capitalised word right before or after makes this part of a longer name.
