@@ -32,7 +32,8 @@ def _summary_tables(warehouse: Path, top: int = 5) -> str:
                            coalesce(admin1, '?'), coalesce(sub_event_type, '?'), coalesce(perpetrator, '?'),
                            killed, injured
                     from marts.fct_incident_reports
-                    order by coalesce(killed, 0) + coalesce(injured, 0) desc, event_date nulls last
+                    order by coalesce(killed, 0) + coalesce(injured, 0) desc, event_date nulls last,
+                             coalesce(location_name, location_mention), incident_report_id
                     limit {int(top)}"""
             ).fetchall()
             lines.append("top incidents (by killed + injured):")
