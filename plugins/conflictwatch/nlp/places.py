@@ -693,7 +693,7 @@ class PlacesMatcher:
         named_kind = KIND_WORDS.get(toks[c.j].low if c.j < len(toks) else "", ())
         village_of = c.i >= 2 and toks[c.i - 1].low == "of" and toks[c.i - 2].low in ("village", "town", "city")
         if curated and named_kind and not {p.kind for p in places} & set(named_kind):
-            return None  # "the Bab al-Hawa highway": a road named after the crossing, not the crossing
+            return None  # "the <crossing> highway": a road named after a crossing, not the crossing
         if curated and not village_of and not (named_kind and not set(named_kind) & CURATED_KINDS):
             # A name on the curated list of crossings and roads means the crossing or the road
             # (the kind ranking below picks it anyway), even where villages share the name and the
