@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from conflictwatch.nlp import numbers as shared_numbers
+from conflictwatch.nlp.context import title_line
 from conflictwatch.nlp.mentions import ActorMention, DateMention, PlaceMention, get_list
 from conflictwatch.records import Frame
 
@@ -465,8 +466,9 @@ CONSENT = re.compile(r"\b(?:agreed\s+to\s+(?:allow|let|keep|extend|authori[sz]e)
                      r"consent(?:ed|s)?\s+to|gave\s+(?:its\s+)?(?:consent|approval|permission|green\s+light))\b", re.IGNORECASE)
 SYRIAN_GOVERNMENT = re.compile(r"\b(?:Damascus|(?:the\s+)?Syrian\s+(?:government|authorities|regime)|(?:the\s+)?(?:Assad\s+)?regime|"
                                r"President\s+(?:Bashar\s+(?:al-)?)?Assad)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
-VETO = re.compile(r"\bveto(?:ed|es|ing)?\b", re.IGNORECASE)
-NOT_RENEWED = re.compile(r"\b(?:veto(?:ed|es|ing)?|refus(?:ed|es|ing)\s+to|block(?:ed|s|ing)|reject(?:ed|s|ing))\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_VETO = r"veto(?:ed|es|ing)?"
+VETO = re.compile(rf"\b{_VETO}\b", re.IGNORECASE)
+NOT_RENEWED = re.compile(rf"\b(?:{_VETO}|refus(?:ed|es|ing)\s+to|block(?:ed|s|ing)|reject(?:ed|s|ing))\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){{0,2}}$", re.IGNORECASE)
 RESOLUTION = re.compile(r"\bresolution\s+(?P<num>\d{3,4})\b", re.IGNORECASE)
 CROSS_BORDER = re.compile(r"\bcross-?\s?border\b", re.IGNORECASE)
 SHARE_OF_AID = re.compile(r"\bof\s+(?:all\s+|the\s+(?:total\s+)?)?(?:[\w-]+\s+){0,2}?(?:aid|assistance|relief|deliveries|supplies)\b", re.IGNORECASE)
@@ -975,8 +977,8 @@ def _headline_restated(text: str, frames: list[Frame]) -> list[Frame]:
     """A headline's aid flow that the body tells again ("UN aid convoy enters northwest Syria via Bab
     al-Hawa" over "A convoy of 14 UN trucks ... crossed ... on Thursday") is one flow: the body's
     frame is kept and takes what only the headline says."""
-    first = text.split("\n", 1)[0]
-    if not first.strip() or first.rstrip()[-1:] in ".!?" or "\n" not in text:
+    first = title_line(text)
+    if first is None:
         return frames
     head_end = len(first)
     out = list(frames)

@@ -32,6 +32,7 @@ from conflictwatch.nlp.context import (
     place_rank,
     same_place,
     sentences,
+    title_line,
 )
 from conflictwatch.nlp.mentions import ActorMention, DateMention, PlaceMention, get_list
 from conflictwatch.nlp.numbers import PERSON_NOUNS, find_numbers, find_person_counts, noun_group
@@ -1029,10 +1030,10 @@ def _is_headline(g: Group) -> bool:
 
 def _title_spans(text: str) -> list[tuple[int, int]]:
     """The title line and its verbatim restatements in the body (case and spacing ignored)."""
-    first = text.split("\n", 1)[0]
-    title = first.strip()
-    if len(title.split()) < 4 or title[-1] in ".!?":
+    first = title_line(text)
+    if first is None:
         return []
+    title = first.strip()
     start = text.index(title)
     spans = [(start, start + len(title))]
     pattern = r"\s+".join(re.escape(w) for w in title.split())

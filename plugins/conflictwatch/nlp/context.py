@@ -63,6 +63,16 @@ def sentences(doc: Doc) -> list[SentenceSpan]:
     return split
 
 
+def title_line(text: str) -> str | None:
+    """The document's first line when it reads as a title: four words or more, no closing full stop,
+    and a body after it. Casualty and aid frames inside it are headline statements."""
+    first = text.split("\n", 1)[0]
+    title = first.strip()
+    if "\n" not in text or len(title.split()) < 4 or title[-1] in ".!?":
+        return None
+    return first
+
+
 def in_span(mentions: list, start: int, end: int) -> list:
     return [m for m in mentions if m.start_char >= start and m.end_char <= end]
 
