@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from conflictwatch.nlp.aid import build_aid_finder, find_duration, find_numbers, sentences
-from conflictwatch.nlp.mentions import DateMention, PlaceMention, get_list
+from conflictwatch.nlp.aid.component import build_aid_finder, find_duration, find_numbers, sentences
+from conflictwatch.nlp.kit.spans import DateMention, PlaceMention, get_list
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +227,7 @@ def test_a_statement_repeated_verbatim_is_one_frame(nlp, finder):
 
 
 def test_doc_dates_drop_datelines_and_add_bare_months(nlp):
-    from conflictwatch.nlp.aid import doc_dates
+    from conflictwatch.nlp.aid.component import doc_dates
 
     doc = nlp("Published March 3 2019 The convoy left in February. Officials may agree. Talks in May failed.")
     got = [(d.text, d.kind, d.month) for d in doc_dates(doc)]

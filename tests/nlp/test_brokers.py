@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflictwatch.nlp.mentions import get_list
+from conflictwatch.nlp.kit.spans import get_list
 
 
 @pytest.fixture(scope="module")

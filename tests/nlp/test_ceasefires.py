@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from conflictwatch.nlp.ceasefires import build_ceasefire_finder
-from conflictwatch.nlp.mentions import ActorMention, get_list
+from conflictwatch.nlp.ceasefires.component import build_ceasefire_finder
+from conflictwatch.nlp.kit.spans import ActorMention, get_list
 from conflictwatch.records import Frame
 
 
@@ -360,7 +360,7 @@ def test_a_humanitarian_pause_is_an_agreement_and_its_superseded_schedule_is_not
 
 
 def test_two_relative_dates_for_one_truce_are_one_agreement(nlp, finder):
-    from conflictwatch.nlp.mentions import DateMention
+    from conflictwatch.nlp.kit.spans import DateMention
 
     text = ("Shelling hit Hama in areas covered by a Russia-brokered ceasefire since it began this week. "
             "A monitor said it was the first death since the truce took effect four days ago.")

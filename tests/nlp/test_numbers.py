@@ -2,7 +2,7 @@
 
 import pytest
 
-from conflictwatch.nlp.numbers import find_numbers, find_person_counts, words_to_int
+from conflictwatch.nlp.kit.numbers import find_numbers, find_person_counts, words_to_int
 
 
 def one(text):
@@ -101,7 +101,7 @@ def test_plural_nouns_are_not_one_person():
 
 
 def test_person_nouns_from_reporting_on_state_media():
-    from conflictwatch.nlp.numbers import find_person_counts
+    from conflictwatch.nlp.kit.numbers import find_person_counts
 
     assert [p.total for p in find_person_counts("a citizen was injured")] == [1]
     assert [p.total for p in find_person_counts("another Al-Watan correspondent was killed")] == [1]

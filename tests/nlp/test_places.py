@@ -12,8 +12,8 @@ import pytest
 import spacy
 
 from conflictwatch.config import Settings
-from conflictwatch.nlp import places as places_module  # noqa: F401  (registers the factory)
-from conflictwatch.nlp.mentions import PlaceMention
+from conflictwatch.nlp.mentions import places as places_module  # noqa: F401  (registers the factory)
+from conflictwatch.nlp.kit.spans import PlaceMention
 
 REFERENCE = Settings().reference_dir
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conflictwatch.nlp.translit import place_key, skeleton_key, vowel_key
+from conflictwatch.nlp.kit.translit import place_key, skeleton_key, vowel_key
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from conflictwatch.nlp.mentions import ActorMention, DateMention, PlaceMention
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention
 
 # How specific a place kind is (lower = more specific); countries never locate an incident.
 PLACE_RANK = {

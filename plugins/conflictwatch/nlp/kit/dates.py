@@ -1,4 +1,4 @@
-"""The conflictwatch_dates_v1 component: date expressions -> doc._.cw_dates (DateMention).
+"""The date grammar: date expressions in a text -> DateMention (kind and parts).
 
 Nothing is resolved against the publication date here: each mention carries its kind and
 parts (docs/CONTRACTS.md) and dbt resolves them. Kinds:
@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from conflictwatch.nlp.mentions import DateMention, get_list
+from conflictwatch.nlp.kit.spans import DateMention
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -160,13 +157,3 @@ def _merge_weekday_with_date(dates: list[DateMention], text: str, base: int) -> 
         out.append(d)
         i += 1
     return out
-
-
-@Language.factory("conflictwatch_dates_v1", default_config={})
-def make_dates(nlp: Language, name: str):
-    def component(doc: Doc) -> Doc:
-        mentions = get_list(doc, "cw_dates")
-        mentions.extend(find_dates(doc.text))
-        return doc
-
-    return component

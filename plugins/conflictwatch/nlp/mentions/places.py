@@ -34,8 +34,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from conflictwatch.nlp import translit
-from conflictwatch.nlp.mentions import PlaceMention, get_list
+from conflictwatch.nlp.kit import translit
+from conflictwatch.nlp.kit.spans import PlaceMention, get_list
 
 NORTHWEST = ("SY07", "SY02", "SY05", "SY06")  # Idleb, Aleppo, Hama, Lattakia
 CURATED_KINDS = frozenset({"region", "road", "crossing"})

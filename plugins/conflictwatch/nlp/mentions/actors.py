@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from conflictwatch.nlp.mentions import ActorMention, get_list
+from conflictwatch.nlp.kit.spans import ActorMention, get_list
 
 # "a truce brokered (announced, declared) by Russia and Turkey": the brokers (the whole list) make the peace; they are not
 # perpetrators or violators. Matched on the text that ends right before an actor.

@@ -20,9 +20,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from conflictwatch.nlp import numbers as shared_numbers
+from conflictwatch.nlp.kit import numbers as shared_numbers
 from conflictwatch.nlp.context import title_line
-from conflictwatch.nlp.mentions import ActorMention, DateMention, PlaceMention, get_list
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list
 from conflictwatch.records import Frame
 
 # ---------------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def any_term(terms: list[Term], text: str) -> re.Match | None:
 
 
 # ---------------------------------------------------------------------------------------
-# Numbers: a thin adapter over the shared parser (conflictwatch.nlp.numbers); _WORDNUM is
+# Numbers: a thin adapter over the shared parser (conflictwatch.nlp.kit.numbers); _WORDNUM is
 # kept only as a regex piece for patterns that need a number word ("at least 300 times").
 # ---------------------------------------------------------------------------------------
 

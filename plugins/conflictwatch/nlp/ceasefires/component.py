@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from conflictwatch.nlp.actors import BROKERS_BEFORE
-from conflictwatch.nlp.aid import (
+from conflictwatch.nlp.mentions.actors import BROKERS_BEFORE
+from conflictwatch.nlp.aid.component import (
     _WORDNUM,
     Term,
     actors_in,
@@ -39,7 +39,7 @@ from conflictwatch.nlp.aid import (
     unique,
     word_value,
 )
-from conflictwatch.nlp.mentions import ActorMention, DateMention, get_list
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, get_list
 from conflictwatch.records import Frame
 
 DEFINITE = re.compile(r"\b(?:the|this|that|its|latest|current|existing|ongoing|fragile)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
