@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from conflictwatch.nlp.translit import fold, skeleton_key, strip_qualifier  # noqa: E402
+from conflictwatch.nlp.kit.translit import fold, skeleton_key, strip_qualifier  # noqa: E402
 
 COLUMNS = ["location_id", "name", "kind", "admin1", "admin1_pcode", "admin2", "admin2_pcode", "admin3",
            "latitude", "longitude", "aliases", "source"]

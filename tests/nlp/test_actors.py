@@ -6,9 +6,9 @@ import pytest
 import spacy
 
 from conflictwatch.config import get_settings
+from conflictwatch.nlp.kit.spans import get_list
 from conflictwatch.nlp.mentions import actors  # noqa: F401  (registers the factory)
 from conflictwatch.nlp.mentions.actors import load_matcher
-from conflictwatch.nlp.kit.spans import get_list
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,8 @@ import re
 import pytest
 import spacy
 
-from conflictwatch.nlp import casualties
-from conflictwatch.nlp.mentions import actors, dates  # noqa: F401  (register factories)
 from conflictwatch.nlp.kit.spans import PlaceMention, get_list
+from conflictwatch.nlp.mentions import actors, dates  # noqa: F401  (register factories)
 
 GAZ = {
     # name: (kind, admin1, location_id)

@@ -3,9 +3,9 @@
 import pytest
 import spacy
 
-from conflictwatch.nlp.mentions import dates  # noqa: F401  (registers the factory)
 from conflictwatch.nlp.kit.dates import find_dates
 from conflictwatch.nlp.kit.spans import get_list
+from conflictwatch.nlp.mentions import dates  # noqa: F401  (registers the factory)
 
 
 def only(text):

@@ -12,8 +12,8 @@ import pytest
 import spacy
 
 from conflictwatch.config import Settings
-from conflictwatch.nlp.mentions import places as places_module  # noqa: F401  (registers the factory)
 from conflictwatch.nlp.kit.spans import PlaceMention
+from conflictwatch.nlp.mentions import places as places_module  # noqa: F401  (registers the factory)
 
 REFERENCE = Settings().reference_dir
 

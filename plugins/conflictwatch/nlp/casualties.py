@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from conflictwatch.nlp.mentions.actors import BROKERS_BEFORE, GENERIC_ACTORS
 from conflictwatch.nlp.context import (
     ADMIN_KINDS,
     SentenceSpan,
@@ -34,8 +33,9 @@ from conflictwatch.nlp.context import (
     sentences,
     title_line,
 )
-from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list
 from conflictwatch.nlp.kit.numbers import PERSON_NOUNS, find_numbers, find_person_counts, noun_group
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list
+from conflictwatch.nlp.mentions.actors import BROKERS_BEFORE, GENERIC_ACTORS
 from conflictwatch.records import Frame
 
 # --- vocabulary ---------------------------------------------------------------------------------

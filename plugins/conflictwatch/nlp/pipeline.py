@@ -16,8 +16,8 @@ from spacy.tokens import Doc
 from conflictwatch.nlp import casualties  # noqa: F401  (registers its factory)
 from conflictwatch.nlp.aid import component as _aid  # noqa: F401  (registers its factory)
 from conflictwatch.nlp.ceasefires import component as _ceasefires  # noqa: F401
-from conflictwatch.nlp.mentions import actors, dates, places  # noqa: F401
 from conflictwatch.nlp.kit.spans import get_list, register_extensions
+from conflictwatch.nlp.mentions import actors, dates, places  # noqa: F401
 from conflictwatch.records import Annotation, Document, Entity, IngestError, Sentence, error_from_exception
 
 log = logging.getLogger(__name__)

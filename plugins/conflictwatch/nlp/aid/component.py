@@ -20,8 +20,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from conflictwatch.nlp.kit import numbers as shared_numbers
 from conflictwatch.nlp.context import title_line
+from conflictwatch.nlp.kit import numbers as shared_numbers
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list
 from conflictwatch.records import Frame
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from conflictwatch.nlp.mentions.actors import BROKERS_BEFORE
 from conflictwatch.nlp.aid.component import (
     _WORDNUM,
     Term,
@@ -40,6 +39,7 @@ from conflictwatch.nlp.aid.component import (
     word_value,
 )
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, get_list
+from conflictwatch.nlp.mentions.actors import BROKERS_BEFORE
 from conflictwatch.records import Frame
 
 DEFINITE = re.compile(r"\b(?:the|this|that|its|latest|current|existing|ongoing|fragile)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
