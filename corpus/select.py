@@ -24,6 +24,7 @@ The rule (corpus/README.md says why each step is there):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import random
 import re
@@ -63,10 +64,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         rows = [r for r in csv.DictReader(fh)]
     for r in rows:  # FA-KES is UTF-8 read as latin-1 by some copies; undo it where that is so
         for k in ("article_title", "article_content"):
-            try:
+            with contextlib.suppress(UnicodeDecodeError, UnicodeEncodeError):
                 r[k] = r[k].encode("latin-1").decode("utf-8")
-            except (UnicodeDecodeError, UnicodeEncodeError):
-                pass
     return sorted((r for r in rows if r["article_content"].strip()), key=lambda r: r["unit_id"])
 
 

@@ -754,8 +754,15 @@ def _row_gold_evidence(ctx: _Ctx, row: dict[str, Any], gold_evidence: str | None
     return find_spans(_row_text(ctx, row), gold_evidence)
 
 
-def evaluate(gold_path: Path, warehouse: Path) -> EvalReport:
-    """Score the warehouse's marts against the gold file. Opens the DuckDB file read-only."""
+IncidentHook = Callable[[dict[str, Any], list[dict[str, Any]], "str | None"], list[dict[str, Any]]]
+
+
+def evaluate(gold_path: Path, warehouse: Path, incident_hook: IncidentHook | None = None) -> EvalReport:
+    """Score the warehouse's marts against the gold file. Opens the DuckDB file read-only.
+
+    `incident_hook(article, rows, text)` may rewrite an article's incident rows before they are
+    scored (the error budget replaces one kind of error at a time with the gold's value).
+    """
     gold_path, warehouse = Path(gold_path), Path(warehouse)
     articles = load_gold(gold_path)
     if not warehouse.exists():
@@ -812,8 +819,11 @@ def evaluate(gold_path: Path, warehouse: Path) -> EvalReport:
 
         for article in articles:
             status = statuses[str(article["file"])]
-            incident_pairs = _score_incidents(ctx, article, status, incidents.get(status.file, []))
-            _score_negatives(ctx, article, status, incidents.get(status.file, []), incident_pairs)
+            rows = incidents.get(status.file, [])
+            if incident_hook is not None:
+                rows = incident_hook(article, [dict(r) for r in rows], _article_text(ctx, status))
+            incident_pairs = _score_incidents(ctx, article, status, rows)
+            _score_negatives(ctx, article, status, rows, incident_pairs)
             _score_aid(ctx, article, status, aid.get(status.file, []))
             _score_agreements(ctx, article, status, agreement_links.get(status.file, []), agreements_by_id)
             _score_violations(ctx, article, status, violations.get(status.file, []), agreements_by_id)

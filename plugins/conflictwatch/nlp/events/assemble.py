@@ -1,0 +1,332 @@
+"""From candidates to the article's events, as a coder reads the whole article.
+
+Each step is one decision a coder makes, in this order:
+
+1. what each candidate is: an event of this article, a tally (a period's or the war's toll),
+   background (before the reporting window, or abroad), or nothing (denied, hypothetical);
+2. where and when: a candidate the sentence does not place takes the place of the event the
+   text is telling (the previous one in the paragraph, else the lead's or the headline's);
+   one with no day takes the day of the event it continues, else the report's date at week
+   precision (ACLED's time precision 2);
+3. its type, when only generic words tell it ("attack", "hit", a casualty count);
+4. restatements merged: the same place, day and kind of attack told again is one event with
+   the best-supported count;
+5. totals: a figure that sums the article's events at named places is the article's total;
+6. one event per place: a list of places with one count is one event each, the count divided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from conflictwatch.nlp.events.arguments import usable
+from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
+from conflictwatch.nlp.kit.dates import resolve
+from conflictwatch.nlp.kit.spans import PlaceMention
+from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head
+
+WINDOW_DAYS = 31
+STATE_ACTORS = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah"})
+PERIOD_RE = re.compile(
+    r"\b(?:since|so\s+far|this\s+year|last\s+year|this\s+month|past\s+(?:\w+\s+)?(?:weeks?|months?|years?|days)|"
+    r"over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?(?:weeks?|months?|years?)|"
+    r"(?:two|three|four|five|six|seven|several|\d+)\s+(?:days|weeks|months|years)|throughout|"
+    r"during\s+the\s+(?:week|month|year)|a\s+week|a\s+month|in\s+total|in\s+all|overall|altogether|total\s+of)\b",
+    re.I,
+)
+WAR_RE = re.compile(
+    r"\b(?:the\s+(?:war|conflict|crisis|uprising|revolution)|civil\s+war|since\s+(?:the\s+(?:start|beginning|outbreak)|20[01]\d|March\s+2011)|"
+    r"(?:five|six|seven|eight)-year|years?-long|war-torn|throughout\s+the\s+country)\b",
+    re.I,
+)
+PAST_24H_RE = re.compile(r"\b(?:past|last)\s+24\s+hours\b", re.I)
+
+
+@dataclass
+class Event:
+    """An event of the article: the candidates that tell it, merged, and what was decided."""
+
+    main: Candidate
+    place: PlaceMention | None
+    place_from: str | None
+    date: dt.date | None
+    date_precision: str
+    date_text: str | None
+    sub_event_type: str | None
+    told: list[Candidate] = field(default_factory=list)
+    killed: int | None = None
+    killed_low: int | None = None
+    killed_high: int | None = None
+    killed_vague: str | None = None
+    injured: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    injured_vague: str | None = None
+    killed_children: int | None = None
+    killed_women: int | None = None
+    injured_children: int | None = None
+    injured_women: int | None = None
+    divided_among: int | None = None
+    as_reported: int | None = None
+    role: str = "event"  # event | tally
+    scope: str | None = None  # tally scope: article_total | period | war | claim
+
+
+# ---- 1. what a candidate is ----------------------------------------------------------------------
+
+
+def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
+    """event | tally | background | drop, by rule; a trained model may overrule `event` vs `drop`."""
+    anchor = cand.anchor
+    verb = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
+    if is_negated(verb) and not cand.tolls:
+        return "drop"
+    if modality(verb) in ("modal", "hedge") and not any(t.value for t in cand.tolls):
+        return "drop"
+    if cand.date is not None and reference is not None:
+        day, precision = resolve(cand.date, reference)
+        if day is not None and (reference - day).days > WINDOW_DAYS and precision in ("day", "month", "year"):
+            return "background"
+        if day is not None and (day - reference).days > 1:
+            return "drop"  # a date after the report: a plan, a deadline, a future meeting
+    if cand.tolls and _tally_cue(cand):
+        return "tally"
+    if cand.place_options and all(o.features.get("abroad") for o in cand.place_options[:1]) and not cand.places:
+        return "background"
+    return "event"
+
+
+def _tally_cue(cand: Candidate) -> bool:
+    """The count is summed over a period or the war: 'since 2011', 'in three days', 'this year'."""
+    text = cand.sent.text
+    if PAST_24H_RE.search(text):
+        return False
+    toll = cand.killed() or cand.injured()
+    local = cand.sent.doc.text[max(cand.sent.start_char, toll.start_char - 80): toll.end_char + 80]
+    if WAR_RE.search(local) or PERIOD_RE.search(local):
+        return not (cand.date is not None and cand.date.precision == "day" and not WAR_RE.search(local))
+    return (toll.value or 0) >= 1000
+
+
+# ---- 2. place and date from context --------------------------------------------------------------
+
+
+def inherit_place(cand: Candidate, previous: list[Event], lead_place: PlaceMention | None,
+                  same_sentence: list[Candidate]) -> tuple[list[PlaceMention], str | None]:
+    if cand.places:
+        return cand.places, "sentence"
+    for other in same_sentence:
+        if other is not cand and other.places and other.role == "event":
+            return other.places[:1], "sentence"
+    if not reports_event(cand):
+        return [], None
+    for ev in reversed(previous):
+        if ev.place is not None and cand.sent_index - ev.main.sent_index <= 3 and _compatible(cand, ev):
+            return [ev.place], "context"
+    if lead_place is not None:
+        return [lead_place], "lead"
+    weak = [o for o in cand.place_options if o.score > -1 and usable(o)]
+    if len(weak) == 1:
+        return [weak[0].mention], "sentence_weak"
+    return [], None
+
+
+def reports_event(cand: Candidate) -> bool:
+    """Worth placing from context: a stated count, or an event word in a past, affirmative clause."""
+    if any(t.value is not None for t in cand.tolls):
+        return True
+    if not any(t.kind in ("event", "territory", "instrument") for t in cand.triggers):
+        return False
+    verb = cand.anchor if cand.anchor.pos_ in ("VERB", "AUX") else cand.anchor.head
+    return not is_negated(verb) and modality(verb) is None and verb.tag_ in ("VBD", "VBN", "VBZ", "VBP", "NN", "NNS")
+
+
+def _compatible(cand: Candidate, ev: Event) -> bool:
+    return cand.sub_event_type is None or ev.sub_event_type is None or cand.sub_event_type == ev.sub_event_type
+
+
+def event_date(cand: Candidate, previous: list[Event], reference: dt.date | None) -> tuple[dt.date | None, str, str | None]:
+    if cand.date is not None:
+        day, precision = resolve(cand.date, reference)
+        if day is not None:
+            return day, precision, cand.date.text
+    if PAST_24H_RE.search(cand.sent.text) and reference is not None:
+        return reference, "day", "past 24 hours"
+    for ev in reversed(previous):
+        if ev.date is not None and ev.date_precision == "day":
+            return ev.date, ev.date_precision, ev.date_text
+    if reference is not None:
+        return reference, "week", None
+    return None, "unknown", None
+
+
+# ---- 3. type -------------------------------------------------------------------------------------
+
+
+GENERIC_DEFAULTS = {"strike": "Air/drone strike", "raid": "Air/drone strike", "bomb": "Air/drone strike",
+                    "bombing": "Air/drone strike", "pound": "Air/drone strike", "shoot": "Attack",
+                    "attack": "Attack", "assault": "Armed clash", "hit": "Air/drone strike",
+                    "target": "Air/drone strike", "fire": "Shelling/artillery/missile attack",
+                    "launch": "Air/drone strike"}
+ARMED_TARGETS = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah", "turkey", "hts",
+                           "al_qaeda", "sna", "fsa", "rebels", "islamic_state", "sdf", "us_coalition", "israel"})
+
+
+def resolve_type(cand: Candidate, context_type: str | None) -> str | None:
+    if cand.territory:
+        actor = cand.perpetrators[0].actor_id if cand.perpetrators else None
+        if actor is None:
+            return "Armed clash" if cand.tolls else None
+        return "Government regains territory" if actor in STATE_ACTORS else "Non-state actor overtakes territory"
+    if cand.sub_event_type:
+        return cand.sub_event_type
+    generic = next((cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers if t.kind == "generic"), None)
+    if generic == "attack" and any(t.actor_id in ARMED_TARGETS for t in cand.targets):
+        return "Armed clash"
+    if context_type and (generic in (None, "attack", "hit", "target", "strike", "raid", "bomb", "bombing", "pound", "fire")):
+        return context_type
+    if generic:
+        return GENERIC_DEFAULTS.get(generic, "Attack")
+    return context_type or "Attack"
+
+
+def dominant_type(cands: list[Candidate]) -> str | None:
+    types = [c.sub_event_type for c in cands if c.sub_event_type and c.role == "event"]
+    if not types:
+        return None
+    return max(set(types), key=lambda t: (types.count(t), -TYPE_PRIORITY.index(t)))
+
+
+# ---- 4. restatements -----------------------------------------------------------------------------
+
+
+def place_key(p: PlaceMention | None) -> str:
+    if p is None:
+        return ""
+    if p.location_id:
+        return p.location_id
+    return re.sub(r"[^a-z]", "", p.text.lower())
+
+
+def same_event(a: Event, b: Event) -> bool:
+    if a.sub_event_type != b.sub_event_type and None not in (a.sub_event_type, b.sub_event_type):
+        return False
+    if a.date != b.date and not (a.date_precision == "week" or b.date_precision == "week"):
+        return False
+    if place_key(a.place) == place_key(b.place):
+        return True
+    # the headline's or lead's broad place ("Aleppo") told in detail below ("Tareeq al-Bab in Aleppo")
+    return _contains(a.place, b.place) and (a.main.features.get("headline") or b.main.features.get("headline"))
+
+
+def headline_match(events: list[Event], head: Event) -> Event | None:
+    """The body event a headline tells: same type (or none said) and the same or a containing place,
+    or no place but the same count."""
+    best = None
+    for ev in events:
+        if head.sub_event_type and ev.sub_event_type and head.sub_event_type != ev.sub_event_type:
+            continue
+        same_place = head.place is None or place_key(head.place) == place_key(ev.place) or _contains(head.place, ev.place)
+        same_count = head.killed is None or ev.killed is None or head.killed == ev.killed
+        if same_place and same_count:
+            return ev
+        if head.killed is not None and head.killed == ev.killed and best is None:
+            best = ev
+    return best
+
+
+def _contains(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    if a is None or b is None:
+        return False
+    for outer, inner in ((a, b), (b, a)):
+        if outer.kind in ("admin1", "region") and (inner.admin1 == (outer.admin1 or outer.name) or inner.admin1_hint == (outer.admin1 or outer.name)):
+            return True
+        if outer.kind in ("community", "admin2", "admin3") and inner.kind == "neighbourhood" and inner.admin2 == outer.admin2:
+            return True
+    return False
+
+
+def merge(into: Event, other: Event) -> None:
+    """Fold a restatement in: counts as UCDP keeps them (best = highest stated, low/high = extremes)."""
+    into.told.append(other.main)
+    if into.place is not None and other.place is not None and into.place.kind in ("admin1", "region") and other.place.kind not in ("admin1", "region"):
+        into.place = other.place
+    for role in ("killed", "injured"):
+        a, b = getattr(into, role), getattr(other, role)
+        if b is not None and (a is None or b > a):
+            setattr(into, role, b)
+        lows = [x for x in (getattr(into, role + "_low"), getattr(other, role + "_low"), a, b) if x is not None]
+        if a is not None and b is not None and a != b:
+            setattr(into, role + "_low", min(lows))
+            setattr(into, role + "_high", max(x for x in (a, b)))
+        for part in ("children", "women"):
+            key = f"{role}_{part}"
+            if getattr(into, key) is None:
+                setattr(into, key, getattr(other, key))
+        if getattr(into, role) is None and getattr(into, role + "_vague") is None:
+            setattr(into, role + "_vague", getattr(other, role + "_vague"))
+    if not into.main.perpetrators and other.main.perpetrators:
+        into.main.perpetrators = other.main.perpetrators
+    if into.date_precision == "week" and other.date_precision == "day":
+        into.date, into.date_precision, into.date_text = other.date, other.date_precision, other.date_text
+    if _better_evidence(other.main, into.main):
+        into.told.append(into.main)
+        into.told.remove(other.main)
+        into.main, other.main = other.main, into.main
+        into.main.perpetrators = into.main.perpetrators or other.main.perpetrators
+
+
+def _better_evidence(a: Candidate, b: Candidate) -> bool:
+    """The body sentence that states a count beats a headline or a countless one."""
+    def rank(c: Candidate) -> tuple:
+        return (bool(c.tolls), not c.features.get("headline"), bool(c.places))
+    return rank(a) > rank(b)
+
+
+# ---- 5. totals and 6. one event per place --------------------------------------------------------
+
+
+def mark_totals(events: list[Event]) -> None:
+    """A count at a broad place (or in the headline) that the article's events at named places add up to."""
+    for ev in events:
+        if ev.killed is None or ev.role != "event":
+            continue
+        broad = ev.place is None or ev.place.kind in ("admin1", "region", "admin2", "country") or ev.main.features.get("headline")
+        if not broad:
+            continue
+        parts = [o for o in events if o is not ev and o.role == "event" and o.killed is not None
+                 and o.place is not None and place_key(o.place) != place_key(ev.place)]
+        if len(parts) >= 2 and sum(o.killed for o in parts) <= ev.killed:
+            ev.role, ev.scope = "tally", "article_total"
+
+
+def split_places(ev: Event, places: list[PlaceMention]) -> list[Event]:
+    """One event per place; a count stated for all of them is divided evenly (ACLED), remainder to the first."""
+    if len(places) <= 1:
+        return [ev]
+    out = []
+    n = len(places)
+    for i, p in enumerate(places):
+        part = Event(**{**ev.__dict__, "place": p, "told": list(ev.told)})
+        for role in ("killed", "injured"):
+            value = getattr(ev, role)
+            if value is not None:
+                share = value // n + (value % n if i == 0 else 0)
+                setattr(part, role, share)
+                setattr(part, role + "_low", None)
+                setattr(part, role + "_high", None)
+        part.divided_among = n
+        part.as_reported = ev.killed
+        out.append(part)
+    return out
+
+
+def tally_scope(cand: Candidate) -> str:
+    text = cand.sent.text
+    if WAR_RE.search(text):
+        return "war"
+    if speech_head(cand.anchor) is not None and not PERIOD_RE.search(text):
+        return "claim"
+    return "period"

@@ -1,0 +1,196 @@
+"""Candidate events of one sentence: triggers clustered on the parse, tolls attached to them.
+
+A cluster is the set of triggers that tell one event: an event word and the instrument or
+generic verb next to it in the tree ("Russian warplanes pounded", "shelled ... with rockets",
+"captured X after clashes"). Each casualty count attaches to the cluster nearest to its
+predicate in the tree; a count near no trigger starts a cluster of its own (a casualty report
+whose event type the document context gives). Arguments (place, actors, date) are chosen in
+arguments.py; which candidates are events of this article is decided in assemble.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from conflictwatch.nlp.events.lexicon import TriggerMatch
+from conflictwatch.nlp.events.tolls import Toll
+from conflictwatch.nlp.kit.syntax import ancestors, distance
+
+# Which type a cluster takes when it holds several (the most specific way the harm was done).
+TYPE_PRIORITY = (
+    "Chemical weapon", "Suicide bomb", "Air/drone strike", "Shelling/artillery/missile attack", "Grenade",
+    "Remote explosive/landmine/IED", "Abduction/forced disappearance", "Sexual violence", "Armed clash", "Attack",
+)
+LINK_DISTANCE = 3  # triggers this close in the tree tell one event
+
+
+@dataclass
+class Candidate:
+    """One event a sentence may report, with what the parse ties to it."""
+
+    sent_index: int
+    sent: Span
+    triggers: list[TriggerMatch] = field(default_factory=list)
+    tolls: list[Toll] = field(default_factory=list)
+    sub_event_type: str | None = None
+    territory: bool = False
+    generic_only: bool = False
+    # filled in by arguments.py / assemble.py
+    place_options: list = field(default_factory=list)
+    places: list = field(default_factory=list)  # chosen PlaceMention(s); several = one event each
+    place_from: str | None = None  # sentence | context | headline
+    perpetrators: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    date: object | None = None  # DateMention
+    date_from: str | None = None
+    features: dict = field(default_factory=dict)
+    score: float = 0.0
+    role: str | None = None  # event | tally | background | claim | drop
+    merged: list = field(default_factory=list)  # candidates told again and merged in
+
+    @property
+    def anchor(self) -> Token:
+        """The token the event hangs on: its first event trigger, else any trigger, else its count's predicate."""
+        for kinds in (("event", "territory"), ("generic", "instrument")):
+            for t in self.triggers:
+                if t.kind in kinds:
+                    return self.sent.doc[t.head]
+        if self.tolls:
+            return self.sent.doc[self.tolls[0].anchor]
+        return self.sent.root
+
+    def tokens(self) -> list[Token]:
+        doc = self.sent.doc
+        toks = [doc[t.head] for t in self.triggers] + [doc[t.anchor] for t in self.tolls]
+        for t in list(toks):
+            if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and t.head.pos_ == "VERB":
+                toks.append(t.head)  # "clashes took place", "launched air strikes"
+        return toks or [self.sent.root]
+
+    @property
+    def start_char(self) -> int:
+        return min(t.idx for t in self.tokens())
+
+    def killed(self) -> Toll | None:
+        return next((t for t in self.tolls if t.role == "killed"), None)
+
+    def injured(self) -> Toll | None:
+        return next((t for t in self.tolls if t.role == "injured"), None)
+
+
+def _connected(a: TriggerMatch, b: TriggerMatch, doc) -> bool:
+    ta, tb = doc[a.head], doc[b.head]
+    reach = LINK_DISTANCE + (1 if "instrument" in (a.kind, b.kind) else 0)
+    if distance(ta, tb) > reach:
+        return False
+    # two events of different types coordinated ("air strikes and shelling") stay apart
+    return not (a.kind == b.kind == "event" and a.sub_event_type != b.sub_event_type and (ta.dep_ == "conj" or tb.dep_ == "conj"))
+
+
+def cluster_triggers(sent: Span, triggers: list[TriggerMatch]) -> list[list[TriggerMatch]]:
+    """Union of triggers linked in the tree; casualty words are not triggers here."""
+    doc = sent.doc
+    items = [t for t in triggers if t.kind != "casualty"]
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if _connected(items[i], items[j], doc):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[TriggerMatch]] = {}
+    for i, t in enumerate(items):
+        groups.setdefault(find(i), []).append(t)
+    return sorted(groups.values(), key=lambda g: g[0].start)
+
+
+def cluster_type(triggers: list[TriggerMatch]) -> tuple[str | None, bool, bool]:
+    """(sub_event_type, is a territory change, only generic words)."""
+    kinds = {t.kind for t in triggers}
+    if "territory" in kinds:
+        return None, True, False
+    for want in ("event", "instrument"):
+        types = [t.sub_event_type for t in triggers if t.kind == want and t.sub_event_type]
+        if types:
+            return min(types, key=TYPE_PRIORITY.index), False, False
+    return None, False, True
+
+
+def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]:
+    best, best_d = None, 99
+    for c in cands:
+        d = min(distance(tok, doc_tok) for doc_tok in [c.sent.doc[t.head] for t in c.triggers])
+        if d < best_d:
+            best, best_d = c, d
+    return best, best_d
+
+
+def _governs(toll: Toll, cand: Candidate) -> bool:
+    """The count's predicate and the trigger share a clause: one is at most two steps above the other."""
+    doc = cand.sent.doc
+    anchor = doc[toll.anchor]
+    for t in cand.triggers:
+        trig = doc[t.head]
+        if trig.i in {a.i for a in ancestors(anchor)[:4]} or anchor.i in {a.i for a in ancestors(trig)[:4]}:
+            return True
+    return False
+
+
+def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
+    """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
+    cands = []
+    for group in cluster_triggers(sent, triggers):
+        sub, territory, generic = cluster_type(group)
+        if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group):
+            continue
+        cands.append(Candidate(sent_index, sent, list(group), sub_event_type=sub, territory=territory, generic_only=generic))
+    orphans: list[Toll] = []
+    for toll in tolls:
+        best, d = _nearest(cands, sent.doc[toll.anchor])
+        if best is not None and (d <= 6 or _governs(toll, best)):
+            best.tolls.append(toll)
+        else:
+            orphans.append(toll)
+    for toll in orphans:
+        same = next((c for c in cands if not c.triggers and c.tolls and c.tolls[0].anchor == toll.anchor), None)
+        if same is None:
+            same = next((c for c in cands if not c.triggers and c.tolls and distance(
+                sent.doc[c.tolls[0].anchor], sent.doc[toll.anchor]) <= 3), None)
+        if same is not None:
+            same.tolls.append(toll)
+        else:
+            cands.append(Candidate(sent_index, sent, [], [toll]))
+    for c in cands:
+        c.tolls = _one_per_role(c.tolls)
+    return cands
+
+
+def _instrument_acts(sent: Span, group: list[TriggerMatch]) -> bool:
+    """A weapon alone is an event when it acts: subject of a verb, or object of 'dropped/fired'."""
+    doc = sent.doc
+    for t in group:
+        tok = doc[t.head]
+        if tok.dep_ in ("nsubj", "nsubjpass", "agent") or (tok.dep_ == "pobj" and tok.head.lower_ == "by"):
+            return True
+        if tok.dep_ == "dobj" and tok.head.lemma_ in ("drop", "fire", "launch", "use", "hurl", "lob"):
+            return True
+    return False
+
+
+def _one_per_role(tolls: list[Toll]) -> list[Toll]:
+    """One killed and one injured count per candidate: the first exact figure, else the first."""
+    out = []
+    for role in ("killed", "injured"):
+        mine = [t for t in tolls if t.role == role]
+        if mine:
+            exact = [t for t in mine if t.value is not None]
+            out.append(exact[0] if exact else mine[0])
+    return out

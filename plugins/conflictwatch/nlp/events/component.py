@@ -1,0 +1,156 @@
+"""conflictwatch_events_v1: violent events from triggers, their arguments from the parse, read in document context.
+
+Sets `doc._.cw_frames` (casualty_event and casualty_tally frames, as records.Frame). Reads the
+mention components' `cw_places`, `cw_actors`, `cw_dates` and the layout's `cw_document`.
+The steps (each a module of this package): lexicon (triggers) -> tolls (counts) -> candidates
+(clusters on the parse) -> arguments (place, actors, date) -> assemble (what is an event of
+this article; context; restatements; totals; one event per place) -> frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from conflictwatch.nlp.document import DocumentModel, build_model
+from conflictwatch.nlp.events import arguments as args
+from conflictwatch.nlp.events import assemble as asm
+from conflictwatch.nlp.events.candidates import Candidate, build
+from conflictwatch.nlp.events.frames import event_frame, tally_frame
+from conflictwatch.nlp.events.lexicon import load_lexicon
+from conflictwatch.nlp.events.models import load_models
+from conflictwatch.nlp.events.tolls import find_tolls
+from conflictwatch.nlp.kit.spans import get_list
+
+
+class EventCoder:
+    def __init__(self, reference_dir: str | None, models_dir: str | None, place_threshold: float,
+                 event_threshold: float):
+        self.lexicon = load_lexicon(reference_dir)
+        self.models = load_models(models_dir)
+        self.place_threshold = place_threshold
+        self.event_threshold = event_threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        model = doc._.cw_document or build_model(doc.text)
+        cands = self.candidates(doc, model)
+        events, tallies = self.assemble(cands, model)
+        frames = get_list(doc, "cw_frames")
+        frames.extend(event_frame(doc, ev) for ev in events)
+        frames.extend(tally_frame(doc, t) for t in tallies)
+        return doc
+
+    # ---- per sentence ----------------------------------------------------------------------------
+
+    def candidates(self, doc: Doc, model: DocumentModel) -> list[Candidate]:
+        places, actors, dates = get_list(doc, "cw_places"), get_list(doc, "cw_actors"), get_list(doc, "cw_dates")
+        dates = [d for d in dates if not model.in_dateline(d.start_char, d.end_char)]
+        out: list[Candidate] = []
+        for i, sent in enumerate(doc.sents):
+            if not sent.text.strip() or model.in_debris(sent.start_char) or model.in_dateline(sent.start_char, sent.end_char):
+                continue
+            for cand in build(sent, i, self.lexicon.match(sent), find_tolls(sent)):
+                self.arguments(cand, sent, model, places, actors, dates)
+                out.append(cand)
+        return out
+
+    def arguments(self, cand: Candidate, sent: Span, model: DocumentModel, places, actors, dates) -> None:
+        s_places = args.sentence_mentions(sent, places)
+        s_actors = args.sentence_mentions(sent, actors)
+        scorer = self.models.place_scorer()
+        cand.place_options = args.place_options(cand, s_places, s_actors, model, scorer)
+        cand.places = args.choose_places(cand.place_options, self.models.place_threshold(self.place_threshold))
+        args.assign_actors(cand, s_actors)
+        cand.date = args.choose_date(cand, args.sentence_mentions(sent, dates))
+        cand.features["headline"] = model.in_headline(sent.start_char, sent.end_char - 1)
+
+    # ---- per document ----------------------------------------------------------------------------
+
+    def assemble(self, cands: list[Candidate], model: DocumentModel) -> tuple[list[asm.Event], list[asm.Event]]:
+        reference = model.reference_date
+        for c in cands:
+            c.role = asm.classify(c, model, reference)
+            self.models.review(c, reference, self.event_threshold)
+        context_type = asm.dominant_type(cands)
+        events: list[asm.Event] = []
+        tallies: list[asm.Event] = []
+        body = [c for c in cands if not c.features.get("headline")]
+        heads = [c for c in cands if c.features.get("headline")]
+        lead_place = None
+        for c in body:
+            if c.role not in ("event", "tally"):
+                continue
+            ev = self.to_event(c, cands, events, lead_place, context_type, reference)
+            if c.role == "tally":
+                ev.role, ev.scope = "tally", asm.tally_scope(c)
+                tallies.append(ev)
+            elif ev.place is not None:
+                lead_place = lead_place or ev.place
+                self.add(events, ev)
+        for c in heads:
+            if c.role == "event":
+                self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference))
+        asm.mark_totals(events)
+        tallies += [e for e in events if e.role == "tally"]
+        out = []
+        for ev in events:
+            if ev.role == "event":
+                out.extend(asm.split_places(ev, ev.main.places if len(ev.main.places) > 1 and ev.place_from == "sentence" else [ev.place]))
+        return out, tallies
+
+    @staticmethod
+    def add(events: list[asm.Event], ev: asm.Event) -> None:
+        same = next((e for e in events if asm.same_event(e, ev)), None)
+        if same is not None:
+            asm.merge(same, ev)
+        else:
+            events.append(ev)
+
+    @staticmethod
+    def add_headline(events: list[asm.Event], tallies: list[asm.Event], ev: asm.Event) -> None:
+        """A headline tells an event of the body again (merged), sums them (a tally), or stands alone."""
+        told = asm.headline_match(events, ev)
+        if told is not None:
+            asm.merge(told, ev)
+            return
+        kin = [e for e in events if e.sub_event_type == ev.sub_event_type or ev.sub_event_type is None]
+        if kin and ev.killed is not None:
+            ev.role, ev.scope = "tally", "article_total"
+            tallies.append(ev)
+        elif not kin and ev.place is not None and ev.place.kind in args.SPECIFIC_KINDS:
+            events.append(ev)
+
+    def to_event(self, c: Candidate, cands: list[Candidate], events: list[asm.Event], lead_place, context_type,
+                 reference: dt.date | None) -> asm.Event:
+        same_sentence = [o for o in cands if o.sent_index == c.sent_index]
+        places, place_from = asm.inherit_place(c, events, lead_place, same_sentence)
+        day, precision, date_text = asm.event_date(c, events, reference)
+        sub = asm.resolve_type(c, context_type)
+        ev = asm.Event(c, places[0] if places else None, place_from, day, precision, date_text, sub)
+        killed, injured = c.killed(), c.injured()
+        if killed is not None:
+            ev.killed, ev.killed_low, ev.killed_high, ev.killed_vague = killed.value, killed.low, killed.high, killed.vague
+            ev.killed_children, ev.killed_women = killed.children, killed.women
+        if injured is not None:
+            ev.injured, ev.injured_low, ev.injured_high, ev.injured_vague = injured.value, injured.low, injured.high, injured.vague
+            ev.injured_children, ev.injured_women = injured.children, injured.women
+        if killed is None and injured is not None and injured.value is not None:
+            ev.killed = 0
+        if not c.perpetrators:
+            prev = next((e for e in reversed(events) if e.sub_event_type == sub and c.sent_index - e.main.sent_index <= 2), None)
+            if prev is not None:
+                c.perpetrators = prev.main.perpetrators
+        return ev
+
+
+@Language.factory(
+    "conflictwatch_events_v1",
+    default_config={"reference_dir": None, "models_dir": None, "place_threshold": 0.6, "event_threshold": 0.5},
+    assigns=["doc._.cw_frames"],
+    requires=["doc._.cw_places", "doc._.cw_actors", "doc._.cw_dates", "doc._.cw_document"],
+)
+def make_events(nlp: Language, name: str, reference_dir: str | None, models_dir: str | None,
+                place_threshold: float, event_threshold: float) -> EventCoder:
+    return EventCoder(reference_dir, models_dir, place_threshold, event_threshold)

@@ -1,0 +1,124 @@
+"""Event triggers as data: include/reference/event_triggers.csv -> token matches in a sentence.
+
+A row is a pattern (one or more words; the last is compared by lemma, the others by their
+lower-case form), the part of speech it needs (VERB, NOUN or ANY), the ACLED sub-event type
+it names (empty for generic words such as "attack" or "hit", whose type comes from their
+arguments) and its kind:
+
+    event       names a violent event ("clash", "air strike", "shelled", "exploded")
+    instrument  a weapon or platform ("warplanes", "rockets"): the type of a generic trigger
+                near it, or a trigger itself when it is the subject of a casualty verb
+    generic     an attack word with no type of its own ("attack", "hit", "bombed", "raid")
+    territory   a change of control ("captured", "retook", "took control of")
+    casualty    a casualty predicate ("killed", "wounded", "dead", "death toll")
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Span
+
+from conflictwatch.nlp.kit.terms import pattern_words, reference_path
+
+KINDS = ("event", "instrument", "generic", "territory", "casualty")
+EVENT_TYPE_OF = {
+    "Armed clash": "Battles",
+    "Government regains territory": "Battles",
+    "Non-state actor overtakes territory": "Battles",
+    "Air/drone strike": "Explosions/Remote violence",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence",
+    "Suicide bomb": "Explosions/Remote violence",
+    "Chemical weapon": "Explosions/Remote violence",
+    "Grenade": "Explosions/Remote violence",
+    "Attack": "Violence against civilians",
+    "Abduction/forced disappearance": "Violence against civilians",
+    "Sexual violence": "Violence against civilians",
+}
+
+
+@dataclass(frozen=True)
+class TriggerRow:
+    words: tuple[str, ...]
+    pos: str
+    sub_event_type: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    """A trigger in a sentence: its token span (doc indices) and the row it matched."""
+
+    start: int
+    end: int
+    head: int  # the token that carries the syntax (the last word: "strikes" in "air strikes")
+    row: TriggerRow
+
+    @property
+    def kind(self) -> str:
+        return self.row.kind
+
+    @property
+    def sub_event_type(self) -> str | None:
+        return self.row.sub_event_type
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    by_last: dict[str, tuple[TriggerRow, ...]]
+
+    def match(self, sent: Span) -> list[TriggerMatch]:
+        """Longest match wins at each token; a word is part of at most one trigger."""
+        found: list[TriggerMatch] = []
+        taken: set[int] = set()
+        for tok in sent:
+            keys = {tok.lemma_.lower(), tok.lower_}
+            rows = [r for k in keys for r in self.by_last.get(k, ())]
+            best = None
+            for row in sorted(rows, key=lambda r: -len(r.words)):
+                start = tok.i - len(row.words) + 1
+                if start < sent.start or not _pos_ok(tok, row.pos):
+                    continue
+                if all(w in (sent.doc[start + k].lower_, sent.doc[start + k].lemma_.lower()) for k, w in enumerate(row.words[:-1])):
+                    best = TriggerMatch(start, tok.i + 1, tok.i, row)
+                    break
+            if best is None or any(i in taken for i in range(best.start, best.end)):
+                continue
+            found = [f for f in found if f.end <= best.start or f.start >= best.end]
+            found.append(best)
+            taken.update(range(best.start, best.end))
+        return sorted(found, key=lambda m: m.start)
+
+
+def _pos_ok(tok, pos: str) -> bool:
+    if pos == "ANY":
+        return True
+    if pos == "VERB":
+        return tok.pos_ in ("VERB", "AUX") or tok.tag_ in ("VBD", "VBN", "VBG", "VBZ", "VBP", "VB")
+    return tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.tag_.startswith("NN")
+
+
+def read_rows(path: Path) -> list[TriggerRow]:
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            words = pattern_words(r["pattern"])
+            if r["kind"] not in KINDS:
+                raise ValueError(f"{path}: unknown kind {r['kind']!r} for {r['pattern']!r}")
+            sub = r["sub_event_type"].strip() or None
+            if sub is not None and sub not in EVENT_TYPE_OF:
+                raise ValueError(f"{path}: unknown sub_event_type {sub!r} for {r['pattern']!r}")
+            rows.append(TriggerRow(words, r["pos"].strip().upper() or "ANY", sub, r["kind"]))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(reference_dir: str | None = None) -> Lexicon:
+    by_last: dict[str, list[TriggerRow]] = {}
+    for row in read_rows(reference_path("event_triggers.csv", reference_dir)):
+        by_last.setdefault(row.words[-1], []).append(row)
+    return Lexicon({k: tuple(v) for k, v in by_last.items()})

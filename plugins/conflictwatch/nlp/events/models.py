@@ -1,0 +1,68 @@
+"""The event coder's learned parts: small logistic models stored as JSON weights.
+
+`make train` fits them with scikit-learn from the annotated corpus (scripts/train_events.py)
+and writes plugins/conflictwatch/nlp/models/*.json: the feature weights, the bias, the
+decision threshold chosen on the training folds, and what they were trained on. Loading them
+needs nothing but the standard library; without them the rule scores decide.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from conflictwatch.nlp.events.candidates import Candidate
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    name: str
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def read(cls, path: Path) -> LinearModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["name"], data["weights"], float(data["bias"]), float(data["threshold"]))
+
+
+@dataclass(frozen=True)
+class Models:
+    place: LinearModel | None = None
+    event: LinearModel | None = None
+
+    def place_scorer(self):
+        return self.place.probability if self.place else None
+
+    def place_threshold(self, default: float) -> float:
+        return self.place.threshold if self.place else default
+
+    def review(self, cand: Candidate, reference, default_threshold: float) -> None:
+        """Let the event model overrule the rules' 'event' / 'drop' decision for a candidate."""
+        if self.event is None or cand.role not in ("event", "drop"):
+            return
+        from conflictwatch.nlp.events.features import candidate_features
+
+        cand.score = self.event.probability(candidate_features(cand, reference))
+        cand.role = "event" if cand.score >= self.event.threshold else "drop"
+
+
+@lru_cache(maxsize=4)
+def load_models(models_dir: str | None = None) -> Models:
+    folder = Path(models_dir) if models_dir else MODELS_DIR
+    found = {}
+    for name in ("place", "event"):
+        path = folder / f"{name}_model.json"
+        if path.exists():
+            found[name] = LinearModel.read(path)
+    return Models(**found)

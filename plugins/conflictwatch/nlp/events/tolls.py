@@ -1,0 +1,262 @@
+"""Casualty counts read off the parse: which number counts the dead or the injured, and of whom.
+
+A toll is a number (or a vague quantity, or people counted by their nouns: "a woman and her
+daughter") whose nominal is an argument of a casualty predicate: the subject of "were killed",
+the object of "killing", "N dead", "the deaths of N", "the toll rose to N", "left N dead".
+Subsets ("including four children", "among them two women") are folded into the count they
+qualify; coordinated counts ("killing five civilians and three fighters") add up. Where the
+parse attaches nothing, a short token pattern ("15 civilians killed") is the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from conflictwatch.nlp.kit import numbers as nums
+
+KILLED_VERBS = frozenset({"kill", "die", "perish", "martyr", "slay", "slaughter", "execute", "behead", "massacre",
+                          "assassinate", "murder", "shoot"})
+INJURED_VERBS = frozenset({"wound", "injure", "hurt", "maim"})
+KILLED_NOUNS = frozenset({"dead", "death", "deaths", "fatality", "fatalities", "body", "bodies", "martyr", "martyrs",
+                          "toll", "killed", "life", "lives"})
+INJURED_NOUNS = frozenset({"injured", "wounded", "injury", "injuries", "wound", "wounds"})
+SUBSET_PREPS = frozenset({"including", "include", "among", "amongst", "of"})
+CHILD = frozenset(w.lower() for w in nums.CHILD_NOUNS)
+WOMEN = frozenset(w.lower() for w in nums.WOMEN_NOUNS)
+FIGHTERS = frozenset(w.lower() for w in nums.FIGHTER_NOUNS)
+PERSONS = frozenset(w.lower() for w in nums.PERSON_NOUNS) | {"dead", "wounded", "injured", "killed", "others", "other"}
+_OF_WHOM_RE = re.compile(
+    r"\b(?P<n>[\w-]+)\s+of\s+(?:whom|them)\s+(?:were\s+|are\s+|being\s+)?(?P<who>children|women|kids|minors|boys|girls)\b", re.I
+)
+_NO_ONE_RE = re.compile(r"\b(?:no|not\s+a\s+single)\s+$", re.I)
+_AFTER_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){0,3}?(?P<w>killed|dead|died|wounded|injured|hurt|martyred)\b", re.I)
+_BEFORE_RE = re.compile(
+    r"\b(?P<w>kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|claim(?:ed|ing)\s+the\s+lives\s+of|lives\s+of)"
+    r"\s+(?:(?:at\s+least|more\s+than|about|around|some|nearly|over|up\s+to)\s+)?$",
+    re.I,
+)
+
+
+@dataclass
+class Toll:
+    role: str  # killed | injured
+    value: int | None  # exact figure (None when vague)
+    low: int | None
+    high: int | None
+    vague: str | None  # "dozens", "several": not a figure
+    start_char: int
+    end_char: int
+    nominal: int  # token index of what is counted
+    anchor: int  # token index of the casualty predicate
+    group: str = "people"  # children | women | fighters | civilians | people
+    children: int | None = None
+    women: int | None = None
+    parts: list[int] = field(default_factory=list)  # token indexes of coordinated counts added in
+
+    @property
+    def best(self) -> int | None:
+        return self.value
+
+
+def _role_of_lemma(lemma: str) -> str | None:
+    if lemma in KILLED_VERBS or lemma in KILLED_NOUNS:
+        return "killed"
+    if lemma in INJURED_VERBS or lemma in INJURED_NOUNS:
+        return "injured"
+    return None
+
+
+def _nominal(num_tok: Token) -> Token:
+    if num_tok.dep_ in ("nummod", "quantmod", "amod", "compound") and num_tok.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return num_tok.head
+    return num_tok
+
+
+def _is_person(nominal: Token, num_tok: Token) -> bool:
+    if nominal.i == num_tok.i:
+        return True
+    word = nominal.lower_
+    if word in PERSONS or nominal.lemma_.lower() in PERSONS or _role_of_lemma(nominal.lemma_.lower()):
+        return True
+    # "dozens of people", "15 of the injured": the noun after "of"
+    return any(c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in PERSONS for g in c.children) for c in nominal.children)
+
+
+def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
+    """The casualty predicate the nominal is an argument of, within a short walk up the tree."""
+    own = _role_of_lemma(nominal.lemma_.lower())
+    if own and nominal.lower_ not in ("body", "life"):
+        return own, nominal  # "30 deaths", "three dead", "5 wounded"
+    for child in nominal.children:  # "16 people killed", "three dead"
+        if child.dep_ in ("amod", "acl", "relcl", "oprd", "xcomp") and _role_of_lemma(child.lemma_.lower()):
+            return _role_of_lemma(child.lemma_.lower()), child
+    tok = nominal
+    for _ in range(3):
+        head = tok.head
+        if head is tok:
+            return None
+        if tok.dep_ == "conj" or tok.dep_ == "appos":
+            tok = head
+            continue
+        if tok.dep_ == "pobj" and head.lower_ in ("of", "to", "at") and _role_of_lemma(head.head.lemma_.lower()):
+            return _role_of_lemma(head.head.lemma_.lower()), head.head  # "the deaths of N", "toll rose to N"
+        if tok.dep_ == "pobj" and head.lower_ in ("to", "at") and head.head.lemma_ in ("rise", "climb", "reach", "jump", "increase", "stand", "put"):
+            verb = head.head
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and _role_of_lemma(subj.lemma_.lower()):
+                return _role_of_lemma(subj.lemma_.lower()), subj
+        role = _role_of_lemma(head.lemma_.lower())
+        if role and tok.dep_ in ("nsubjpass", "dobj", "nsubj", "attr", "pobj", "npadvmod", "obj", "dative"):
+            if head.lemma_ == "shoot" and not any(c.lower_ == "dead" for c in head.children):
+                return None
+            return role, head
+        if head.lemma_ == "leave" and tok.dep_ == "dobj":  # "left 11 dead"
+            for c in head.children:
+                if c.i > tok.i and _role_of_lemma(c.lemma_.lower()):
+                    return _role_of_lemma(c.lemma_.lower()), c
+        return None
+    return None
+
+
+def _role_by_pattern(sent: Span, start: int, end: int) -> tuple[str, Token] | None:
+    text = sent.doc.text
+    after = _AFTER_RE.match(text[end : end + 60])
+    if after:
+        tok = _token_at(sent, end + after.start("w"))
+        return ("killed" if after.group("w").lower() in ("killed", "dead", "died", "martyred") else "injured"), tok
+    before = _BEFORE_RE.search(text[max(sent.start_char, start - 60) : start])
+    if before:
+        word = before.group("w").lower()
+        tok = _token_at(sent, max(sent.start_char, start - 60) + before.start("w"))
+        return ("injured" if word.startswith(("wound", "injur")) else "killed"), tok
+    return None
+
+
+def _token_at(sent: Span, char: int) -> Token:
+    for tok in sent:
+        if tok.idx <= char < tok.idx + len(tok.text) + 1:
+            return tok
+    return sent[-1]
+
+
+def _num_token(sent: Span, start: int, end: int) -> Token | None:
+    toks = [t for t in sent if t.idx >= start and t.idx + len(t.text) <= end]
+    if not toks:
+        return None
+    nums_ = [t for t in toks if t.like_num or t.pos_ == "NUM"]
+    return (nums_ or toks)[-1]
+
+
+def _group(nominal: Token) -> str:
+    words = {nominal.lower_} | {c.lower_ for c in nominal.children if c.dep_ in ("compound", "amod")}
+    words |= {g.lower_ for c in nominal.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children}
+    if words & CHILD:
+        return "children"
+    if words & WOMEN:
+        return "women"
+    if words & FIGHTERS:
+        return "fighters"
+    if "civilians" in words or "civilian" in words:
+        return "civilians"
+    return "people"
+
+
+def _subset_parent(nominal: Token, tolls: dict[int, Toll]) -> Toll | None:
+    """'including four children' / 'among them two women' / 'six of whom were children'."""
+    tok = nominal
+    for _ in range(3):
+        head = tok.head
+        if head is tok:
+            return None
+        if tok.dep_ == "pobj" and head.lower_ in SUBSET_PREPS and head.lower_ != "of":
+            parent = head.head
+            return tolls.get(parent.i)
+        if tok.dep_ in ("prep",) and tok.lower_ in ("including",):
+            return tolls.get(head.i)
+        tok = head
+    return None
+
+
+def find_tolls(sent: Span) -> list[Toll]:
+    """Every casualty count of the sentence, subsets folded in, coordinated counts added up."""
+    text = sent.doc.text
+    base = sent.start_char
+    found: dict[int, Toll] = {}
+    order: list[Toll] = []
+    candidates = [(n.start_char + base, n.end_char + base, n) for n in nums.find_numbers(sent.text)]
+    candidates += [(p.start_char + base, p.end_char + base, p) for p in nums.find_person_counts(sent.text)]
+    for start, end, mention in sorted(candidates, key=lambda c: c[0]):
+        num_tok = _num_token(sent, start, end)
+        if num_tok is None:
+            continue
+        nominal = _nominal(num_tok) if not isinstance(mention, nums.PersonCount) else num_tok
+        if not _is_person(nominal, num_tok):
+            continue
+        role = _role_by_parse(nominal) or _role_by_pattern(sent, start, end)
+        if role is None:
+            continue
+        toll = _make_toll(mention, start, end, nominal, role)
+        if mention.text.lower() == "one" and _NO_ONE_RE.search(text[max(0, start - 16) : start]):
+            toll.value, toll.low, toll.high = 0, 0, 0  # "no one was killed"
+        parent = _subset_parent(nominal, found)
+        if parent is not None and toll.group in ("children", "women"):
+            setattr(parent, toll.group, toll.value)
+            continue
+        found[nominal.i] = toll
+        order.append(toll)
+    _of_whom(sent, order)
+    return _add_coordinated(order)
+
+
+def _of_whom(sent: Span, tolls: list[Toll]) -> None:
+    """'nine members of a family six of whom were children': a subset of the count before it."""
+    for m in _OF_WHOM_RE.finditer(sent.text):
+        value = nums.words_to_int(m.group("n"))
+        at = sent.start_char + m.start()
+        before = [t for t in tolls if t.end_char <= at]
+        if value is None or not before:
+            continue
+        part = "women" if m.group("who").lower() == "women" else "children"
+        setattr(before[-1], part, value)
+
+
+def _make_toll(mention, start: int, end: int, nominal: Token, role: tuple[str, Token]) -> Toll:
+    if isinstance(mention, nums.PersonCount):
+        t = Toll(role[0], mention.total, mention.total, mention.total, None, start, end, nominal.i, role[1].i, "people")
+        t.children = mention.children or None
+        t.women = mention.women or None
+        return t
+    vague = mention.text if mention.vague else None
+    value = None if mention.vague else mention.value
+    low = None if mention.vague else mention.low
+    high = None if mention.vague else mention.high
+    t = Toll(role[0], value, low, high, vague, start, end, nominal.i, role[1].i, _group(nominal))
+    if t.group == "children" and value is not None:
+        t.children = value
+    if t.group == "women" and value is not None:
+        t.women = value
+    return t
+
+
+def _add_coordinated(tolls: list[Toll]) -> list[Toll]:
+    """'killing five civilians and three fighters': one killed count of eight on the same predicate."""
+    out: list[Toll] = []
+    for t in tolls:
+        prev = next((o for o in out if o.anchor == t.anchor and o.role == t.role), None)
+        if prev is None:
+            out.append(t)
+            continue
+        if prev.value is not None and t.value is not None:
+            prev.value += t.value
+            prev.low = prev.value if prev.low is not None and t.low is not None else None
+            prev.high = None
+            for part in ("children", "women"):
+                a, b = getattr(prev, part), getattr(t, part)
+                if a is not None or b is not None:
+                    setattr(prev, part, (a or 0) + (b or 0))
+            prev.parts.append(t.nominal)
+            prev.end_char = max(prev.end_char, t.end_char)
+    return out
