@@ -64,3 +64,76 @@ def run_nlp(articles: list[Article], nlp=None):
     nlp = nlp or load_nlp()
     docs = [make_doc(nlp, a.document()) for a in articles]
     return list(zip(articles, nlp.pipe(docs, batch_size=16), strict=True))
+
+
+def _row(article: Article, doc, frame) -> dict[str, Any]:
+    """A frame as the incident mart would show it, geocoded from the NLP's own place mention."""
+    from conflictwatch.nlp.mentions.places import load_gazetteer
+
+    gaz = load_gazetteer()
+    by_id = _place_index(gaz)
+    place = by_id.get(frame.location_id)
+    a = frame.attrs
+    date = dt.date(frame.date_year, frame.date_month, frame.date_day) if frame.date_kind == "absolute" else None
+    return {
+        "incident_report_id": frame.frame_id if frame.document_id else f"{article.file}:{frame.evidence_start_char}",
+        "document_id": stable_id(str(CORPUS_DIR / article.split / article.file)),
+        "source_uri": str(CORPUS_DIR / article.split / article.file),
+        "event_date": date,
+        "date_precision": a.get("date_precision"),
+        "location_mention": frame.location_mention,
+        "location_name": place.name if place else frame.location_mention,
+        "admin1": (place.admin1 if place and place.admin1 else (place.name if place and place.kind == "admin1" else frame.location_admin1_hint)),
+        "perpetrator": " and ".join(_actor_names().get(x, x) for x in a.get("perpetrator_actor_ids") or []) or None,
+        "sub_event_type": frame.sub_event_type,
+        **{k: a.get(k) for k in ("killed", "injured", "killed_children", "killed_women", "injured_children", "injured_women")},
+        "evidence_text": frame.evidence_text,
+        "evidence_start_char": frame.evidence_start_char,
+        "evidence_end_char": frame.evidence_end_char,
+    }
+
+
+_CACHE: dict[str, Any] = {}
+
+
+def _place_index(gaz) -> dict[str, Any]:
+    if "places" not in _CACHE:
+        _CACHE["places"] = {p.location_id: p for p in gaz.places}
+    return _CACHE["places"]
+
+
+def _actor_names() -> dict[str, str]:
+    if "actors" not in _CACHE:
+        from conflictwatch.nlp.kit.terms import read_csv
+
+        _CACHE["actors"] = {r["actor_id"]: r["name"] for r in read_csv("actors.csv")}
+    return _CACHE["actors"]
+
+
+def quick_warehouse(pairs, path: Path) -> Path:
+    """A DuckDB file with just the marts the incident scoring reads, built from the NLP's frames.
+
+    For fast development loops only: it skips dbt (geocoding joins, in-article de-duplication),
+    so its scores approximate `make eval-corpus`, which is the measurement.
+    """
+    import duckdb
+
+    path.unlink(missing_ok=True)
+    rows, docs = [], []
+    for article, doc in pairs:
+        docs.append((stable_id(str(CORPUS_DIR / article.split / article.file)), str(CORPUS_DIR / article.split / article.file), doc.text))
+        rows += [_row(article, doc, f) for f in doc._.cw_frames if f.frame_type == "casualty_event"]
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.execute("create table marts.dim_documents (document_id varchar, source_uri varchar, text varchar)")
+    con.executemany("insert into marts.dim_documents values (?, ?, ?)", docs)
+    cols = ["incident_report_id", "document_id", "source_uri", "event_date", "date_precision", "location_mention",
+            "location_name", "admin1", "perpetrator", "sub_event_type", "killed", "injured", "killed_children",
+            "killed_women", "injured_children", "injured_women", "evidence_text", "evidence_start_char", "evidence_end_char"]
+    types = {"event_date": "date", "evidence_start_char": "integer", "evidence_end_char": "integer",
+             **{k: "integer" for k in cols if k.startswith(("killed", "injured"))}}
+    con.execute("create table marts.fct_incident_reports (" + ", ".join(f"{c} {types.get(c, 'varchar')}" for c in cols) + ")")
+    con.executemany(f"insert into marts.fct_incident_reports values ({', '.join('?' * len(cols))})",
+                    [[r[c] for c in cols] for r in rows])
+    con.close()
+    return path
