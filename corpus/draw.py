@@ -1,6 +1,6 @@
 """Draw the annotated corpus from FA-KES by a fixed, seeded rule; write corpus/<split>/.
 
-    .venv/bin/python corpus/select.py [--fakes ../shared/corpora/fa-kes/FA-KES-Dataset.csv]
+    .venv/bin/python corpus/draw.py [--fakes ../shared/corpora/fa-kes/FA-KES-Dataset.csv]
 
 The rule (corpus/README.md says why each step is there):
 
