@@ -21,7 +21,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from conflictwatch.nlp.events.arguments import usable
 from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
 from conflictwatch.nlp.kit.dates import resolve
 from conflictwatch.nlp.kit.spans import PlaceMention
@@ -72,6 +71,7 @@ class Event:
     as_reported: int | None = None
     role: str = "event"  # event | tally
     scope: str | None = None  # tally scope: article_total | period | war | claim
+    score: float | None = None  # the event model's probability, when one is loaded
 
 
 # ---- 1. what a candidate is ----------------------------------------------------------------------
@@ -122,14 +122,15 @@ def inherit_place(cand: Candidate, previous: list[Event], lead_place: PlaceMenti
             return other.places[:1], "sentence"
     if not reports_event(cand):
         return [], None
+    weak = cand.weak_places
     for ev in reversed(previous):
-        if ev.place is not None and cand.sent_index - ev.main.sent_index <= 3 and _compatible(cand, ev):
+        if ev.place is not None and cand.sent_index - ev.main.sent_index <= 3 and _compatible(cand, ev) and not weak:
             return [ev.place], "context"
-    if lead_place is not None:
-        return [lead_place], "lead"
-    weak = [o for o in cand.place_options if o.score > -1 and usable(o)]
     if len(weak) == 1:
-        return [weak[0].mention], "sentence_weak"
+        return [weak[0]], "sentence_weak"
+    places = {place_key(ev.place) for ev in previous}
+    if lead_place is not None and not weak and len(places) <= 1:
+        return [lead_place], "lead"  # an article about one place: later sentences tell more of it
     return [], None
 
 
@@ -147,19 +148,43 @@ def _compatible(cand: Candidate, ev: Event) -> bool:
     return cand.sub_event_type is None or ev.sub_event_type is None or cand.sub_event_type == ev.sub_event_type
 
 
-def event_date(cand: Candidate, previous: list[Event], reference: dt.date | None) -> tuple[dt.date | None, str, str | None]:
+def own_date(cand: Candidate, reference: dt.date | None) -> tuple[dt.date | None, str, str | None]:
+    """The date the candidate's own sentence gives (resolved), else (None, 'unknown', None)."""
     if cand.date is not None:
         day, precision = resolve(cand.date, reference)
         if day is not None:
             return day, precision, cand.date.text
     if PAST_24H_RE.search(cand.sent.text) and reference is not None:
         return reference, "day", "past 24 hours"
-    for ev in reversed(previous):
-        if ev.date is not None and ev.date_precision == "day":
-            return ev.date, ev.date_precision, ev.date_text
+    return None, "unknown", None
+
+
+def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | None) -> tuple[dt.date | None, str, str | None]:
+    """Its own date; else the day of the nearest earlier sentence that gives one (the narrative's day,
+    as a coder reads on); else the report's date at week precision."""
+    day = own_date(cand, reference)
+    if day[0] is not None:
+        return day
+    for other in reversed(before):
+        if other.role in ("background", "drop"):
+            continue
+        d = own_date(other, reference)
+        if d[0] is not None and d[1] == "day":
+            return d
     if reference is not None:
         return reference, "week", None
     return None, "unknown", None
+
+
+def context_perpetrators(cand: Candidate, before: list[Candidate], sub: str | None) -> list:
+    """Who the article has carrying out this kind of attack: the nearest earlier mention of the same type
+    (the headline or the lead's "Syrian government air strikes ... killed 32"), for remote violence only."""
+    if sub not in ("Air/drone strike", "Shelling/artillery/missile attack", "Chemical weapon"):
+        return []
+    for other in reversed(before):
+        if other.perpetrators and other.sub_event_type == sub and other.role != "background":
+            return other.perpetrators
+    return []
 
 
 # ---- 3. type -------------------------------------------------------------------------------------
@@ -185,6 +210,8 @@ def resolve_type(cand: Candidate, context_type: str | None) -> str | None:
     generic = next((cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers if t.kind == "generic"), None)
     if generic == "attack" and any(t.actor_id in ARMED_TARGETS for t in cand.targets):
         return "Armed clash"
+    if not cand.triggers and cand.perpetrators and any(t.group == "fighters" for t in cand.tolls):
+        return "Armed clash"  # "YPG fighters killed 10 IS members": fighters killed by an armed side
     if context_type and (generic in (None, "attack", "hit", "target", "strike", "raid", "bomb", "bombing", "pound", "fire")):
         return context_type
     if generic:

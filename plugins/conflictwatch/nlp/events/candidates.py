@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.lexicon import TriggerMatch
 from conflictwatch.nlp.events.tolls import Toll
-from conflictwatch.nlp.kit.syntax import ancestors, distance
+from conflictwatch.nlp.kit.syntax import distance
 
 # Which type a cluster takes when it holds several (the most specific way the harm was done).
 TYPE_PRIORITY = (
@@ -40,6 +40,7 @@ class Candidate:
     # filled in by arguments.py / assemble.py
     place_options: list = field(default_factory=list)
     places: list = field(default_factory=list)  # chosen PlaceMention(s); several = one event each
+    weak_places: list = field(default_factory=list)  # usable places the linker finds unlikely but possible
     place_from: str | None = None  # sentence | context | headline
     perpetrators: list = field(default_factory=list)
     targets: list = field(default_factory=list)
@@ -133,17 +134,6 @@ def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]
     return best, best_d
 
 
-def _governs(toll: Toll, cand: Candidate) -> bool:
-    """The count's predicate and the trigger share a clause: one is at most two steps above the other."""
-    doc = cand.sent.doc
-    anchor = doc[toll.anchor]
-    for t in cand.triggers:
-        trig = doc[t.head]
-        if trig.i in {a.i for a in ancestors(anchor)[:4]} or anchor.i in {a.i for a in ancestors(trig)[:4]}:
-            return True
-    return False
-
-
 def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
@@ -154,8 +144,8 @@ def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list
         cands.append(Candidate(sent_index, sent, list(group), sub_event_type=sub, territory=territory, generic_only=generic))
     orphans: list[Toll] = []
     for toll in tolls:
-        best, d = _nearest(cands, sent.doc[toll.anchor])
-        if best is not None and (d <= 6 or _governs(toll, best)):
+        best, _ = _nearest(cands, sent.doc[toll.anchor])
+        if best is not None:  # a sentence's counts belong to its event, the nearest one if it tells several
             best.tolls.append(toll)
         else:
             orphans.append(toll)

@@ -62,6 +62,8 @@ class EventCoder:
         scorer = self.models.place_scorer()
         cand.place_options = args.place_options(cand, s_places, s_actors, model, scorer)
         cand.places = args.choose_places(cand.place_options, self.models.place_threshold(self.place_threshold))
+        floor = 0.1 if self.models.place else -1.0
+        cand.weak_places = [o.mention for o in cand.place_options if args.usable(o) and o.score > floor]
         args.assign_actors(cand, s_actors)
         cand.date = args.choose_date(cand, args.sentence_mentions(sent, dates))
         cand.features["headline"] = model.in_headline(sent.start_char, sent.end_char - 1)
@@ -72,7 +74,6 @@ class EventCoder:
         reference = model.reference_date
         for c in cands:
             c.role = asm.classify(c, model, reference)
-            self.models.review(c, reference, self.event_threshold)
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
@@ -98,7 +99,7 @@ class EventCoder:
         for ev in events:
             if ev.role == "event":
                 out.extend(asm.split_places(ev, ev.main.places if len(ev.main.places) > 1 and ev.place_from == "sentence" else [ev.place]))
-        return out, tallies
+        return [ev for ev in out if self.models.keep(ev, reference)], tallies
 
     @staticmethod
     def add(events: list[asm.Event], ev: asm.Event) -> None:
@@ -124,9 +125,10 @@ class EventCoder:
 
     def to_event(self, c: Candidate, cands: list[Candidate], events: list[asm.Event], lead_place, context_type,
                  reference: dt.date | None) -> asm.Event:
+        before = [o for o in cands if o.sent_index < c.sent_index]
         same_sentence = [o for o in cands if o.sent_index == c.sent_index]
         places, place_from = asm.inherit_place(c, events, lead_place, same_sentence)
-        day, precision, date_text = asm.event_date(c, events, reference)
+        day, precision, date_text = asm.event_date(c, before, reference)
         sub = asm.resolve_type(c, context_type)
         ev = asm.Event(c, places[0] if places else None, place_from, day, precision, date_text, sub)
         killed, injured = c.killed(), c.injured()
@@ -139,9 +141,7 @@ class EventCoder:
         if killed is None and injured is not None and injured.value is not None:
             ev.killed = 0
         if not c.perpetrators:
-            prev = next((e for e in reversed(events) if e.sub_event_type == sub and c.sent_index - e.main.sent_index <= 2), None)
-            if prev is not None:
-                c.perpetrators = prev.main.perpetrators
+            c.perpetrators = asm.context_perpetrators(c, before, sub)
         return ev
 
 

@@ -69,3 +69,19 @@ def _date_features(cand: Candidate, reference: dt.date | None) -> dict[str, floa
     if day is not None and reference is not None:
         f[f"date_age={_bucket((reference - day).days, (-2, 1, 7, 31, 365))}"] = 1.0
     return f
+
+
+def event_features(ev, reference: dt.date | None) -> dict[str, float]:
+    """Features of an assembled event (the candidate that tells it best, plus what assembly decided)."""
+    f = {f"c:{k}": v for k, v in candidate_features(ev.main, reference).items()}
+    f[f"place_from={ev.place_from}"] = 1.0
+    f[f"place_kind={ev.place.kind if ev.place else 'none'}"] = 1.0
+    f["place_resolved"] = 1.0 if ev.place is not None and ev.place.location_id else 0.0
+    f[f"date_precision={ev.date_precision}"] = 1.0
+    f[f"type={ev.sub_event_type}"] = 1.0
+    f["told"] = min(len(ev.told), 4) / 4.0
+    f["has_killed"] = 1.0 if ev.killed is not None else 0.0
+    f["divided"] = 1.0 if ev.divided_among else 0.0
+    best = max((o.score for o in ev.main.place_options if ev.place is not None and o.mention is ev.place), default=None)
+    f["place_score"] = best if best is not None else 0.0
+    return f

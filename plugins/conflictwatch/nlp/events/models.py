@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from conflictwatch.nlp.events.candidates import Candidate
-
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
 
@@ -38,6 +36,8 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class Models:
+    """place: which place option is an event's location; event: whether an assembled event is kept."""
+
     place: LinearModel | None = None
     event: LinearModel | None = None
 
@@ -47,14 +47,14 @@ class Models:
     def place_threshold(self, default: float) -> float:
         return self.place.threshold if self.place else default
 
-    def review(self, cand: Candidate, reference, default_threshold: float) -> None:
-        """Let the event model overrule the rules' 'event' / 'drop' decision for a candidate."""
-        if self.event is None or cand.role not in ("event", "drop"):
-            return
-        from conflictwatch.nlp.events.features import candidate_features
+    def keep(self, ev, reference) -> bool:
+        """The event model's verdict on an assembled event (kept when no model is loaded)."""
+        if self.event is None:
+            return True
+        from conflictwatch.nlp.events.features import event_features
 
-        cand.score = self.event.probability(candidate_features(cand, reference))
-        cand.role = "event" if cand.score >= self.event.threshold else "drop"
+        ev.score = self.event.probability(event_features(ev, reference))
+        return ev.score >= self.event.threshold
 
 
 @lru_cache(maxsize=4)

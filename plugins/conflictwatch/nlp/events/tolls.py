@@ -70,6 +70,15 @@ def _role_of_lemma(lemma: str) -> str | None:
 
 
 def _nominal(num_tok: Token) -> Token:
+    """What the number counts: its head noun, or (when the parse hung it elsewhere, as text without
+    commas makes it do: "in Daraa 15 civilians were killed") the person noun right after it."""
+    doc = num_tok.doc
+    for k in range(num_tok.i + 1, min(len(doc), num_tok.i + 4)):
+        t = doc[k]
+        if t.lower_ in PERSONS or t.lemma_.lower() in PERSONS:
+            return t
+        if t.pos_ not in ("ADJ", "NUM") and t.lower_ not in ("more", "other", "of", "the"):
+            break
     if num_tok.dep_ in ("nummod", "quantmod", "amod", "compound") and num_tok.head.pos_ in ("NOUN", "PROPN", "ADJ"):
         return num_tok.head
     return num_tok
