@@ -32,7 +32,8 @@ from conflictwatch.corpus import load_split, run_nlp
 from conflictwatch.evaluate import dates_compatible, find_spans, gold_date, place_similarity
 from conflictwatch.nlp.events import arguments as args_mod
 from conflictwatch.nlp.events.component import EventCoder
-from conflictwatch.nlp.events.features import event_features
+from conflictwatch.nlp.events import assemble as asm
+from conflictwatch.nlp.events.features import event_features, type_features
 from conflictwatch.nlp.events.models import MODELS_DIR
 
 SEED = 13
@@ -70,7 +71,7 @@ def place_examples(pairs, coder: EventCoder):
     return X, np.array(y)
 
 
-def _match(ev, golds) -> bool:
+def _match(ev, golds) -> dict | None:
     for g in golds:
         names = names_of(g)
         place = ev.place.text if ev.place is not None else None
@@ -80,8 +81,8 @@ def _match(ev, golds) -> bool:
         if gdate is None or ev.date is None:
             continue
         if dates_compatible(gdate, g.get("date_precision") or gprec, ev.date, ev.date_precision):
-            return True
-    return False
+            return g
+    return None
 
 
 def event_examples(pairs, coder: EventCoder):
@@ -94,6 +95,52 @@ def event_examples(pairs, coder: EventCoder):
             X.append(event_features(ev, model.reference_date))
             y.append(1 if _match(ev, golds) else 0)
     return X, np.array(y)
+
+
+def type_examples(pairs, coder: EventCoder):
+    """(features, gold sub-event type) for every assembled event that matches a gold incident."""
+    X, y = [], []
+    for article, doc in pairs:
+        golds = (article.gold or {}).get("incidents") or []
+        model = doc._.cw_document
+        cands = coder.candidates(doc, model)
+        context = asm.dominant_type(cands)
+        events, _ = coder.assemble(cands, model)
+        for ev in events:
+            g = _match(ev, golds)
+            if g is not None and g.get("sub_event_type"):
+                X.append(type_features(ev, context))
+                y.append(g["sub_event_type"])
+    return X, y
+
+
+def fit_classes(X: list[dict], y: list[str], name: str, trained_on: str) -> dict:
+    vec = DictVectorizer(sort=True, sparse=False)
+    M = vec.fit_transform(X)
+    labels = np.array(y)
+    best = None
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED)
+    rare = {c for c in set(y) if y.count(c) < 3}
+    strat = np.array([("rare" if c in rare else c) for c in y])
+    for C in C_GRID:
+        correct = 0
+        for tr, te in folds.split(M, strat):
+            clf = LogisticRegression(C=C, random_state=SEED, max_iter=3000)
+            clf.fit(M[tr], labels[tr])
+            correct += int((clf.predict(M[te]) == labels[te]).sum())
+        if best is None or correct > best[0]:
+            best = (correct, C)
+    correct, C = best
+    clf = LogisticRegression(C=C, random_state=SEED, max_iter=3000)
+    clf.fit(M, labels)
+    names = vec.get_feature_names_out()
+    classes = [str(c) for c in clf.classes_]
+    weights = {c: {f: round(float(w), 6) for f, w in zip(names, clf.coef_[k], strict=True) if abs(w) > 1e-4}
+               for k, c in enumerate(classes)}
+    print(f"{name}: {len(y)} examples, {len(classes)} classes, C={C}, cross-validated accuracy={correct / len(y):.3f}")
+    return {"name": name, "trained_on": trained_on, "examples": len(y), "C": C, "cv_accuracy": round(correct / len(y), 4),
+            "classes": classes, "bias": {c: round(float(b), 6) for c, b in zip(classes, clf.intercept_, strict=True)},
+            "weights": {c: dict(sorted(w.items())) for c, w in weights.items()}}
 
 
 def fit(X: list[dict], y: np.ndarray, name: str, trained_on: str) -> dict:

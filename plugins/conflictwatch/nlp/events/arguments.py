@@ -11,6 +11,7 @@ the object of "attacked"), or sources (a monitor, the subject of "said").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
@@ -144,11 +145,35 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
             best = inner[0]
     chosen = [best]
     for o in options:
-        if o is best or o.head is None or best.head is None or o.features.get("abroad") or o.features.get("in_actor"):
+        if o is best or o.head is None or best.head is None or not usable(o):
             continue
         if _coordinated(best.head, o.head) and o.mention.kind in SPECIFIC_KINDS | {"admin2"}:
             chosen.append(o)
+    chosen += listed_with(best, [o for o in options if o not in chosen and usable(o)])
     return [o.mention for o in sorted(chosen, key=lambda o: o.mention.start_char)]
+
+
+LIST_GAP = re.compile(r"^(?:\s*(?:,|and|&|as\s+well\s+as|or|plus)?\s*(?:the\s+)?(?:(?:towns?|villages?|cities|city|"
+                      r"neighbou?rhoods?|districts?|areas?)\s+of\s+)?)$", re.I)
+
+
+def listed_with(best: PlaceOption, others: list[PlaceOption]) -> list[PlaceOption]:
+    """Places written in one list with the chosen one ("in A, B and C", "A B and C" once commas are
+    lost): only separators between neighbours, chained both ways."""
+    text = best.head.doc.text if best.head is not None else ""
+    ordered = sorted([best, *others], key=lambda o: o.mention.start_char)
+    at = ordered.index(best)
+    out = []
+    for step in (-1, 1):
+        k = at
+        while 0 <= k + step < len(ordered):
+            a, b = sorted((ordered[k], ordered[k + step]), key=lambda o: o.mention.start_char)
+            if not LIST_GAP.match(text[a.mention.end_char : b.mention.start_char]):
+                break
+            k += step
+            if ordered[k].mention.kind in SPECIFIC_KINDS:
+                out.append(ordered[k])
+    return out
 
 
 def usable(o: PlaceOption) -> bool:

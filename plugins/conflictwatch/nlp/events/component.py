@@ -93,6 +93,8 @@ class EventCoder:
         for c in heads:
             if c.role == "event":
                 self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference))
+        for ev in events:
+            ev.sub_event_type = self.models.event_type(ev, context_type)
         asm.mark_totals(events)
         tallies += [e for e in events if e.role == "tally"]
         out = []

@@ -85,3 +85,34 @@ def event_features(ev, reference: dt.date | None) -> dict[str, float]:
     best = max((o.score for o in ev.main.place_options if ev.place is not None and o.mention is ev.place), default=None)
     f["place_score"] = best if best is not None else 0.0
     return f
+
+
+ACTOR_KIND = {"syrian_government": "state", "russia": "state", "iran": "state", "iran_backed_militias": "state_ally",
+              "hezbollah": "state_ally", "turkey": "foreign_state", "us_coalition": "foreign_state", "israel": "foreign_state"}
+
+
+def type_features(ev, context_type: str | None) -> dict[str, float]:
+    """What tells the kind of attack: the trigger words, the sentence's words, who did it to whom."""
+    c = ev.main
+    doc = c.sent.doc
+    f: dict[str, float] = {f"rule={ev.sub_event_type}": 1.0, f"ctx={context_type}": 1.0}
+    for t in c.triggers:
+        f[f"trig={doc[t.head].lemma_.lower()}"] = 1.0
+        f[f"trig_kind={t.kind}"] = 1.0
+        if t.sub_event_type:
+            f[f"trig_type={t.sub_event_type}"] = 1.0
+    if not c.triggers:
+        f["casualty_only"] = 1.0
+    if c.territory:
+        f["territory"] = 1.0
+    for tok in c.sent:
+        if tok.pos_ in ("NOUN", "VERB", "ADJ", "PROPN") and not tok.is_stop:
+            f[f"w={tok.lemma_.lower()}"] = 1.0
+    for a in c.perpetrators:
+        f[f"perp={a.actor_id}"] = 1.0
+        f[f"perp_kind={ACTOR_KIND.get(a.actor_id, 'non_state')}"] = 1.0
+    for a in c.targets:
+        f[f"target={a.actor_id}"] = 1.0
+    for t in c.tolls:
+        f[f"victims={t.group}"] = 1.0
+    return f

@@ -74,7 +74,6 @@ class Lexicon:
     def match(self, sent: Span) -> list[TriggerMatch]:
         """Longest match wins at each token; a word is part of at most one trigger."""
         found: list[TriggerMatch] = []
-        taken: set[int] = set()
         for tok in sent:
             keys = {tok.lemma_.lower(), tok.lower_}
             rows = [r for k in keys for r in self.by_last.get(k, ())]
@@ -86,11 +85,13 @@ class Lexicon:
                 if all(w in (sent.doc[start + k].lower_, sent.doc[start + k].lemma_.lower()) for k, w in enumerate(row.words[:-1])):
                     best = TriggerMatch(start, tok.i + 1, tok.i, row)
                     break
-            if best is None or any(i in taken for i in range(best.start, best.end)):
+            if best is None:
                 continue
-            found = [f for f in found if f.end <= best.start or f.start >= best.end]
+            overlapped = [f for f in found if f.start < best.end and best.start < f.end]
+            if any(f.end - f.start >= best.end - best.start for f in overlapped):
+                continue  # a longer (or equal) trigger already holds these words
+            found = [f for f in found if f not in overlapped]
             found.append(best)
-            taken.update(range(best.start, best.end))
         return sorted(found, key=lambda m: m.start)
 
 

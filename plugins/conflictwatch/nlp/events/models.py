@@ -35,11 +35,42 @@ class LinearModel:
 
 
 @dataclass(frozen=True)
+class ClassModel:
+    """A multinomial logistic model: one weight vector per class."""
+
+    name: str
+    classes: tuple[str, ...]
+    weights: dict[str, dict[str, float]]
+    bias: dict[str, float]
+
+    def predict(self, features: dict[str, float]) -> tuple[str, float]:
+        scores = {c: self.bias[c] + sum(self.weights[c].get(k, 0.0) * v for k, v in features.items()) for c in self.classes}
+        top = max(scores.values())
+        total = sum(math.exp(s - top) for s in scores.values())
+        best = max(self.classes, key=lambda c: scores[c])
+        return best, 1.0 / total
+
+    @classmethod
+    def read(cls, path: Path) -> ClassModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["name"], tuple(data["classes"]), data["weights"], data["bias"])
+
+
+@dataclass(frozen=True)
 class Models:
     """place: which place option is an event's location; event: whether an assembled event is kept."""
 
     place: LinearModel | None = None
     event: LinearModel | None = None
+    type: ClassModel | None = None
+
+    def event_type(self, ev, context_type: str | None) -> str | None:
+        """The type model's reading of an event's sub-event type (the rules' when no model is loaded)."""
+        if self.type is None:
+            return ev.sub_event_type
+        from conflictwatch.nlp.events.features import type_features
+
+        return self.type.predict(type_features(ev, context_type))[0]
 
     def place_scorer(self):
         return self.place.probability if self.place else None
@@ -65,4 +96,6 @@ def load_models(models_dir: str | None = None) -> Models:
         path = folder / f"{name}_model.json"
         if path.exists():
             found[name] = LinearModel.read(path)
+    if (folder / "type_model.json").exists():
+        found["type"] = ClassModel.read(folder / "type_model.json")
     return Models(**found)
