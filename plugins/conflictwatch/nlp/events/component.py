@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from conflictwatch.nlp.document import DocumentModel, build_model
 from conflictwatch.nlp.events import arguments as args
 from conflictwatch.nlp.events import assemble as asm
+from conflictwatch.nlp.events import geo
 from conflictwatch.nlp.events.candidates import Candidate, build
 from conflictwatch.nlp.events.frames import event_frame, tally_frame
 from conflictwatch.nlp.events.lexicon import load_lexicon
@@ -37,6 +38,10 @@ class EventCoder:
         model = doc._.cw_document or build_model(doc.text)
         cands = self.candidates(doc, model)
         events, tallies = self.assemble(cands, model)
+        fallback = geo.document_admin1(get_list(doc, "cw_places"), model.in_headline)
+        for ev in events:
+            if ev.place is not None:
+                ev.place = geo.fill_admin1(ev.place, args.sentence_mentions(ev.main.sent, get_list(doc, "cw_places")), fallback)
         frames = get_list(doc, "cw_frames")
         frames.extend(event_frame(doc, ev) for ev in events)
         frames.extend(tally_frame(doc, t) for t in tallies)
