@@ -213,6 +213,9 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
             "say", "tell", "report", "claim", "accuse", "announce", "confirm", "state", "add", "blame", "deny"):
         return "source"
     toks = cand.tokens()
+    lexical = _lexical_relation(cand, actor)
+    if lexical:
+        return lexical
     victims = {cand.sent.doc[t.nominal].i for t in cand.tolls}
     if _inside_any(head, victims):
         return "target"
@@ -239,6 +242,22 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
     return "other"
 
 
+def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
+    """What the words around say when the parse cannot be trusted (text that lost its commas):
+    "rebel shelling", "regime air strikes" (the actor right before the attack word) and
+    "shelling by / from regime forces" (right after it, behind "by" or "from")."""
+    doc = cand.sent.doc
+    for t in cand.triggers:
+        start, end = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
+        gap_before = doc.text[actor.end_char:start]
+        if 0 <= start - actor.end_char <= 12 and re.fullmatch(r"(?:\s*(?:'s|’s|s)?\s*(?:and\s+\w+\s+)?)", gap_before):
+            return "agent"
+        gap_after = doc.text[end:actor.start_char]
+        if 0 <= actor.start_char - end <= 40 and re.fullmatch(r"\s+(?:\w+\s+){0,3}?(?:by|from)\s+(?:the\s+)?", gap_after):
+            return "agent"
+    return None
+
+
 def _conj_root(t: Token) -> Token:
     while t.dep_ == "conj" and t.head is not t:
         t = t.head
@@ -258,14 +277,26 @@ def _inside_any(head: Token, nominals: set[int]) -> bool:
 
 def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
     agents, targets, sides, sources = [], [], [], []
+    relations = {id(a): actor_relation(cand, a) for a in actors}
+    for a in actors:  # "Syrian and Russian jets", "regime and Russian air strikes": conjuncts share a role
+        if relations[id(a)] == "other":
+            partner = next((b for b in actors if b is not a and relations[id(b)] in ("agent", "target")
+                            and _joined(cand.sent.doc.text, a, b)), None)
+            if partner is not None:
+                relations[id(a)] = relations[id(partner)]
     for a in actors:
-        rel = actor_relation(cand, a)
+        rel = relations[id(a)]
         {"agent": agents, "target": targets, "side": sides, "source": sources}.get(rel, []).append(a)
     if not agents and sides:
         agents, targets = [sides[0]], targets + sides[1:]
     cand.perpetrators = _dedupe(agents)
     cand.targets = _dedupe([t for t in targets if t.actor_id not in {a.actor_id for a in cand.perpetrators}])
     cand.sources = sources
+
+
+def _joined(text: str, a: ActorMention, b: ActorMention) -> bool:
+    first, second = sorted((a, b), key=lambda m: m.start_char)
+    return bool(re.fullmatch(r"\s*(?:,|and|&|/|or)\s*(?:the\s+)?", text[first.end_char : second.start_char]))
 
 
 def _dedupe(actors: list[ActorMention]) -> list[ActorMention]:

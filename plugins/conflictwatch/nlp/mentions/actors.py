@@ -70,6 +70,10 @@ _BY_NAMED_GAP_RE = re.compile(r"^\s+(?:[\w-]+\s+){1,3}?by\s+(?:the\s+)?$", re.I)
 _ABSORB_GAP_RE = re.compile(r"^(?:\s+|\s*['’]?s?\s+)(?:[\w-]+\s+){0,2}$")
 
 
+# "rebel-held", "government-controlled", "regime-run": who holds a place, not who acted
+_HELD_RE = re.compile(r"[\s-]*(?:held|controlled|run|besieged|dominated|administered|backed|allied|affiliated|aligned|linked|loyal)\b", re.I)
+
+
 def default_reference_dir() -> Path:
     from conflictwatch.config import get_settings
 
@@ -176,6 +180,7 @@ class ActorMatcher:
                 accepted.append(s)
         accepted.sort()
         accepted = [s for i, s in enumerate(accepted) if not self._absorbed(text, accepted, i)]
+        accepted = [s for s in accepted if not _HELD_RE.match(text, s[1])]
         out = []
         for start, end, actor_id in accepted:
             actor = self.actors[actor_id]
