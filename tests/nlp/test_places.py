@@ -392,3 +392,147 @@ def test_a_place_that_was_attacked_needs_no_other_cue(full_nlp):
         # WHEN tagged THEN it is a resolved community
         (m,) = find(full_nlp, text)
         assert m.kind == "community" and m.location_id
+
+
+# --- recall: every plausible place, with how sure it is ----------------------------------------
+# (docs/places.md, "Recall and confidence"; sentences of our own, written the FA-KES way where
+# they test lost commas and apostrophes)
+
+
+def texts(nlp, text: str) -> list[str]:
+    return [m.text for m in find(nlp, text)]
+
+
+def test_a_run_after_a_settlement_noun_is_cut_into_its_gazetteer_names(nlp) -> None:
+    # GIVEN a list that lost its commas WHEN tagged THEN each village is a place of the list
+    found = {m.text: m for m in find(nlp, "Jets bombed the towns of Saraqeb Binnish and Taftanaz on Monday.")}
+    assert {"Saraqeb", "Binnish", "Taftanaz"} <= set(found)
+    assert (found["Binnish"].location_id, found["Binnish"].evidence) == ("C3904", "list")
+    assert found["Saraqeb"].evidence == "cue"
+
+
+def test_unknown_names_in_a_settlement_list_are_kept_one_by_one(nlp) -> None:
+    found = [(m.text, m.kind) for m in find(nlp, "Shells hit the villages of Zuqaylbat Sarmin and Kawkabat in Idlib.")]
+    assert ("Sarmin", "community") in found
+    assert ("Zuqaylbat", "unresolved") in found and ("Kawkabat", "unresolved") in found
+
+
+def test_an_unknown_run_of_a_list_is_cut_at_the_words_that_make_names(nlp) -> None:
+    text = "Jets struck the neighbourhoods of Bab Zuqaylbat al-Kawkabat Bustan al-Zuqaylbat and Jubb Kawkabat."
+    assert texts(nlp, text) == ["Bab Zuqaylbat", "al-Kawkabat", "Bustan al-Zuqaylbat", "Jubb Kawkabat"]
+
+
+def test_an_unknown_name_after_a_singular_settlement_noun_stays_whole(nlp) -> None:
+    m = one(nlp, "Jets struck the neighbourhood of Qubbat Zuqaylbat on Monday.", "Qubbat Zuqaylbat")
+    assert (m.kind, m.evidence, m.confidence) == ("unresolved", "settlement", "high")
+
+
+def test_a_number_word_after_a_name_does_not_make_it_longer(nlp) -> None:
+    # "Khan Sheikhun Fifty people ...": the headline's last word and the lead's first
+    assert one(nlp, "Regime forces stormed Taftanaz Fifty people died.", "Taftanaz").location_id == "C3932"
+
+
+def test_a_run_without_a_place_cue_still_makes_one_name(nlp) -> None:
+    assert "Sarmin" not in texts(nlp, "Doctors Ahmad Sarmin Khalil and Omar Zuqaylbat spoke.")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("The siege of Madaya lasted two years.", "Madaya"),
+        ("A day after the fall of Taftanaz the army withdrew.", "Taftanaz"),
+        ("The capture of Kansafra was announced.", "Kansafra"),
+        ("Shelling hit the outskirts and the centre of Binnish.", "Binnish"),
+    ],
+)
+def test_nouns_whose_of_takes_a_place(nlp, text: str, surface: str) -> None:
+    m = one(nlp, text, surface)
+    assert m.location_id and m.evidence == "cue"
+
+
+def test_village_kept_unresolved_when_the_text_puts_it_in_another_governorate(nlp) -> None:
+    m = one(nlp, "Shells fell on Taftanaz in Homs province.", "Taftanaz")
+    assert (m.kind, m.location_id, m.admin1_hint, m.confidence) == ("unresolved", None, "Homs", "low")
+
+
+def test_damascus_stands_for_its_countryside_too(nlp) -> None:
+    m = one(nlp, "Mortars hit Jaramana, a suburb of Damascus.", "Jaramana")
+    assert m.admin1 == "Rural Damascus"
+
+
+# --- facilities and landmarks ------------------------------------------------------------------
+
+
+def test_facility_named_after_its_town_resolves_to_the_town(nlp) -> None:
+    m = one(nlp, "Rockets hit the Kuweires military airport overnight.", "Kuweires military airport")
+    assert (m.kind, m.facility, m.geo_precision) == ("community", "airport", 2) and m.location_id
+    m = one(nlp, "Patients were moved to the Azaz hospital.", "Azaz hospital")
+    assert (m.location_id, m.facility) == ("C1564", "hospital")
+
+
+def test_facility_named_after_a_governorate_is_at_its_city(nlp) -> None:
+    m = one(nlp, "Rebels shelled Aleppo international airport.", "Aleppo international airport")
+    assert (m.kind, m.name, m.facility) == ("community", "Aleppo", "airport")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "facility", "hint"),
+    [
+        ("Fighting raged along the Castello road all night.", "Castello road", "road", None),
+        ("A bomb exploded on Zuqaylbat Street in Homs.", "Zuqaylbat Street", "street", "Homs"),
+        ("A car bomb went off on Omar ibn Zuqaylbat street in Damascus.", "Omar ibn Zuqaylbat street", "street",
+         "Damascus"),
+        ("A mortar hit Zuqaylbat square in Damascus.", "Zuqaylbat square", "square", "Damascus"),
+        ("Rebels shelled the Hasaka-Qamishli road.", "Hasaka-Qamishli road", "road", None),
+        ("Troops advanced on the Zuqaylbat gas field in Homs.", "Zuqaylbat gas field", "field", "Homs"),
+        ("IS fighters stormed Division 17 at dawn.", "Division 17", "base", None),
+        ("Rebels captured Base 46 west of the city.", "Base 46", "base", None),
+        ("Clashes raged near the historic citadel.", "citadel", "citadel", None),
+    ],
+)
+def test_facility_the_gazetteer_lacks_is_kept_unresolved(nlp, text, surface, facility, hint) -> None:
+    m = one(nlp, text, surface)
+    assert (m.kind, m.location_id, m.facility, m.admin1_hint, m.evidence) == (
+        "unresolved", None, facility, hint, "facility"
+    )
+
+
+def test_a_facility_word_after_an_organisation_is_no_place(nlp) -> None:
+    assert find(nlp, "The Islamic State base and a US base were hit by Russian jets.") == []
+
+
+# --- other spellings, NER labels, lost apostrophes ---------------------------------------------
+
+
+def test_skeleton_match_of_a_neighbourhood_in_the_governorate_the_text_names(nlp) -> None:
+    m = one(nlp, "Jets hit the neighbourhoods of Bab Qinsreen and Zuqaylbat in Aleppo.", "Bab Qinsreen")
+    assert (m.location_id, m.confidence) == ("N0200", "medium")
+
+
+def test_a_person_label_gives_way_to_the_governorate_the_sentence_names(nlp) -> None:
+    found = _with_ents(nlp, "Rebels held Qadi Askar in Aleppo until Monday.", [("Qadi Askar", "PERSON")])
+    (m,) = [m for m in found if m.text == "Qadi Askar"]
+    assert (m.location_id, m.confidence, m.evidence) == ("N0174", "low", "governorate")
+
+
+def test_a_person_label_gives_way_to_a_list_of_places(nlp) -> None:
+    found = _with_ents(nlp, "The army took villages including Zuqaylbat and Taftanaz.", [("Taftanaz", "PERSON")])
+    (m,) = [m for m in found if m.text == "Taftanaz"]
+    assert (m.location_id, m.confidence, m.evidence) == ("C3932", "low", "list")
+
+
+def test_a_lost_possessive_is_never_part_of_the_name(nlp) -> None:
+    found = {m.text: m for m in find(nlp, "Shelling hit Syrias Hasakeh city and Aleppos Old City.")}
+    assert "Hasakeh" in found and "Syrias Hasakeh" not in found
+    assert found["Aleppos"].kind == "admin1"  # the governorate's possessive, not a village
+    assert (found["Old City"].facility, found["Old City"].admin1_hint) == ("old city", "Aleppo")
+
+
+def test_a_lost_possessive_gives_its_governorate_as_the_hint(nlp) -> None:
+    m = one(nlp, "Jets struck Aleppos Zuqaylbat district.", "Zuqaylbat")
+    assert (m.kind, m.admin1_hint) == ("unresolved", "Aleppo")
+
+
+def test_confidence_and_evidence_of_a_plain_match(nlp) -> None:
+    m = one(nlp, "Two people died in Kafr Nabl.", "Kafr Nabl")
+    assert (m.confidence, m.evidence, m.facility) == ("high", "cue", None)

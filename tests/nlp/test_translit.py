@@ -31,6 +31,8 @@ from conflictwatch.nlp.kit.translit import place_key, skeleton_key, vowel_key
         ("Darat Izza", "Darat-Izza"),  # hyphen vs space
         ("Öncüpınar", "Oncupinar"),  # diacritics, dotless i
         ("Mhardeh", "Mhardah"),
+        ("Maara al-Numan", "Maarat al-Numan"),  # Maara, as FA-KES copies write Maarat
+        ("Maarra Misrin", "Maarrat Misrin"),
     ],
 )
 def test_place_key_ignores_spelling_noise(a: str, b: str) -> None:

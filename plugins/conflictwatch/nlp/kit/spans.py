@@ -26,6 +26,21 @@ class PlaceMention:
     latitude: float | None = None
     longitude: float | None = None
     geo_precision: int | None = None  # 1 exact place, 2 near/part of place, 3 admin centroid
+    # How sure the places component is that this is a place (docs/places.md, "Confidence"):
+    # high | medium | low. The component is recall-oriented: it keeps doubtful names and says so here.
+    confidence: str = "high"
+    # What made it a place: name (a multi-word or admin/curated name needs nothing else) | cue (a
+    # preposition, verb or noun that takes places: "in", "shelled", "the fall of") | list (in a list
+    # or run of places) | ner (spaCy GPE/LOC/FAC) | governorate (its governorate is the one the
+    # sentence names) | settlement ("the village of X", "X neighbourhood") | toponym ("Kafr X") |
+    # facility ("X airport", "Division 17")
+    evidence: str | None = None
+    # The mention names a facility or landmark at or of the place ("Nairab military airport",
+    # "Castello road", "the citadel"): airport | airbase | base | road | street | junction | square |
+    # bridge | dam | mosque | church | shrine | hospital | school | university | prison | stadium |
+    # factory | field | mountain | desert | farms | camp | checkpoint | station | park | citadel |
+    # crossing | old city. None for plain place names.
+    facility: str | None = None
 
 
 @dataclass

@@ -37,7 +37,7 @@ _WORD_FORMS = {
     "abu": ("abu", "abou", "abo"),
     "umm": ("umm", "um", "om", "oum", "omm"),
     "khirba": ("khirbet", "khirbat", "kherbet", "khirbit", "khirbeh", "khirba", "kherbeh", "khurbet"),
-    "maarat": ("maarat", "maaret", "marat", "maarrat", "maarret", "maret", "maarit", "maaarat", "maarat"),
+    "maarat": ("maarat", "maaret", "marat", "maarrat", "maarret", "maret", "maarit", "maaarat", "maara", "maarra"),
     "jisr": ("jisr", "jesr", "jsr"),
     "khan": ("khan", "khān"),
     "wadi": ("wadi", "wady", "wade"),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,7 +71,10 @@ KIND_WORDS = {
 # before another capitalised word they are never the whole name.
 NAME_PREFIXES = frozenset(
     {"kafr", "kfar", "kafar", "tal", "tell", "deir", "dayr", "jisr", "khan", "beit", "bayt", "umm", "maarat",
-     "maaret", "maarrat", "qalaat", "jabal", "jebel", "ras", "ain", "ayn", "bir", "tall"}
+     "maaret", "maarrat", "qalaat", "jabal", "jebel", "ras", "ain", "ayn", "bir", "tall", "tel", "bab", "bustan",
+     "bostan", "sheikh", "shaykh", "sheik", "abu", "abou", "bani", "beni", "ard", "karm", "karam", "tariq", "tareeq",
+     "qasr", "jubb", "rasm", "mazraat", "mazraa", "burj", "borj", "qabr", "harat", "marj", "sahl", "seif", "sayf",
+     "khirbet", "khirbat", "hay", "hayy", "wadi"}
 )
 CUE_BEFORE = frozenset(
     {
@@ -108,6 +111,35 @@ CUE_BEFORE = frozenset(
         "city",
         "villages",
         "towns",
+        # taking, holding or striking a place
+        "surrounded",
+        "encircled",
+        "besieging",
+        "taking",
+        "took",
+        "taken",
+        "retook",
+        "retaking",
+        "capturing",
+        "seizing",
+        "entering",
+        "reaching",
+        "storming",
+        "shelling",
+        "hitting",
+        "targeting",
+        "pounding",
+        "striking",
+        "bombarding",
+        "liberated",
+        "liberating",
+        "regained",
+        "overran",
+        "via",
+        "through",
+        "inside",
+        "within",
+        "between",
     }
 )
 # "of" is a cue only after these: "the town of X", "the outskirts of X" (not "forces of X").
@@ -130,6 +162,51 @@ OF_HEADS = frozenset(
         "residents",
         "people",
         "outskirt",
+        # taking or holding it: "the fall of X", "the siege of X"
+        "fall",
+        "siege",
+        "capture",
+        "recapture",
+        "liberation",
+        "battle",
+        "shelling",
+        "bombardment",
+        "bombing",
+        "evacuation",
+        # parts and surroundings of it
+        "entrance",
+        "entrances",
+        "centre",
+        "center",
+        "heart",
+        "streets",
+        "part",
+        "parts",
+        "edge",
+        "edges",
+        "environs",
+        "surroundings",
+        "northwest",
+        "northeast",
+        "southwest",
+        "southeast",
+        "suburb",
+        "farms",
+        "inhabitants",
+        "villagers",
+        "cities",
+        "areas",
+        "neighborhood",
+        "neighbourhood",
+        "neighborhoods",
+        "neighbourhoods",
+        "district",
+        "districts",
+        "quarter",
+        "quarters",
+        "province",
+        "governorate",
+        "region",
     }
 )
 CUE_AFTER = frozenset(
@@ -291,6 +368,20 @@ NOT_PLACE_WORDS = frozenset(
         "russian",
         "syrian",
         "iranian",
+        "palestinian",
+        "lebanese",
+        "iraqi",
+        "jordanian",
+        "israeli",
+        "american",
+        "british",
+        "french",
+        "saudi",
+        "qatari",
+        "emirati",
+        "chechen",
+        "afghan",
+        "uzbek",
     }
 )
 UNRESOLVED_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -298,8 +389,78 @@ WEAPON_NOUNS = frozenset({"rocket", "rockets", "missile", "missiles", "launcher"
 # "the X of Y" / "Y X" name a settlement or a part of one that the gazetteer may not know
 SETTLEMENT_WORDS = frozenset(
     {"village", "town", "villages", "towns", "neighborhood", "neighbourhood", "neighborhoods", "neighbourhoods",
-     "suburb", "district", "quarter"}
+     "suburb", "suburbs", "district", "districts", "quarter", "quarters", "area", "areas", "region"}
 )
+# Nouns that announce several settlements: a run of names after them is a list ("the towns of A B and C").
+PLURAL_SETTLEMENTS = frozenset(
+    {"villages", "towns", "cities", "neighborhoods", "neighbourhoods", "districts", "suburbs", "quarters", "areas",
+     "localities", "hamlets", "regions", "camps"}
+)
+# A word after such a noun that opens its list: "villages including A", "towns such as A", "cities most notably A".
+LIST_CUES = frozenset({"including", "namely", "notably", "especially", "particularly", "mainly", "mostly"})
+LIST_JOINERS = frozenset({"and", "or", ","})
+# Labels of a capitalised neighbour that never make a place name longer ("the Palestinian Yarmuk camp").
+NEIGHBOUR_OK_LABELS = frozenset({"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+# Facilities and landmarks: the word that says what it is, and its class (PlaceMention.facility).
+FACILITY_HEADS = {
+    "airport": "airport", "airports": "airport",
+    "airbase": "airbase", "airfield": "airbase", "airstrip": "airbase",
+    "base": "base",
+    "road": "road", "highway": "road", "street": "street", "avenue": "street",
+    "roundabout": "junction", "crossroad": "junction", "crossroads": "junction", "junction": "junction",
+    "intersection": "junction",
+    "square": "square", "bridge": "bridge", "dam": "dam",
+    "mosque": "mosque", "church": "church", "shrine": "shrine",
+    "hospital": "hospital", "school": "school", "university": "university",
+    "prison": "prison", "stadium": "stadium", "factory": "factory",
+    "field": "field", "fields": "field", "oilfield": "field", "oilfields": "field", "gasfield": "field",
+    "mountain": "mountain", "mountains": "mountain", "hill": "mountain", "hills": "mountain",
+    "desert": "desert", "farms": "farms", "camp": "camp",
+    "checkpoint": "checkpoint", "station": "station", "park": "park",
+    "citadel": "citadel", "castle": "citadel", "crossing": "crossing",
+}
+# Classes named after the town they serve ("Nairab military airport", "Atmeh camp"): the town is
+# resolved and the mention keeps its place. Others are often named after people ("Khalid ibn
+# al-Walid street", "Umayyad square"): they stay unresolved, with the governorate hint.
+ANCHORED_FACILITIES = frozenset(
+    {"airport", "airbase", "base", "camp", "dam", "field", "prison", "hospital", "university", "citadel",
+     "old city", "crossing", "station"}
+)
+# Facilities named by a number after the word: "Division 17", "Base 46".
+NUMBERED_FACILITIES = frozenset({"division", "base", "brigade", "regiment", "battalion"})
+# Words between a facility's name and its head word: "Nairab military airport", "Shaar gas field".
+FACILITY_MODIFIERS = frozenset(
+    {"military", "international", "air", "refugee", "refugees", "displacement", "displaced", "idp", "gas", "oil",
+     "national", "main", "central", "grand", "great", "residential", "industrial", "power", "water", "civil",
+     "general", "public", "state", "border", "thermal", "cement", "sugar", "army"}
+)
+# Landmarks that need no name: "the citadel", "Aleppo's old city".
+LANDMARKS = frozenset({"citadel", "old city", "old town", "old quarter"})
+# Lower-case words inside a person's name that a facility is named after ("Khalid ibn al-Walid street").
+NAME_JOINERS = frozenset({"ibn", "bin", "bint", "abu", "bani"})
+# Words that make a capitalised name an organisation's, not a facility's ("the Islamic State base").
+ORG_WORDS = frozenset(
+    {"state", "army", "forces", "front", "brigade", "brigades", "battalion", "movement", "group", "council",
+     "coalition", "party", "unit", "units", "militia", "regime", "government", "ministry", "agency", "observatory",
+     "committee", "news", "media", "organization", "organisation", "hezbollah", "isis", "isil", "daesh", "nusra",
+     "qaeda", "jaish", "ahrar", "jabhat", "liwa", "white", "helmets", "red", "crescent", "cross",
+     "un", "unicef", "who", "msf", "reuters", "afp", "sana", "tags", "tv", "radio", "channel", "today", "online"}
+)
+# Words that begin a place name and take the next word with them ("Bab al-Hadid", "Jubb Hamad"):
+# used to split an unknown run of names in a list.
+JOIN_PREFIXES = frozenset(
+    {"kafr", "tal", "dayr", "ayn", "khirba", "maarat", "jisr", "khan", "bayt", "jabal", "wadi", "bab", "bustan",
+     "ard", "karm", "karam", "tarik", "shaykh", "abu", "umm", "bir", "ras", "kasr", "jub", "rasm", "unk", "mazrat",
+     "hay", "bani", "bin", "ibn", "sayf", "seif", "tala", "burj", "sahl", "kalat", "kabr", "harat", "sayid",
+     "sayed", "mashad", "marj", "dahiyat", "hawsh", "hush", "sala", "dar"}
+)
+# Words that end a place name ("Zuqaylbat Jadida", "Urum al-Kubra").
+NAME_SUFFIXES = frozenset(
+    {"jadida", "jdida", "kabir", "kabira", "kbira", "saghir", "saghira", "sghira", "sharki", "gharbi", "shamali",
+     "janubi", "kibli", "fawkani", "tahtani", "kubra", "sughra", "sharkiya", "gharbiya", "kadima", "wusta"}
+)
+# Sun-letter articles glued to the word ("Addawla", "Asshifa") or "Al"/"El" glued ("Aljabal").
+_GLUED_ARTICLE_RE = re.compile(r"^(?:A([dstrzn])\1|[AE]l(?=[b-df-hj-np-tv-z]))[a-z]{2,}$")
 ACTOR_NOUNS = frozenset(
     {
         "regime",
@@ -316,11 +477,22 @@ ACTOR_NOUNS = frozenset(
         "said",
         "told",
         "says",
+        "terrorist",
+        "terrorists",
+        "militants",
+        "fighters",
+        "rebels",
+        "organization",
+        "organisation",
+        "group",
+        "front",
     }
 )
 TOPONYM_HEADS = frozenset(
     {"kafr", "tal", "dayr", "ayn", "khirba", "maarat", "jisr", "khan", "bayt", "jabal", "wadi"}
 )
+# Reporters write "Damascus" for the capital's countryside too ("Jaramana, a suburb of Damascus").
+DAMASCUS_PAIR = {"Damascus", "Rural Damascus"}
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
 
 
@@ -433,6 +605,7 @@ class _Tok:
     piece: str  # translit key of the token ("" for articles and hyphens)
     cap: bool
     sent: int
+    num: bool = False  # a number or number word ("17", "Fifty")
 
 
 @dataclass
@@ -470,7 +643,7 @@ def _tokens(doc: Doc) -> list[_Tok]:
             piece = " ".join(translit.word_key(w) for w in translit.split_words(text))
         cap = text[:1].isupper() or text[:1].isdigit()
         toks.append(
-            _Tok(text, low, t.idx, t.idx + len(text), barrier, article, piece.strip(), cap, sent_of[k])
+            _Tok(text, low, t.idx, t.idx + len(text), barrier, article, piece.strip(), cap, sent_of[k], t.like_num)
         )
     return toks
 
@@ -555,9 +728,59 @@ def is_dateline(text: str, m: PlaceMention) -> bool:
     return bool(tail) and (m.text.isupper() or bool(re.search(r"[(,]", tail.group(0))))
 
 
+@dataclass
+class _Ctx:
+    """One document's state while matching: tokens, NER labels, runs of names, facilities, choices."""
+
+    doc: Doc
+    toks: list[_Tok]
+    ent_label: dict[int, str]
+    title_sents: set[int]
+    lower_words: set[str]
+    poss_admin: dict[int, int]  # token of a possessive that lost its apostrophe ("Aleppos") -> admin1 place
+    admin_spans: list[tuple[int, int, str, int]] = field(default_factory=list)
+    run_of: list[int] = field(default_factory=list)  # run id of each token, -1 outside runs
+    runs: list[tuple[int, int]] = field(default_factory=list)
+    run_cue: list[str | None] = field(default_factory=list)  # "settlement" | "cue" | None
+    run_covered: list[bool] = field(default_factory=list)  # every name word is part of a gazetteer match
+    run_joined: list[bool] = field(default_factory=list)  # the run holds "and", "or" or a comma
+    gz_start: list[bool] = field(default_factory=list)  # a gazetteer match starts / ends at this token
+    gz_end: list[bool] = field(default_factory=list)
+    fac_tok: list[bool] = field(default_factory=list)  # head or modifier word of a facility phrase
+    fac_start: dict[int, str] = field(default_factory=dict)  # first token of a facility phrase -> class
+    chosen: list[PlaceMention] = field(default_factory=list)
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # (i, j, level) of each chosen mention
+    ends: set[int] = field(default_factory=set)
+    starts: set[int] = field(default_factory=set)
+    fallbacks: list[tuple[int, int, PlaceMention]] = field(default_factory=list)
+
+
+def _run_word(t: _Tok) -> bool:
+    """A word that can be (part of) a place name in a run of names."""
+    return (
+        t.cap
+        and bool(t.piece)
+        and not t.text[:1].isdigit()
+        and t.low not in STOP_WORDS
+        and t.low not in NOT_PLACE_WORDS
+    )
+
+
+def _word_ahead(toks: list[_Tok], k: int) -> int:
+    """The run word at k, or after the articles and hyphens that start at k ("al-Bab"); -1 if none."""
+    n = len(toks)
+    while k < n and (toks[k].article or toks[k].text == "-"):
+        t = toks[k]
+        if t.article and not (t.low in translit.SAFE_ARTICLES or t.cap or (k + 1 < n and toks[k + 1].text == "-")):
+            return -1  # "as", "at", "an" in lower case are English words
+        k += 1
+    return k if k < n and _run_word(toks[k]) else -1
+
+
 class PlacesMatcher:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
+        self._poss_cache: dict[str, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = get_list(doc, "cw_places")
@@ -574,10 +797,10 @@ class PlacesMatcher:
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
                 ent_label[k] = ent.label_
-        title_sents = self._title_case_sentences(toks)
+        lower_words = {t.text for t in toks if t.text.islower()}
+        ctx = _Ctx(doc, toks, ent_label, self._title_case_sentences(toks), lower_words, self._lost_possessives(toks))
         cands = _candidates(toks, gaz)
         # Governorate mentions first: they are the hints for everything else.
-        admin_spans: list[tuple[int, int, str, int]] = []  # (i, j, admin1 name, sentence)
         for c in cands:
             if c.level == 0 and all(toks[k].cap or not toks[k].piece for k in range(c.i, c.j)):
                 kinds = {gaz.places[x].kind for x in c.idxs}
@@ -587,27 +810,191 @@ class PlacesMatcher:
                         span_text = doc.text[toks[c.i].start : toks[c.j - 1].end]
                         probe = PlaceMention(toks[c.i].start, toks[c.j - 1].end, span_text, p.kind)
                         if not is_dateline(doc.text, probe):  # where the report was filed hints nothing
-                            admin_spans.append((c.i, c.j, p.admin1, toks[c.i].sent))
+                            ctx.admin_spans.append((c.i, c.j, p.admin1, toks[c.i].sent))
                         break
+        for k, x in ctx.poss_admin.items():  # "Aleppos Kadi Askar": the lost possessive is a hint too
+            ctx.admin_spans.append((k, k + 1, gaz.places[x].admin1, toks[k].sent))
+        self._gazetteer_bounds(ctx, cands)
+        self._find_runs(ctx)
+        phrases = self._facility_phrases(ctx)
         cands.sort(key=lambda c: (-c.n_words, -(c.j - c.i), c.level, c.i))
         taken = [False] * len(toks)
-        chosen: list[PlaceMention] = []
-        ends: set[int] = set()
-        lower_words = {t.text for t in toks if t.text.islower()}
         for c in cands:
             if any(taken[c.i : c.j]):
                 continue
-            mention = self._resolve(
-                doc, toks, c, admin_spans, ent_label, title_sents, chosen, ends, lower_words
-            )
+            if any(ctx.fac_tok[c.i : c.j]) and (
+                c.level > 0 or all(ctx.fac_tok[k] for k in range(c.i, c.j) if toks[k].piece)
+            ) and not any(gaz.places[x].kind in CURATED_KINDS for x in c.idxs):
+                continue  # "Castello Road", "Base 46": the facility's own word is no village
+            mention = self._resolve(ctx, c)
             if mention is not None:
-                chosen.append(mention)
-                ends.add(c.j - 1)
+                ctx.chosen.append(mention)
+                ctx.spans.append((c.i, c.j, c.level))
+                ctx.ends.add(c.j - 1)
+                ctx.starts.add(c.i)
                 for k in range(c.i, c.j):
                     taken[k] = True
-        chosen.extend(self._unresolved(doc, toks, taken, admin_spans, frozenset(w.lower() for w in lower_words)))
+        for i, j, mention in ctx.fallbacks:
+            if not any(taken[i:j]):
+                ctx.chosen.append(mention)
+                ctx.spans.append((i, j, 1))
+                for k in range(i, j):
+                    taken[k] = True
+        self._facilities(ctx, phrases, taken)
+        chosen = [m for m in ctx.chosen if m is not None]
+        chosen.extend(self._unresolved(ctx, taken))
         chosen.sort(key=lambda m: m.start_char)
         return chosen
+
+    # ---- per-document preparation ------------------------------------------------------------
+
+    def _lost_possessives(self, toks: list[_Tok]) -> dict[int, int]:
+        """Tokens like "Aleppos", "Idlibs": a governorate's possessive that lost its apostrophe."""
+        out = {}
+        index = self.gaz.index[0]
+        for k, t in enumerate(toks):
+            if not (t.cap and len(t.text) >= 5 and t.text.endswith("s")):
+                continue
+            x = self._poss_cache.get(t.text)
+            if x is None:
+                x = -1
+                for i in index.get(translit.place_key(t.text[:-1]), ()):
+                    if self.gaz.places[i].kind == "admin1":
+                        x = i
+                        break
+                self._poss_cache[t.text] = x
+            if x >= 0:
+                out[k] = x
+        return out
+
+    def _gazetteer_bounds(self, ctx: _Ctx, cands: list[_Cand]) -> None:
+        """Where plausible gazetteer matches start and end, and which words they cover."""
+        toks = ctx.toks
+        n = len(toks)
+        ctx.gz_start, ctx.gz_end = [False] * n, [False] * n
+        self._gz_cov = cov = [False] * n
+        for c in cands:
+            if c.level == 2 and c.n_words < 2:
+                continue
+            content = [k for k in range(c.i, c.j) if toks[k].piece]
+            if not content or not all(toks[k].cap for k in content):
+                continue
+            if c.n_words == 1:
+                t = toks[content[0]]
+                if (
+                    t.low in STOP_WORDS
+                    or t.low in NOT_PLACE_WORDS
+                    or len(t.piece) < 3
+                    or t.text in ctx.lower_words
+                    or t.text[:1].isdigit()
+                ):
+                    continue
+            ctx.gz_start[c.i] = ctx.gz_start[content[0]] = True
+            ctx.gz_end[c.j - 1] = True
+            for k in content:
+                cov[k] = True
+
+    def _find_runs(self, ctx: _Ctx) -> None:
+        """Runs of capitalised names joined by articles, hyphens and list words, and what precedes them.
+
+        FA-KES copies lost their commas: "the towns of Mesraba Harasta and Eastern Ghouta" is a list
+        of three places, "Ahmad Sarmin Khalil" one man. A run after a place cue, or made only of
+        gazetteer names, may be cut into its gazetteer names.
+        """
+        toks = ctx.toks
+        n = len(toks)
+        ctx.run_of = [-1] * n
+        k = 0
+        while k < n:
+            w = _word_ahead(toks, k)
+            if w < 0:
+                k += 1
+                continue
+            start, sent = k, toks[k].sent
+            e, joined, last = w + 1, False, w
+            while e < n and toks[e].sent == sent:
+                t = toks[e]
+                if _run_word(t):
+                    last, e = e, e + 1
+                elif t.text[:1].isdigit() and last == e - 1:
+                    e += 1  # "Mazzeh 86"
+                elif (t.article or t.text == "-") and _word_ahead(toks, e) > 0:
+                    e = _word_ahead(toks, e)
+                elif t.low in LIST_JOINERS and e + 1 < n and toks[e + 1].sent == sent and _word_ahead(toks, e + 1) > 0:
+                    joined, e = True, _word_ahead(toks, e + 1)
+                else:
+                    break
+            rid = len(ctx.runs)
+            ctx.runs.append((start, e))
+            cue = self._run_cue(toks, start, joined)
+            if cue is None and e < n and toks[e].low in SETTLEMENT_WORDS and toks[e].text.islower():
+                # "al-Aziziyeh al-Sayyed Ali and Zaharaa neighborhoods"
+                cue = "settlement" if toks[e].low in PLURAL_SETTLEMENTS else "cue"
+            ctx.run_cue.append(cue)
+            ctx.run_joined.append(joined)
+            ctx.run_covered.append(
+                all(self._gz_cov[q] for q in range(start, e) if _run_word(toks[q]))
+            )
+            for q in range(start, e):
+                ctx.run_of[q] = rid
+            k = e
+
+    @staticmethod
+    def _run_cue(toks: list[_Tok], start: int, joined: bool) -> str | None:
+        """What introduces a run of names: "settlement" (the towns of, villages including), "cue" (in, near ...)."""
+        p = start - 1
+        sent = toks[start].sent
+        while p >= 0 and toks[p].low == "the":
+            p -= 1
+        if p < 0 or toks[p].sent != sent:
+            return None
+        w = toks[p].low
+        if w in PLURAL_SETTLEMENTS:
+            # "two villages Foua and Kafarya", not "rebel districts Abdel Rahman said"
+            return "settlement" if joined else None
+        if w == "of":
+            h = toks[p - 1].low if p >= 1 else ""
+            if h in PLURAL_SETTLEMENTS:
+                return "settlement"
+            return "cue" if h in OF_HEADS else None
+        if w in LIST_CUES or (w == "as" and p >= 1 and toks[p - 1].low == "such"):
+            window = toks[max(0, p - 5) : p]
+            if any(t.low in PLURAL_SETTLEMENTS and t.sent == sent for t in window):
+                return "settlement"
+            return None
+        if w in CUE_BEFORE:
+            return "cue"
+        if w in ("-", "–", "—", ":"):
+            window = toks[max(0, p - 10) : p]
+            if any(t.low in PLURAL_SETTLEMENTS and t.sent == sent for t in window):
+                return "settlement"  # "three villages south of Aleppo - Zeitan Khalsa and Barna -"
+        return None
+
+    def _facility_phrases(self, ctx: _Ctx) -> list[tuple[int, int, int, str, bool]]:
+        """(first modifier, head, end, class, numbered) for each facility word: "military airport", "Division 17"."""
+        toks = ctx.toks
+        n = len(toks)
+        ctx.fac_tok = [False] * n
+        out = []
+        for k, t in enumerate(toks):
+            low = t.low
+            if low in ("city", "town", "quarter") and k >= 1 and toks[k - 1].low == "old" and toks[k - 1].sent == t.sent:
+                out.append((k - 1, k, k + 1, "old city", False))
+            elif low in NUMBERED_FACILITIES and k + 1 < n and toks[k + 1].text.isdigit() and toks[k + 1].sent == t.sent:
+                out.append((k, k, k + 2, "base", True))
+            elif low in FACILITY_HEADS and not (t.cap and t.sent in ctx.title_sents):
+                cls = FACILITY_HEADS[low]
+                m = k
+                while m >= 1 and toks[m - 1].low in FACILITY_MODIFIERS and toks[m - 1].sent == t.sent:
+                    m -= 1
+                if cls == "base" and k >= 1 and toks[k - 1].low == "air":
+                    cls = "airbase"
+                out.append((m, k, k + 1, cls, False))
+        for m, k, _e, cls, _num in out:
+            for q in range(m, k + 1):
+                ctx.fac_tok[q] = True
+            ctx.fac_start[m] = cls
+        return out
 
     @staticmethod
     def _title_case_sentences(toks: list[_Tok]) -> set[int]:
@@ -618,13 +1005,18 @@ class PlacesMatcher:
                 counts[t.sent][1] += t.text[:1].isupper()
         return {s for s, (n, up) in counts.items() if n >= 4 and up / n > 0.7}
 
-    def _hint(
-        self, toks: list[_Tok], i: int, j: int, admin_spans: list[tuple[int, int, str, int]]
-    ) -> str | None:
+    def _hint(self, ctx: _Ctx, i: int, j: int) -> str | None:
         """The governorate the text ties tokens i..j to: possessive, then after, then before."""
+        toks, admin_spans = ctx.toks, ctx.admin_spans
+        if i - 1 in ctx.poss_admin:  # "Aleppos Kadi Askar"
+            return self.gaz.places[ctx.poss_admin[i - 1]].admin1
         sent = toks[i].sent
         before = [a for a in admin_spans if a[3] == sent and a[1] <= i]
-        after = [a for a in admin_spans if a[3] == sent and a[0] >= j]
+        # "Hasakeh city and Aleppo": the next item of a list is no governorate around this place
+        after = [
+            a for a in admin_spans
+            if a[3] == sent and a[0] >= j and not (a[0] >= 1 and toks[a[0] - 1].low in ("and", "or"))
+        ]
         for a in before:  # "Idlib's Sarmin", "Aleppo's Atarib village"
             if a[1] < len(toks) and toks[a[1]].low in ("'s", "’s") and a[1] + 1 == i:
                 return a[2]
@@ -634,49 +1026,106 @@ class PlacesMatcher:
             return max(before, key=lambda a: a[1])[2]
         return None
 
+    # ---- evidence ------------------------------------------------------------------------------
+
     @staticmethod
-    def _evidence(
-        toks: list[_Tok],
-        i: int,
-        j: int,
-        hint: str | None,
-        ent_label: dict[int, str],
-        places: list[Place],
-        ends: set[int],
-    ) -> bool:
+    def _cue_before(toks: list[_Tok], i: int) -> bool:
         prev1 = toks[i - 1].low if i >= 1 else ""
-        if prev1 in CUE_BEFORE or (prev1 == "of" and i >= 2 and toks[i - 2].low in OF_HEADS):
-            return True
+        return prev1 in CUE_BEFORE or (prev1 == "of" and i >= 2 and toks[i - 2].low in OF_HEADS)
+
+    def _evidence(
+        self, ctx: _Ctx, c: _Cand, hint: str | None, places: list[Place], ner: bool = True
+    ) -> str | None:
+        """Why this name is a place (a PlaceMention.evidence value), or None."""
+        toks = ctx.toks
+        i, j = c.i, c.j
+        prev1 = toks[i - 1].low if i >= 1 else ""
+        if self._cue_before(toks, i):
+            return "cue"
         if i >= 2 and prev1 in ("'s", "’s") and toks[i - 2].cap:  # "Idlib's Bara"
-            return True
+            return "cue"
+        if i >= 1 and toks[i - 1].cap and prev1.endswith("s") and self._big_place_word(toks[i - 1].text[:-1]):
+            return "cue"  # "Syrias Aleppo", "Idlibs Saraqeb": a possessive that lost its apostrophe
         if prev1 in (",", "and", "or") and (
-            i - 2 in ends or (prev1 == "and" and i >= 3 and toks[i - 2].text == "," and i - 3 in ends)
+            i - 2 in ctx.ends or (prev1 == "and" and i >= 3 and toks[i - 2].text == "," and i - 3 in ctx.ends)
         ):
-            return True  # a list of places: "in A, B and C"
+            return "list"  # a list of places: "in A, B and C"
         if j < len(toks) and toks[j].low in CUE_AFTER:
-            return True
+            return "cue"
         if _attacked_after(toks, j):  # "X was shelled", "X came under fire": only places are
-            return True
+            return "cue"
         nxt = [t.low for t in toks[j : j + 4]]
         if nxt[:1] == [","] and len(nxt) > 2 and nxt[1] in ("a", "an", "the") and (
             nxt[2] in CUE_AFTER or (len(nxt) > 3 and nxt[3] in CUE_AFTER)
         ):
-            return True  # an appositive says what it is: "X, a (small) town ..."
-        return ent_label.get(i) in UNRESOLVED_LABELS
+            return "cue"  # an appositive says what it is: "X, a (small) town ..."
+        if ner and ctx.ent_label.get(i) in UNRESOLVED_LABELS:
+            return "ner"
+        if ctx.fac_start.get(j) in ANCHORED_FACILITIES:
+            return "facility"  # "Shayrat airfield", "Atmeh refugee camp": named after the town
+        # In a run of names after a place cue: "the towns of Mesraba Harasta and Eastern Ghouta".
+        r = ctx.run_of[i]
+        if r >= 0 and ctx.runs[r][0] < i and (
+            ctx.run_cue[r] == "settlement" or (ctx.run_cue[r] and ctx.run_joined[r])
+        ):
+            return "list"
+        if j in ctx.starts or (j < len(toks) and toks[j].low in LIST_JOINERS and j + 1 in ctx.starts):
+            return "list"  # "Bashkuwi and Sifat" where Sifat is a place
+        # The governorate the sentence names is this place's: "Kadi Askar in Aleppo".
+        if hint and c.n_words >= 2 and any(p.admin1 == hint for p in places):
+            return "governorate"
+        return None
 
-    def _resolve(
-        self,
-        doc: Doc,
-        toks: list[_Tok],
-        c: _Cand,
-        admin_spans,
-        ent_label,
-        title_sents,
-        chosen: list[PlaceMention],
-        ends: set[int],
-        lower_words: set[str],
-    ) -> PlaceMention | None:
+    # ---- gazetteer matches ---------------------------------------------------------------------
+
+    def _neighbour_part_of_name(self, ctx: _Ctx, c: _Cand, k: int, left: bool) -> str | None:
+        """Does the capitalised word k next to match c make it part of a longer name?
+
+        None: no. "gazetteer": it is itself a place of a list ("Teldo Tel Dahab"). "unknown": an
+        unknown word in a list of settlements ("the villages of al-Qaderiyeh Bibkar"). "name": yes.
+        """
+        toks = ctx.toks
+        t = toks[k]
+        if not (
+            t.sent == toks[c.i].sent
+            and t.cap
+            and t.piece
+            and not t.text[:1].isdigit()
+            and t.low not in STOP_WORDS
+            and t.low not in NEIGHBOUR_OK
+            and t.low not in NOT_PLACE_WORDS
+        ):
+            return None
+        if left and self._sentence_start(toks, k):
+            return None
+        if not left and self._big_place_word(t.text):
+            return None
+        if left and t.text.endswith("s") and self._big_place_word(t.text[:-1]):
+            return None
+        if t.num or ctx.ent_label.get(k) in NEIGHBOUR_OK_LABELS or (not left and ctx.fac_tok[k]):
+            return None  # "Khan Sheikhun Fifty ...", "the Palestinian Yarmuk camp", "Qamishli National Hospital"
+        if left and t.low in NAME_PREFIXES:
+            return "name"  # "Bustan al-Qasr": the first word of this name
+        r = ctx.run_of[c.i]
+        if r < 0 or r != ctx.run_of[k]:
+            return "name"
+        if left and not ctx.gz_end[k] and (
+            k < c.i - 1 or not toks[c.i].piece or toks[c.i].piece.split(" ")[0] in NAME_SUFFIXES
+        ):
+            return "name"  # "Urum al-Kubra": an article or a suffix goes on with the name before it
+        if not left and not ctx.gz_start[k] and (k > c.j or t.piece.split(" ")[0] in NAME_SUFFIXES):
+            return "name"  # "Habreh al-Sharqi": the same, seen from the first word
+        if ctx.run_cue[r] == "settlement" or (ctx.run_joined[r] and (ctx.run_cue[r] or ctx.run_covered[r])):
+            bound = ctx.gz_end[k] if left else any(ctx.gz_start[q] for q in range(c.j, k + 1))
+            if bound:
+                return "gazetteer"
+            if ctx.run_cue[r] == "settlement":
+                return "unknown"
+        return "name"
+
+    def _resolve(self, ctx: _Ctx, c: _Cand) -> PlaceMention | None:
         gaz = self.gaz
+        doc, toks, ent_label = ctx.doc, ctx.toks, ctx.ent_label
 
         def sent_of(m: PlaceMention) -> int:
             return self._sent_at(toks, m.start_char)
@@ -689,6 +1138,14 @@ class PlacesMatcher:
             places = [p for p in places if p.kind in CURATED_KINDS]
             if not places:
                 return None
+        if c.level > 0:
+            # foreign names need their exact spelling ("Leys" is no Laos, "Mallah" no Mali)
+            places = [p for p in places if not (p.kind == "country" or p.location_id.startswith("abroad:"))]
+            if not places:
+                return None
+        if c.n_words == 1 and c.i in ctx.poss_admin:
+            # "Aleppos": the governorate's possessive, not a village spelt like it
+            places = [gaz.places[ctx.poss_admin[c.i]]]
         curated = [p for p in places if p.kind in CURATED_KINDS and p.kind != "region"]
         named_kind = KIND_WORDS.get(toks[c.j].low if c.j < len(toks) else "", ())
         village_of = c.i >= 2 and toks[c.i - 1].low == "of" and toks[c.i - 2].low in ("village", "town", "city")
@@ -699,57 +1156,60 @@ class PlacesMatcher:
             # (the kind ranking below picks it anyway), even where villages share the name and the
             # NER calls it a person: "aid entered through Bab al-Hawa"
             places = curated
+        hint = self._hint(ctx, c.i, c.j)
+        confidence = "high"
         # The small English model calls many Arabic place names PERSON or ORG ("Aleppo", "Maarat
-        # al-Numan"): such a label vetoes a village only when no place cue stands next to it.
+        # al-Numan"): such a label vetoes a village only when nothing else says it is a place.
         labels = {ent_label.get(k) for k in range(c.i, c.j)}
         strict = not all(p.kind in CURATED_KINDS or p.kind in ("admin1", "country") for p in places)
-        if (
-            strict
-            and labels & NOT_PLACE_LABELS
-            and not self._evidence(toks, c.i, c.j, None, {}, places, ends)
-        ):
-            return None
+        evidence = None
+        if strict and labels & NOT_PLACE_LABELS:
+            evidence = self._evidence(ctx, c, hint, places, ner=False)
+            if evidence is None:
+                return None
+            if evidence in ("list", "governorate"):
+                confidence = "low"  # a person's or organisation's name by the NER, a place by its company
         next_low = toks[c.j].low if c.j < len(toks) else ""
+        if c.n_words > 1 and (content[0].low in STOP_WORDS or content[-1].low in STOP_WORDS):
+            return None  # "Aleppo In the same context": a name does not end on "In"
         if c.n_words == 1:
             word = content[0]
             if word.low in STOP_WORDS or word.low in NOT_PLACE_WORDS or len(word.piece) < 3:
                 return None
-            if word.low in lower_words and places[0].kind in SMALL_KINDS:
+            if word.low in ctx.lower_words and places[0].kind in SMALL_KINDS:
                 return None  # the document writes it in lower case too: an English word ("Use", "Hail")
-            if word.text.isupper() and len(word.text) < 5 and places[0].kind not in CURATED_KINDS:
-                return None  # acronyms (UN, SDF, HTS)
-        if c.n_words == 1 and content[0].low in NAME_PREFIXES and c.j < len(toks) and toks[c.j].cap \
-                and toks[c.j].sent == toks[c.i].sent:
-            return None  # "Kafr Halab", "Tal Rifaat": the first word of a longer name the gazetteer lacks
+            if word.text.isupper() and len(word.text) < 5 and (
+                places[0].kind not in CURATED_KINDS or (word.text.isalpha() and places[0].kind == "region")
+            ):
+                return None  # acronyms (UN, SDF, HTS, SANA)
+        nxt = c.j
+        while nxt < len(toks) and (toks[nxt].article or toks[nxt].text == "-"):
+            nxt += 1
+        if c.n_words == 1 and content[0].low in NAME_PREFIXES and toks[c.i].piece and nxt < len(toks) \
+                and toks[nxt].cap and toks[nxt].sent == toks[c.i].sent:
+            return None  # "Kafr Halab", "Bustan al-Qasr": the first word of a longer name the gazetteer lacks
         if c.n_words == 1 and next_low in ACTOR_NOUNS and places[0].kind in SMALL_KINDS:
             return None  # "the Assad regime", "Jolani forces": a name used for a party, not a place
-        # A capitalised word right before or after makes this part of a longer name.
-        if toks[c.i].sent not in title_sents and not all(p.kind in CURATED_KINDS for p in places):
+        if next_low in ("ibn", "bin", "bint") or (c.i >= 1 and toks[c.i - 1].low in ("ibn", "bin", "bint")):
+            return None  # "Omar ibn al-Khattab": a man's name (and the mosque or street named after him)
+        # A capitalised word right before or after makes this part of a longer name, unless it is
+        # a place of the same list itself ("Teldo Tel Dahab", lists that lost their commas).
+        if toks[c.i].sent not in ctx.title_sents and not all(p.kind in CURATED_KINDS for p in places):
             left = c.i - 1
             while left >= 0 and (toks[left].article or toks[left].text == "-"):
                 left -= 1
             right = c.j
             while right < len(toks) and (toks[right].article or toks[right].text == "-"):
                 right += 1
-            for k in (left, right):
+            for k, is_left in ((left, True), (right, False)):
                 if 0 <= k < len(toks):
-                    t = toks[k]
-                    if (
-                        t.sent == toks[c.i].sent
-                        and t.cap
-                        and t.piece
-                        and not t.text[:1].isdigit()
-                        and (
-                            t.low not in STOP_WORDS
-                            and t.low not in NEIGHBOUR_OK
-                            and t.low not in NOT_PLACE_WORDS
-                        )
-                        and not (k == left and self._sentence_start(toks, k))
-                        and not (k == right and self._big_place_word(t.text))
-                        and not (k == left and t.text.endswith("s") and self._big_place_word(t.text[:-1]))
-                    ):
+                    verdict = self._neighbour_part_of_name(ctx, c, k, is_left)
+                    if verdict == "name":
                         return None
-        hint = self._hint(toks, c.i, c.j, admin_spans)
+                    if verdict == "gazetteer" and confidence == "high":
+                        confidence = "medium"
+                    elif verdict == "unknown":
+                        confidence = "low"
         # The kind the text names ("Idlib province", "Idlib city").
         wanted = KIND_WORDS.get(next_low)
         if wanted:
@@ -764,15 +1224,27 @@ class PlacesMatcher:
         places = [p for p in places if KIND_RANK[p.kind] == best_rank]
         kind = places[0].kind
         needs_evidence = c.level == 2 or (c.n_words == 1 and (kind in SMALL_KINDS or c.level == 1))
-        if needs_evidence and not self._evidence(toks, c.i, c.j, hint, ent_label, places, ends):
-            return None
-        if c.level == 2 and (
-            kind not in ("community", "admin3", "admin2") or not self._same_start(content, places)
-        ):
-            return None
+        if needs_evidence:
+            evidence = self._evidence(ctx, c, hint, places)
+            if evidence is None:
+                return None
+            if evidence in ("list", "governorate") and confidence == "high":
+                confidence = "medium"
+        if c.level == 2:
+            # Skeleton matches: villages and towns, or a neighbourhood of the governorate the text names.
+            if not self._same_start(content, places):
+                return None
+            if kind == "neighbourhood":
+                places = [p for p in places if hint and p.admin1 == hint]
+                if not places:
+                    return None
+            elif kind not in ("community", "admin3", "admin2"):
+                return None
+            if confidence == "high":
+                confidence = "medium"
         # Which of the same-named places.
         if hint and kind not in ADMIN_KINDS:
-            in_hint = [p for p in places if p.admin1 == hint]
+            in_hint = [p for p in places if p.admin1 == hint or {p.admin1, hint} == DAMASCUS_PAIR]
             if in_hint:
                 places = in_hint
             elif needs_evidence or c.level > 0:
@@ -782,11 +1254,22 @@ class PlacesMatcher:
                     places,
                     [
                         m
-                        for m in chosen
-                        if m.latitude is not None and m.kind in SMALL_KINDS and sent_of(m) == toks[c.i].sent
+                        for m in ctx.chosen
+                        if m is not None
+                        and m.latitude is not None
+                        and m.kind in SMALL_KINDS
+                        and sent_of(m) == toks[c.i].sent
                     ],
                 )
                 if not places:
+                    if c.level < 2:
+                        # Kept as a name the gazetteer does not place in that governorate, unless
+                        # another reading of these words resolves (below, after all candidates).
+                        start, end = toks[c.i].start, toks[c.j - 1].end
+                        ctx.fallbacks.append((c.i, c.j, PlaceMention(
+                            start, end, doc.text[start:end], "unresolved", admin1_hint=hint,
+                            confidence="low", evidence=evidence or "name",
+                        )))
                     return None
         if len(places) > 1 and c.level < 2:
             # A town (GeoNames town or sub-district seat) beats villages of the same name: "Douma".
@@ -803,9 +1286,12 @@ class PlacesMatcher:
         precision = self._precision(toks, c, kind)
         if kind in ADMIN_KINDS or kind == "road":
             hint = None  # a governorate, region or road is not "in" the governorate named nearby
+        if evidence is None:  # it needed none: say what there is anyway, for the event coder
+            evidence = self._evidence(ctx, c, hint, places) or "name"
         if len({p.admin1 for p in places}) > 1:
             return PlaceMention(
-                start, end, doc.text[start:end], kind, admin1_hint=hint, geo_precision=precision
+                start, end, doc.text[start:end], kind, admin1_hint=hint, geo_precision=precision,
+                confidence=confidence, evidence=evidence,
             )
         place = min(places, key=lambda p: p.location_id)
         return PlaceMention(
@@ -821,7 +1307,323 @@ class PlacesMatcher:
             place.latitude,
             place.longitude,
             precision,
+            confidence=confidence,
+            evidence=evidence,
         )
+
+    # ---- facilities and landmarks --------------------------------------------------------------
+
+    def _town_named(self, m: PlaceMention) -> Place | None:
+        """The town of a governorate's name ("Aleppo international airport" is at Aleppo city)."""
+        for x in self.gaz.index[0].get(translit.place_key(m.text), ()):
+            p = self.gaz.places[x]
+            if p.kind == "community" and p.admin1 == m.admin1 and p.is_town:
+                return p
+        return None
+
+    def _facilities(self, ctx: _Ctx, phrases: list[tuple[int, int, int, str, bool]], taken: list[bool]) -> None:
+        """Facilities and landmarks: "Nairab military airport", "Castello road", "Division 17", "the citadel"."""
+        toks = ctx.toks
+        by_end = {sp[1] - 1: idx for idx, sp in enumerate(ctx.spans)}
+        for m, k, e, cls, numbered in phrases:
+            if any(taken[m:e]):
+                continue  # "Bab al-Hawa crossing": a gazetteer name holds the word already
+            sent = toks[k].sent
+            p = m - 1
+            idx = by_end.get(p) if p >= 0 and taken[p] and p not in ctx.poss_admin else None
+            if idx is not None and cls == "road" and ctx.spans[idx][0] >= 1:
+                h = toks[ctx.spans[idx][0] - 1]
+                if h.text == "-" and not h.barrier:
+                    idx = None  # "the Hasaka-Qamishli road": a road between two places, not at one
+            if idx is not None and not numbered:
+                anchor = ctx.chosen[idx]
+                if anchor is None or anchor.facility:
+                    continue
+                new = self._anchored_facility(ctx, anchor, ctx.spans[idx], k, e, cls)
+                if new is None:
+                    continue
+                ai = ctx.spans[idx][0]
+                ctx.chosen[idx] = new
+                ctx.spans[idx] = (ai, e, ctx.spans[idx][2])
+                by_end.pop(p, None)
+                by_end[e - 1] = idx
+                for q in range(ai, e):
+                    taken[q] = True
+                continue
+            a = m
+            if not numbered:
+                q, words = p, 0
+                while q >= 0 and toks[q].sent == sent and words < 5:
+                    t = toks[q]
+                    if taken[q]:
+                        j2 = by_end.get(q)
+                        if not (
+                            cls == "road"
+                            and j2 is not None
+                            and ctx.chosen[j2] is not None
+                            and (q == p or (toks[q + 1].text == "-" and not toks[q + 1].barrier))
+                        ):
+                            break
+                        ctx.chosen[j2] = None  # the road's name absorbs the place names it joins
+                        by_end.pop(q, None)
+                        q = ctx.spans[j2][0] - 1
+                        words += 1
+                        continue
+                    hyphen_after = toks[q + 1].text == "-" and not toks[q + 1].barrier
+                    if _run_word(t) and not (
+                        (self._big_place_word(t.text) and not (cls == "road" and hyphen_after))
+                        or ctx.ent_label.get(q) == "NORP"
+                    ):
+                        words += 1
+                    elif not (
+                        (t.article and (t.low in translit.SAFE_ARTICLES or t.cap or toks[q + 1].text == "-"))
+                        or (t.text == "-" and not t.barrier)
+                        or (t.low in NAME_JOINERS and q >= 1 and toks[q - 1].cap)
+                    ):
+                        break
+                    q -= 1
+                a = q + 1
+                while a < m and (toks[a].text == "-" or toks[a].text in NAME_JOINERS):
+                    a += 1
+                parts = self._split_names(toks, a, m) if a < m else []
+                for ps, pe in parts[:-1]:  # "Bab al-Faraj al-Neel street": the street after a known place
+                    if all(self._gz_cov[q2] for q2 in range(ps, pe) if toks[q2].piece and not toks[q2].article):
+                        a = parts[parts.index((ps, pe)) + 1][0]
+            name = [t for t in toks[a:m] if t.piece and not t.article]
+            if name:
+                if any(t.low in ORG_WORDS for t in name) or (
+                    len(name) == 1 and name[0].text.isupper() and name[0].text.isalpha() and len(name[0].text) <= 3
+                ):
+                    continue  # "the Islamic State base", "a US base": whose, not where
+            elif numbered:
+                a = k  # "Division 17", "base 17"
+            elif cls in LANDMARKS or toks[k].low in LANDMARKS:
+                b = m - 1
+                while b >= 0 and toks[b].low in ("historic", "ancient", "famous", "besieged"):
+                    b -= 1
+                if not (
+                    b >= 0
+                    and (toks[b].low in ("the", "its", "their", "'s", "’s") or b in ctx.poss_admin)
+                ):
+                    continue
+                a = k if cls == "citadel" else m
+            else:
+                continue
+            start, end = toks[a].start, toks[e - 1].end
+            mention = PlaceMention(
+                start,
+                end,
+                ctx.doc.text[start:end],
+                "unresolved",
+                admin1_hint=self._hint(ctx, a, e),
+                # "Division 30" may be the unit, not its base
+                confidence="low" if numbered and toks[k].low != "base" else "medium",
+                evidence="facility",
+                facility=cls,
+            )
+            ctx.chosen.append(mention)
+            ctx.spans.append((a, e, 0))
+            by_end[e - 1] = len(ctx.chosen) - 1
+            for q in range(a, e):
+                taken[q] = True
+
+    def _anchored_facility(
+        self, ctx: _Ctx, anchor: PlaceMention, span: tuple[int, int, int], k: int, e: int, cls: str
+    ) -> PlaceMention | None:
+        """A facility right after a matched place: at that place, or a name that only looks like one."""
+        toks = ctx.toks
+        ai, _aj, level = span
+        start, end = anchor.start_char, toks[e - 1].end
+        text = ctx.doc.text[start:end]
+        if anchor.kind in ("country", "region", "road", "crossing"):
+            return None
+        place: Place | None = None
+        if anchor.kind == "admin1":
+            if cls not in ANCHORED_FACILITIES:
+                return None  # "the Damascus road": a road to the city, the city stays the place
+            place = self._town_named(anchor)
+            if place is None:
+                return None
+        elif anchor.location_id and (cls in ANCHORED_FACILITIES or level == 0):
+            return replace(anchor, end_char=end, text=text, geo_precision=2, facility=cls)
+        elif anchor.location_id is None and anchor.kind != "unresolved":
+            return replace(anchor, end_char=end, text=text, facility=cls)
+        if place is not None:
+            return PlaceMention(
+                start, end, text, place.kind, place.location_id, place.name, place.admin1, place.admin2,
+                None, place.latitude, place.longitude, 2,
+                confidence=anchor.confidence, evidence=anchor.evidence, facility=cls,
+            )
+        # "Umayyad square", "Nisr mountain": a loose match on the name of a square or a mountain
+        return PlaceMention(
+            start, end, text, "unresolved", admin1_hint=self._hint(ctx, ai, e),
+            confidence="medium", evidence="facility", facility=cls,
+        )
+
+    # ---- names the gazetteer lacks -------------------------------------------------------------
+
+    def _unresolved(self, ctx: _Ctx, taken: list[bool]) -> list[PlaceMention]:
+        doc, toks = ctx.doc, ctx.toks
+        lower_words = {w.lower() for w in ctx.lower_words}
+        n = len(toks)
+        # (first token, end, evidence, split an unknown run into names)
+        spans: list[tuple[int, int, str, bool]] = []
+        for ent in doc.ents:
+            if ent.label_ in UNRESOLVED_LABELS:
+                if ent.end < len(toks) and toks[ent.end].low in WEAPON_NOUNS:
+                    continue  # "Katyusha rockets", "Grad missiles": a weapon's name
+                # an entity made of words the document also writes in lower case is a headline
+                # phrase ("... Reports Suicide bombing"), not a place name
+                words = [t for t in toks[ent.start : ent.end] if t.piece]
+                if any(t.cap and t.text.lower() in lower_words for t in words if t.low not in TOPONYM_HEADS):
+                    continue
+                spans.append((ent.start, ent.end, "ner", False))
+        # "the village of X", "the neighbourhoods of X Y and Z", "X village": names next to a settlement word.
+        for k, t in enumerate(toks):
+            if t.low not in SETTLEMENT_WORDS or (
+                not t.text.islower() and (t.low in ("area", "areas", "region") or t.sent in ctx.title_sents)
+            ):
+                continue  # "... NGO - Region - World", "Evacuees From Besieged Towns": debris and headlines
+            plural = t.low in PLURAL_SETTLEMENTS
+            if k + 2 < n and toks[k + 1].low == "of" and ctx.run_of[k + 2] >= 0:
+                r = ctx.run_of[k + 2]
+                spans.append((k + 2, ctx.runs[r][1], "settlement", plural))
+            if k >= 1 and ctx.run_of[k - 1] >= 0:
+                r = ctx.run_of[k - 1]
+                spans.append((ctx.runs[r][0], k, "settlement", plural))
+        # "Kafr X", "Tal X", "Deir X": the first word says a settlement even if the name is unknown.
+        for k, t in enumerate(toks):
+            if t.cap and t.piece in TOPONYM_HEADS and k + 1 < n:
+                e = k + 1
+                while (
+                    e < n and (toks[e].cap or toks[e].article or toks[e].text == "-") and not toks[e].barrier
+                ):
+                    e += 1
+                if e > k + 1:
+                    spans.append((k, e, "toponym", False))
+        # The other names of a list that a place cue opens ("bombed the towns of A B and C", "in A and B").
+        for r, (rs, re_) in enumerate(ctx.runs):
+            cue = ctx.run_cue[r]
+            if cue == "settlement" or (cue and ctx.run_joined[r] and any(taken[rs:re_])):
+                spans.append((rs, re_, "list" if cue != "settlement" else "settlement", cue == "settlement"))
+        out = []
+        for i, j, evidence, split in sorted(spans, key=lambda s: (s[0], -s[1])):
+            while i < j and (toks[i].low in STOP_WORDS or toks[i].barrier) and not toks[i].article:
+                i += 1
+            while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article):
+                j -= 1
+            while i < j and self._possessive_word(toks[i].text):
+                i += 1  # "Syrias Hassakeh": a possessive that lost its apostrophe, not part of the name
+            if i >= j:
+                continue
+            partial = any(taken[i:j])
+            if partial and evidence in ("ner", "toponym"):
+                continue  # the gazetteer took part of it: what is left is no name of its own
+            pieces = [(i, j)] if evidence in ("ner", "toponym") else self._pieces(toks, i, j, taken, split)
+            for a, b in pieces:
+                content = [t for t in toks[a:b] if t.piece]
+                if (
+                    not content
+                    or not all(t.cap for t in content)
+                    or any(t.low in NOT_PLACE_WORDS for t in content)
+                ):
+                    continue
+                if len(content) == 1 and (content[0].low in STOP_WORDS or content[0].low in NEIGHBOUR_OK):
+                    continue
+                if (partial or evidence == "list") and any(
+                    t.low in ORG_WORDS or t.low in lower_words or t.low in NEIGHBOUR_OK or t.low in KIND_WORDS
+                    for t in content
+                ):
+                    continue  # what is left of "Aleppo Media Center" is no place
+                if evidence == "list" and (
+                    {ctx.ent_label.get(q) for q in range(a, b)} & NOT_PLACE_LABELS
+                    or not any(taken[b : ctx.runs[ctx.run_of[a]][1]])
+                ):
+                    continue  # after "in A": only names between places of the list, not a name after them
+                for q in range(a, b):
+                    taken[q] = True
+                start, end = toks[a].start, toks[b - 1].end
+                if evidence == "settlement":
+                    confidence = "medium" if (split or partial) else "high"
+                else:
+                    confidence = "low" if evidence == "list" else "medium"
+                out.append(
+                    PlaceMention(
+                        start,
+                        end,
+                        doc.text[start:end],
+                        "unresolved",
+                        admin1_hint=self._hint(ctx, a, b),
+                        confidence=confidence,
+                        evidence=evidence,
+                    )
+                )
+        return out
+
+    @staticmethod
+    def _pieces(toks: list[_Tok], i: int, j: int, taken: list[bool], split: bool) -> list[tuple[int, int]]:
+        """The untaken stretches of i..j between list words, each cut into names when `split`."""
+        out = []
+        cur: list[int] = []
+        for k in range(i, j + 1):
+            if k < j and not taken[k] and not toks[k].barrier and toks[k].low not in LIST_JOINERS:
+                cur.append(k)
+                continue
+            while cur and (toks[cur[-1]].article or toks[cur[-1]].text == "-"):
+                cur.pop()
+            while cur and toks[cur[0]].text == "-":
+                cur.pop(0)
+            if cur:
+                if split:
+                    out.extend(PlacesMatcher._split_names(toks, cur[0], cur[-1] + 1))
+                else:
+                    out.append((cur[0], cur[-1] + 1))
+            cur = []
+        return out
+
+    @staticmethod
+    def _split_names(toks: list[_Tok], a: int, b: int) -> list[tuple[int, int]]:
+        """Cut a run of unknown names from a list into names.
+
+        "Bustan al-Qasr al-Kallaseh", "Jubb Habal Abu Qatour Unq al-Hawa": a word starts a new name
+        unless the word before begins names (Bab, Jubb, Abu ...), it is the article form after a
+        one-word name ("Bustan al-Qasr"), or it ends names ("Jadida", "al-Kubra") or is a number.
+        """
+        units: list[tuple[int, int, str, bool, bool]] = []  # start, end, key, article form, number
+        k = a
+        while k < b:
+            s, art = k, False
+            while k < b and (toks[k].article or toks[k].text == "-"):
+                art = art or toks[k].article
+                k += 1
+            if k >= b:
+                break
+            e = k + 1
+            while e + 1 < b and toks[e].text == "-" and toks[e + 1].piece and not toks[e + 1].article:
+                e += 2  # "Salah-Eddin"
+            word = toks[k]
+            key = word.piece.split(" ")[0] if word.piece else ""
+            art = art or bool(_GLUED_ARTICLE_RE.match(word.text))
+            units.append((s, e, key, art, word.text[:1].isdigit()))
+            k = e
+        names: list[list[tuple[int, int, str, bool, bool]]] = []
+        for u in units:
+            if names:
+                cur = names[-1]
+                prev = cur[-1]
+                if (
+                    prev[2] in JOIN_PREFIXES
+                    or u[2] in ("ibn", "bin", "bint")
+                    or (u[3] and len(cur) == 1 and not cur[0][3])
+                    or u[4]
+                    or u[2] in NAME_SUFFIXES
+                ):
+                    cur.append(u)
+                    continue
+            names.append([u])
+        return [(name[0][0], name[-1][1]) for name in names]
+
+    # ---- helpers -------------------------------------------------------------------------------
 
     @staticmethod
     def _sent_at(toks: list[_Tok], char: int) -> int:
@@ -874,6 +1676,15 @@ class PlacesMatcher:
             return 2
         return 1
 
+    def _possessive_word(self, word: str) -> bool:
+        """"Syrias", "Aleppos": a governorate's or country's possessive that lost its apostrophe."""
+        return len(word) >= 5 and word.endswith("s") and self._big_place_word(word[:-1]) \
+            and not self._big_place_word_exact(word)
+
+    def _big_place_word_exact(self, word: str) -> bool:
+        idxs = self.gaz.index[0].get(translit.place_key(word), ())
+        return any(self.gaz.places[x].kind in ("admin1", "country") for x in idxs)
+
     def _big_place_word(self, word: str) -> bool:
         """A governorate or country name, also with a lost possessive apostrophe ("Syrias", "Idlibs").
 
@@ -888,89 +1699,6 @@ class PlacesMatcher:
                 if any(self.gaz.places[x].kind in ("admin1", "country") for x in idxs):
                     return True
         return False
-
-    def _unresolved(
-        self, doc: Doc, toks: list[_Tok], taken: list[bool], admin_spans, lower_words: frozenset[str] = frozenset()
-    ) -> list[PlaceMention]:
-        spans: list[tuple[int, int]] = []
-        ner_spans: set[tuple[int, int]] = set()
-        for ent in doc.ents:
-            if ent.label_ in UNRESOLVED_LABELS:
-                if ent.end < len(toks) and toks[ent.end].low in WEAPON_NOUNS:
-                    continue  # "Katyusha rockets", "Grad missiles": a weapon's name
-                # an entity made of words the document also writes in lower case is a headline
-                # phrase ("... Reports Suicide bombing"), not a place name
-                words = [t for t in toks[ent.start : ent.end] if t.piece]
-                if any(t.cap and t.text.lower() in lower_words for t in words if t.low not in TOPONYM_HEADS):
-                    continue
-                spans.append((ent.start, ent.end))
-                ner_spans.add((ent.start, ent.end))
-        # "the village of X", "X village": capitalised words next to a settlement word.
-        n = len(toks)
-        for k, t in enumerate(toks):
-            if t.low in SETTLEMENT_WORDS:
-                if k + 2 < n and toks[k + 1].low == "of" and toks[k + 2].cap:
-                    e = k + 2
-                    while (
-                        e < n
-                        and (toks[e].cap or toks[e].article or toks[e].text == "-")
-                        and not toks[e].barrier
-                    ):
-                        e += 1
-                    spans.append((k + 2, e))
-                b = k
-                while (
-                    b > 0
-                    and (toks[b - 1].cap or toks[b - 1].article or toks[b - 1].text == "-")
-                    and not toks[b - 1].barrier
-                ):
-                    b -= 1
-                if b < k:
-                    spans.append((b, k))
-        # "Kafr X", "Tal X", "Deir X": the first word says a settlement even if the name is unknown.
-        for k, t in enumerate(toks):
-            if t.cap and t.piece in TOPONYM_HEADS and k + 1 < n:
-                e = k + 1
-                while (
-                    e < n and (toks[e].cap or toks[e].article or toks[e].text == "-") and not toks[e].barrier
-                ):
-                    e += 1
-                if e > k + 1:
-                    spans.append((k, e))
-        out = []
-        seen: set[tuple[int, int]] = set()
-        for i, j in sorted(spans):
-            while i < j and (toks[i].low in STOP_WORDS or toks[i].barrier) and not toks[i].article:
-                i += 1
-            while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article):
-                j -= 1
-            while i < j - 1 and toks[i].text.endswith("s") and self._big_place_word(toks[i].text):
-                i += 1  # "Syrias Hassakeh": a possessive that lost its apostrophe, not part of the name
-            if i >= j or (i, j) in seen or any(taken[i:j]):
-                continue
-            content = [t for t in toks[i:j] if t.piece]
-            if (
-                not content
-                or not all(t.cap for t in content)
-                or any(t.low in NOT_PLACE_WORDS for t in content)
-            ):
-                continue
-            if len(content) == 1 and (content[0].low in STOP_WORDS or content[0].low in NEIGHBOUR_OK):
-                continue
-            seen.add((i, j))
-            for k in range(i, j):
-                taken[k] = True
-            start, end = toks[i].start, toks[j - 1].end
-            out.append(
-                PlaceMention(
-                    start,
-                    end,
-                    doc.text[start:end],
-                    "unresolved",
-                    admin1_hint=self._hint(toks, i, j, admin_spans),
-                )
-            )
-        return out
 
 
 @Language.factory("conflictwatch_places_v1", default_config={"reference_dir": None})
