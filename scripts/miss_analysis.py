@@ -24,7 +24,7 @@ def main(split: str, show: str | None = None) -> None:
     for art, doc in run_nlp(load_split(split)):
         model = doc._.cw_document
         cands = coder.candidates(doc, model)
-        events, tallies = coder.assemble(cands, model)
+        events, _ = coder.assemble(cands, model)
         for g in (art.gold or {}).get("incidents") or []:
             sp = spans(doc.text, g)
             hit = [e for e in events if place_similarity(g.get("location"), e.place.text if e.place else None) > 0

@@ -29,10 +29,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from conflictwatch.corpus import load_split, run_nlp
-from conflictwatch.evaluate import dates_compatible, find_spans, gold_date, place_similarity
+from conflictwatch.evaluate import actor_set, dates_compatible, find_spans, gold_date, place_similarity
 from conflictwatch.nlp.events import arguments as args_mod
-from conflictwatch.nlp.events.component import EventCoder
 from conflictwatch.nlp.events import assemble as asm
+from conflictwatch.nlp.events import perpetrators as perps
+from conflictwatch.nlp.events.component import EventCoder
 from conflictwatch.nlp.events.features import event_features, type_features
 from conflictwatch.nlp.events.models import MODELS_DIR
 
@@ -48,7 +49,7 @@ def gold_spans(text: str, g: dict) -> list[tuple[int, int]]:
 
 
 def names_of(g: dict) -> list[str]:
-    return [g.get("location")] + list(g.get("location_alternatives") or [])
+    return [g.get("location"), *list(g.get("location_alternatives") or [])]
 
 
 def place_examples(pairs, coder: EventCoder):
@@ -112,6 +113,26 @@ def type_examples(pairs, coder: EventCoder):
                 X.append(type_features(ev, context))
                 y.append(g["sub_event_type"])
     return X, y
+
+
+def perpetrator_examples(pairs, coder: EventCoder):
+    """One example per (event matched to a gold incident, actor the article names)."""
+    X, y = [], []
+    for article, doc in pairs:
+        golds = (article.gold or {}).get("incidents") or []
+        model = doc._.cw_document
+        actors = doc._.cw_actors
+        cands = coder.candidates(doc, model)
+        events, _ = coder.assemble(cands, model, asm.claimants(doc.sents, actors))
+        for ev in events:
+            g = _match(ev, golds)
+            if g is None:
+                continue
+            wanted = actor_set(g.get("perpetrator"))
+            for actor_id, mentions in sorted(perps.actor_options(actors).items()):
+                X.append(perps.option_features(ev, actor_id, mentions, cands, model.in_headline))
+                y.append(1 if actor_set(mentions[0].name) <= wanted and wanted else 0)
+    return X, np.array(y)
 
 
 def fit_classes(X: list[dict], y: list[str], name: str, trained_on: str) -> dict:
@@ -194,6 +215,7 @@ def main() -> int:
     write(staged / "place_model.json", place)
     with_place = EventCoder(None, str(staged), 0.6, 0.5)
     write(a.out / "event_model.json", fit(*event_examples(pairs, with_place), "event", trained_on))
+    write(a.out / "perpetrator_model.json", fit(*perpetrator_examples(pairs, with_place), "perpetrator", trained_on))
     for folder in (staged, empty):
         for f in folder.glob("*"):
             f.unlink()

@@ -72,6 +72,7 @@ class Event:
     role: str = "event"  # event | tally
     scope: str | None = None  # tally scope: article_total | period | war | claim
     score: float | None = None  # the event model's probability, when one is loaded
+    perpetrators: list | None = None  # chosen over the whole article (perpetrators.py); None: the candidate's
 
 
 # ---- 1. what a candidate is ----------------------------------------------------------------------
@@ -176,15 +177,35 @@ def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | No
     return None, "unknown", None
 
 
-def context_perpetrators(cand: Candidate, before: list[Candidate], sub: str | None) -> list:
-    """Who the article has carrying out this kind of attack: the nearest earlier mention of the same type
-    (the headline or the lead's "Syrian government air strikes ... killed 32"), for remote violence only."""
-    if sub not in ("Air/drone strike", "Shelling/artillery/missile attack", "Chemical weapon"):
+CLAIM_RE = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the\s+(?:attack|bombing|blast|explosion|assault|strike))|"
+                      r"\b(?:claimed|carried\s+out|perpetrated)\s+by\b|\bresponsibility\s+for\b", re.I)
+
+
+def claimants(sents, actors) -> list:
+    """Actors an article says claimed an attack ("IS claimed responsibility", "claimed by ISIS")."""
+    out = []
+    for sent in sents:
+        if not CLAIM_RE.search(sent.text):
+            continue
+        out += [a for a in actors if sent.start_char <= a.start_char < sent.end_char and a.role == "perpetrator"]
+    return out
+
+
+CLAIMABLE = ("Suicide bomb", "Remote explosive/landmine/IED", "Attack", "Shelling/artillery/missile attack")
+
+
+REMOTE = ("Air/drone strike", "Shelling/artillery/missile attack", "Chemical weapon")
+
+
+def context_perpetrators(cand: Candidate, others: list[Candidate], sub: str | None) -> list:
+    """Who the article has carrying out this kind of attack: the nearest mention of the same type with
+    an agent (the headline, the lead's "Syrian government air strikes ... killed 32", a later "Russian
+    jets"), for remote violence only, where one side's air force or artillery is the story."""
+    if sub not in REMOTE:
         return []
-    for other in reversed(before):
-        if other.perpetrators and other.sub_event_type == sub and other.role != "background":
-            return other.perpetrators
-    return []
+    ranked = sorted((o for o in others if o.perpetrators and o.sub_event_type == sub and o.role != "background"),
+                    key=lambda o: (abs(o.sent_index - cand.sent_index), o.sent_index > cand.sent_index))
+    return ranked[0].perpetrators if ranked else []
 
 
 # ---- 3. type -------------------------------------------------------------------------------------

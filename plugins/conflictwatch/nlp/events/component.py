@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from conflictwatch.nlp.document import DocumentModel, build_model
 from conflictwatch.nlp.events import arguments as args
 from conflictwatch.nlp.events import assemble as asm
-from conflictwatch.nlp.events import geo
+from conflictwatch.nlp.events import geo, perpetrators
 from conflictwatch.nlp.events.candidates import Candidate, build
 from conflictwatch.nlp.events.frames import event_frame, tally_frame
 from conflictwatch.nlp.events.lexicon import load_lexicon
@@ -37,7 +37,10 @@ class EventCoder:
     def __call__(self, doc: Doc) -> Doc:
         model = doc._.cw_document or build_model(doc.text)
         cands = self.candidates(doc, model)
-        events, tallies = self.assemble(cands, model)
+        actors = get_list(doc, "cw_actors")
+        events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
+        for ev in events:
+            ev.perpetrators = perpetrators.choose(ev, actors, cands, model.in_headline, self.models.perpetrator)
         fallback = geo.document_admin1(get_list(doc, "cw_places"), model.in_headline)
         for ev in events:
             if ev.place is not None:
@@ -75,7 +78,8 @@ class EventCoder:
 
     # ---- per document ----------------------------------------------------------------------------
 
-    def assemble(self, cands: list[Candidate], model: DocumentModel) -> tuple[list[asm.Event], list[asm.Event]]:
+    def assemble(self, cands: list[Candidate], model: DocumentModel, claimed: list | None = None
+                 ) -> tuple[list[asm.Event], list[asm.Event]]:
         reference = model.reference_date
         for c in cands:
             c.role = asm.classify(c, model, reference)
@@ -88,7 +92,7 @@ class EventCoder:
         for c in body:
             if c.role not in ("event", "tally"):
                 continue
-            ev = self.to_event(c, cands, events, lead_place, context_type, reference)
+            ev = self.to_event(c, cands, events, lead_place, context_type, reference, claimed)
             if c.role == "tally":
                 ev.role, ev.scope = "tally", asm.tally_scope(c)
                 tallies.append(ev)
@@ -97,7 +101,7 @@ class EventCoder:
                 self.add(events, ev)
         for c in heads:
             if c.role == "event":
-                self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference))
+                self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed))
         for ev in events:
             ev.sub_event_type = self.models.event_type(ev, context_type)
         asm.mark_totals(events)
@@ -131,7 +135,7 @@ class EventCoder:
             events.append(ev)
 
     def to_event(self, c: Candidate, cands: list[Candidate], events: list[asm.Event], lead_place, context_type,
-                 reference: dt.date | None) -> asm.Event:
+                 reference: dt.date | None, claimed: list | None = None) -> asm.Event:
         before = [o for o in cands if o.sent_index < c.sent_index]
         same_sentence = [o for o in cands if o.sent_index == c.sent_index]
         places, place_from = asm.inherit_place(c, events, lead_place, same_sentence)
@@ -149,6 +153,8 @@ class EventCoder:
             ev.killed = 0
         if not c.perpetrators:
             c.perpetrators = asm.context_perpetrators(c, before, sub)
+        if not c.perpetrators and sub in asm.CLAIMABLE and claimed:
+            c.perpetrators = claimed[:1]
         return ev
 
 

@@ -26,7 +26,7 @@ def evidence_span(doc: Doc, ev: Event) -> tuple[int, int]:
 def _base(doc: Doc, ev: Event, frame_type: str) -> Frame:
     start, end = evidence_span(doc, ev)
     c = ev.main
-    perps = c.perpetrators
+    perps = ev.perpetrators if ev.perpetrators is not None else c.perpetrators
     trigger = c.triggers[0] if c.triggers else None
     frame = Frame(
         document_id="",

@@ -32,7 +32,7 @@ def document_admin1(places: list[PlaceMention], in_headline) -> str | None:
             votes[a] += 2 if in_headline(p.start_char, p.end_char) else 1
     if not votes:
         return None
-    (best, n), *rest = votes.most_common(2) + [(None, 0)]
+    (best, n), *rest = [*votes.most_common(2), (None, 0)]
     return best if n > rest[0][1] else None
 
 

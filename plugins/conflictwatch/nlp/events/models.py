@@ -62,6 +62,7 @@ class Models:
 
     place: LinearModel | None = None
     event: LinearModel | None = None
+    perpetrator: LinearModel | None = None
     type: ClassModel | None = None
 
     def event_type(self, ev, context_type: str | None) -> str | None:
@@ -92,7 +93,7 @@ class Models:
 def load_models(models_dir: str | None = None) -> Models:
     folder = Path(models_dir) if models_dir else MODELS_DIR
     found = {}
-    for name in ("place", "event"):
+    for name in ("place", "event", "perpetrator"):
         path = folder / f"{name}_model.json"
         if path.exists():
             found[name] = LinearModel.read(path)

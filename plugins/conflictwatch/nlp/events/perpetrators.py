@@ -1,0 +1,96 @@
+"""Who carried out an event, chosen among every actor the article names (ACLED's actor 1).
+
+Each actor the article names as a possible perpetrator is an option for each event, described
+by how the text ties it to the event: its role in the event's own sentence (agent, target,
+side, source, not there), in the sentences that tell the event again, as the agent of the same
+kind of attack elsewhere in the article (the lead's "Syrian government air strikes"), whether it
+is named in the headline, how often, and which side holds the place hit ("rebel-held"). The
+rules' own pick is a feature too. A learned model (models/perpetrator_model.json) keeps every
+option above its threshold, joined with "and"; without it the rules' pick stands.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conflictwatch.nlp.events.arguments import actor_relation
+from conflictwatch.nlp.kit.spans import ActorMention
+
+HELD_BY_REBELS = re.compile(r"\b(?:rebel|opposition|insurgent|jihadist|militant)s?[\s-]+(?:held|controlled|run)\b", re.I)
+HELD_BY_REGIME = re.compile(r"\b(?:government|regime|army|loyalist)[\s-]+(?:held|controlled|run)\b", re.I)
+GOVERNMENT_SIDE = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah"})
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return f"<={e}"
+    return f">{edges[-1]}"
+
+
+def actor_options(actors: list[ActorMention]) -> dict[str, list[ActorMention]]:
+    """Mentions of each actor that could be a perpetrator (sources and unnamed mentions left out)."""
+    out: dict[str, list[ActorMention]] = {}
+    for a in actors:
+        if a.role == "perpetrator" and a.start_char >= 0:
+            out.setdefault(a.actor_id, []).append(a)
+    return out
+
+
+def option_features(ev, actor_id: str, mentions: list[ActorMention], cands, in_headline) -> dict[str, float]:
+    main = ev.main
+    told = [main, *ev.told]
+    f: dict[str, float] = {f"actor={actor_id}": 1.0, f"actor_type={actor_id}|{ev.sub_event_type}": 1.0}
+    rel_main = _best_relation(main, mentions)
+    f[f"rel_main={rel_main}"] = 1.0
+    f[f"rel_told={max((_best_relation(c, mentions) for c in told), key=_rank)}"] = 1.0
+    f["rule_pick"] = 1.0 if any(p.actor_id == actor_id for p in main.perpetrators) else 0.0
+    same_type = [c for c in cands if c.sub_event_type == ev.sub_event_type and any(p.actor_id == actor_id for p in c.perpetrators)]
+    f["agent_same_type_elsewhere"] = 1.0 if same_type else 0.0
+    if same_type:
+        d = min(abs(c.sent_index - main.sent_index) for c in same_type)
+        f[f"agent_same_type_dist={_bucket(d, (0, 1, 3, 6))}"] = 1.0
+    f["agent_any_type_elsewhere"] = 1.0 if any(any(p.actor_id == actor_id for p in c.perpetrators) for c in cands) else 0.0
+    dist = min(abs(m.start_char - main.sent.start_char) for m in mentions)
+    f[f"char_dist={_bucket(dist // 100, (0, 1, 3, 8))}"] = 1.0
+    f[f"mentions={_bucket(len(mentions), (1, 2, 4))}"] = 1.0
+    f["in_headline"] = 1.0 if any(in_headline(m.start_char, m.end_char) for m in mentions) else 0.0
+    text = main.sent.text
+    side = "gov" if actor_id in GOVERNMENT_SIDE else "other"
+    if HELD_BY_REBELS.search(text):
+        f[f"rebel_held|{side}"] = 1.0
+    if HELD_BY_REGIME.search(text):
+        f[f"regime_held|{side}"] = 1.0
+    f[f"victims_group={_victims(main)}|{side}"] = 1.0
+    return f
+
+
+RANK = {"agent": 5, "side": 4, "other": 2, "target": 1, "source": 0, "absent": 0}
+
+
+def _rank(rel: str) -> int:
+    return RANK.get(rel, 0)
+
+
+def _best_relation(cand, mentions: list[ActorMention]) -> str:
+    here = [m for m in mentions if cand.sent.start_char <= m.start_char < cand.sent.end_char]
+    if not here:
+        return "absent"
+    return max((actor_relation(cand, m) for m in here), key=_rank)
+
+
+def _victims(cand) -> str:
+    groups = {t.group for t in cand.tolls}
+    return "fighters" if "fighters" in groups else ("civilians" if groups else "none")
+
+
+def choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
+    """The event's perpetrators: every option the model keeps (the rules' pick without a model)."""
+    if model is None or ev.main.perpetrators:
+        return ev.main.perpetrators
+    kept = []
+    for actor_id, mentions in sorted(actor_options(actors).items()):
+        p = model.probability(option_features(ev, actor_id, mentions, cands, in_headline))
+        if p >= model.threshold:
+            kept.append((p, mentions[0]))
+    return [m for _, m in sorted(kept, key=lambda x: -x[0])]
