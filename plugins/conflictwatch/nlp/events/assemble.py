@@ -297,24 +297,10 @@ def _contains(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 
 
 def merge(into: Event, other: Event) -> None:
-    """Fold a restatement in: counts as UCDP keeps them (best = highest stated, low/high = extremes)."""
+    """Fold a restatement in; the counts are settled afterwards from every telling (settle_counts)."""
     into.told.append(other.main)
     if into.place is not None and other.place is not None and into.place.kind in ("admin1", "region") and other.place.kind not in ("admin1", "region"):
         into.place = other.place
-    for role in ("killed", "injured"):
-        a, b = getattr(into, role), getattr(other, role)
-        if b is not None and (a is None or b > a):
-            setattr(into, role, b)
-        lows = [x for x in (getattr(into, role + "_low"), getattr(other, role + "_low"), a, b) if x is not None]
-        if a is not None and b is not None and a != b:
-            setattr(into, role + "_low", min(lows))
-            setattr(into, role + "_high", max(x for x in (a, b)))
-        for part in ("children", "women"):
-            key = f"{role}_{part}"
-            if getattr(into, key) is None:
-                setattr(into, key, getattr(other, key))
-        if getattr(into, role) is None and getattr(into, role + "_vague") is None:
-            setattr(into, role + "_vague", getattr(other, role + "_vague"))
     if not into.main.perpetrators and other.main.perpetrators:
         into.main.perpetrators = other.main.perpetrators
     if into.date_precision == "week" and other.date_precision == "day":
@@ -324,6 +310,34 @@ def merge(into: Event, other: Event) -> None:
         into.told.remove(other.main)
         into.main, other.main = other.main, into.main
         into.main.perpetrators = into.main.perpetrators or other.main.perpetrators
+
+
+def settle_counts(ev: Event) -> None:
+    """UCDP's low / best / high over every telling of one event: best is the figure of the sentence that
+    tells it best (else the highest told), low and high the extremes when the tellings disagree."""
+    tellings = [ev.main, *ev.told]
+    for role in ("killed", "injured"):
+        tolls = [t for c in tellings for t in c.tolls if t.role == role]
+        exact = [t for t in tolls if t.value is not None]
+        main = next((t for t in ev.main.tolls if t.role == role and t.value is not None), None)
+        best = main or (max(exact, key=lambda t: t.value) if exact else None)
+        if best is None:
+            vague = next((t for t in tolls if t.vague), None)
+            if vague is not None:
+                setattr(ev, role, None)
+                setattr(ev, role + "_vague", vague.vague)
+            continue
+        values = [t.value for t in exact]
+        setattr(ev, role, best.value)
+        low = min([v for v in values] + [t.low for t in exact if t.low is not None])
+        high = max(values)
+        setattr(ev, role + "_low", best.low if len(set(values)) == 1 else low)
+        setattr(ev, role + "_high", best.high if len(set(values)) == 1 else high)
+        for part in ("children", "women"):
+            parts = [getattr(t, part) for t in [best, *exact] if getattr(t, part) is not None]
+            setattr(ev, f"{role}_{part}", parts[0] if parts else None)
+    if ev.killed is None and ev.injured is not None and ev.injured_vague is None and not ev.killed_vague:
+        ev.killed = 0  # a report of injuries only: nobody died (codebook)
 
 
 def _better_evidence(a: Candidate, b: Candidate) -> bool:

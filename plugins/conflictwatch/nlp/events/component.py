@@ -104,6 +104,7 @@ class EventCoder:
                 self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed))
         for ev in events:
             ev.sub_event_type = self.models.event_type(ev, context_type)
+            asm.settle_counts(ev)
         asm.mark_totals(events)
         tallies += [e for e in events if e.role == "tally"]
         out = []
@@ -142,15 +143,7 @@ class EventCoder:
         day, precision, date_text = asm.event_date(c, before, reference)
         sub = asm.resolve_type(c, context_type)
         ev = asm.Event(c, places[0] if places else None, place_from, day, precision, date_text, sub)
-        killed, injured = c.killed(), c.injured()
-        if killed is not None:
-            ev.killed, ev.killed_low, ev.killed_high, ev.killed_vague = killed.value, killed.low, killed.high, killed.vague
-            ev.killed_children, ev.killed_women = killed.children, killed.women
-        if injured is not None:
-            ev.injured, ev.injured_low, ev.injured_high, ev.injured_vague = injured.value, injured.low, injured.high, injured.vague
-            ev.injured_children, ev.injured_women = injured.children, injured.women
-        if killed is None and injured is not None and injured.value is not None:
-            ev.killed = 0
+        asm.settle_counts(ev)
         if not c.perpetrators:
             c.perpetrators = asm.context_perpetrators(c, before, sub)
         if not c.perpetrators and sub in asm.CLAIMABLE and claimed:

@@ -173,6 +173,17 @@ def _group(nominal: Token) -> str:
     return "people"
 
 
+_SUBSET_WORDS = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|the\s+(?:dead|victims|wounded|injured))|"
+                           r"of\s+(?:whom|them)|mostly|mainly|most\s+of\s+them)\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?$", re.I)
+
+
+def _subset_by_words(text: str, start: int, before: list[Toll]) -> Toll | None:
+    """A count right after 'including' / 'among them' qualifies the count before it."""
+    if not before or not _SUBSET_WORDS.search(text[max(0, start - 40) : start]):
+        return None
+    return before[-1]
+
+
 def _subset_parent(nominal: Token, tolls: dict[int, Toll]) -> Toll | None:
     """'including four children' / 'among them two women' / 'six of whom were children'."""
     tok = nominal
@@ -197,12 +208,25 @@ def find_tolls(sent: Span) -> list[Toll]:
     order: list[Toll] = []
     candidates = [(n.start_char + base, n.end_char + base, n) for n in nums.find_numbers(sent.text)]
     candidates += [(p.start_char + base, p.end_char + base, p) for p in nums.find_person_counts(sent.text)]
-    for start, end, mention in sorted(candidates, key=lambda c: c[0]):
+    taken: list[tuple[int, int]] = []
+    for start, end, mention in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if any(start < e and s < end for s, e in taken):
+            continue  # "One civilian": the number and the person count are one mention
+        taken.append((start, end))
         num_tok = _num_token(sent, start, end)
         if num_tok is None:
             continue
         nominal = _nominal(num_tok) if not isinstance(mention, nums.PersonCount) else num_tok
         if not _is_person(nominal, num_tok):
+            continue
+        parent = _subset_parent(nominal, found) or _subset_by_words(text, start, order)
+        if parent is not None:  # "including seven women", "among them four children": part of a count
+            part = _make_toll(mention, start, end, nominal, (parent.role, sent.doc[parent.anchor]))
+            if part.group in ("children", "women") and part.value is not None:
+                setattr(parent, part.group, part.value)
+            if isinstance(mention, nums.PersonCount):
+                parent.children = parent.children or (mention.children or None)
+                parent.women = parent.women or (mention.women or None)
             continue
         role = _role_by_parse(nominal) or _role_by_pattern(sent, start, end)
         if role is None:
@@ -210,14 +234,10 @@ def find_tolls(sent: Span) -> list[Toll]:
         toll = _make_toll(mention, start, end, nominal, role)
         if mention.text.lower() == "one" and _NO_ONE_RE.search(text[max(0, start - 16) : start]):
             toll.value, toll.low, toll.high = 0, 0, 0  # "no one was killed"
-        parent = _subset_parent(nominal, found)
-        if parent is not None and toll.group in ("children", "women"):
-            setattr(parent, toll.group, toll.value)
-            continue
         found[nominal.i] = toll
         order.append(toll)
     _of_whom(sent, order)
-    return _add_coordinated(order)
+    return _add_coordinated(order, text)
 
 
 def _of_whom(sent: Span, tolls: list[Toll]) -> None:
@@ -250,11 +270,16 @@ def _make_toll(mention, start: int, end: int, nominal: Token, role: tuple[str, T
     return t
 
 
-def _add_coordinated(tolls: list[Toll]) -> list[Toll]:
+_COORD_GAP = re.compile(r"\s*(?:[\w'’-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+as|plus|,)\s+(?:another\s+|other\s+)?", re.I)
+
+
+def _add_coordinated(tolls: list[Toll], doc_text: str) -> list[Toll]:
     """'killing five civilians and three fighters': one killed count of eight on the same predicate."""
     out: list[Toll] = []
     for t in tolls:
         prev = next((o for o in out if o.anchor == t.anchor and o.role == t.role), None)
+        if prev is not None and not _COORD_GAP.fullmatch(doc_text[prev.end_char : t.start_char]):
+            continue  # same predicate but not a list of counts: the first figure stands
         if prev is None:
             out.append(t)
             continue
