@@ -452,7 +452,8 @@ JOIN_PREFIXES = frozenset(
     {"kafr", "tal", "dayr", "ayn", "khirba", "maarat", "jisr", "khan", "bayt", "jabal", "wadi", "bab", "bustan",
      "ard", "karm", "karam", "tarik", "shaykh", "abu", "umm", "bir", "ras", "kasr", "jub", "rasm", "unk", "mazrat",
      "hay", "bani", "bin", "ibn", "sayf", "seif", "tala", "burj", "sahl", "kalat", "kabr", "harat", "sayid",
-     "sayed", "mashad", "marj", "dahiyat", "hawsh", "hush", "sala", "dar"}
+     "sayed", "mashad", "marj", "dahiyat", "hawsh", "hush", "sala", "dar", "western", "eastern", "northern",
+     "southern", "upper", "lower", "old", "new"}
 )
 # Words that end a place name ("Zuqaylbat Jadida", "Urum al-Kubra").
 NAME_SUFFIXES = frozenset(
@@ -489,8 +490,11 @@ ACTOR_NOUNS = frozenset(
     }
 )
 TOPONYM_HEADS = frozenset(
-    {"kafr", "tal", "dayr", "ayn", "khirba", "maarat", "jisr", "khan", "bayt", "jabal", "wadi"}
+    {"kafr", "tal", "dayr", "ayn", "khirba", "maarat", "jisr", "khan", "bayt", "jabal", "wadi", "kabr", "bab",
+     "bustan", "ard", "karm", "tarik", "jub", "rasm", "mazrat", "burj", "harat", "dahiyat", "kasr"}
 )
+# Words that are never a place's whole name, even capitalised.
+GENERIC_WORDS = (NEIGHBOUR_OK - {"syria", "turkey"}) | SETTLEMENT_WORDS | PLURAL_SETTLEMENTS | frozenset(KIND_WORDS) | frozenset(FACILITY_HEADS)
 # Reporters write "Damascus" for the capital's countryside too ("Jaramana, a suburb of Damascus").
 DAMASCUS_PAIR = {"Damascus", "Rural Damascus"}
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
@@ -752,7 +756,6 @@ class _Ctx:
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (i, j, level) of each chosen mention
     ends: set[int] = field(default_factory=set)
     starts: set[int] = field(default_factory=set)
-    fallbacks: list[tuple[int, int, PlaceMention]] = field(default_factory=list)
 
 
 def _run_word(t: _Tok) -> bool:
@@ -834,12 +837,6 @@ class PlacesMatcher:
                 ctx.starts.add(c.i)
                 for k in range(c.i, c.j):
                     taken[k] = True
-        for i, j, mention in ctx.fallbacks:
-            if not any(taken[i:j]):
-                ctx.chosen.append(mention)
-                ctx.spans.append((i, j, 1))
-                for k in range(i, j):
-                    taken[k] = True
         self._facilities(ctx, phrases, taken)
         chosen = [m for m in ctx.chosen if m is not None]
         chosen.extend(self._unresolved(ctx, taken))
@@ -912,15 +909,23 @@ class PlacesMatcher:
                 continue
             start, sent = k, toks[k].sent
             e, joined, last = w + 1, False, w
-            while e < n and toks[e].sent == sent:
+            # The parser cuts long lists that lost their commas into "sentences": a list that a
+            # settlement noun opens goes on across such a cut (not across punctuation).
+            listing = self._run_cue(toks, start, True) == "settlement"
+            while e < n:
                 t = toks[e]
+                if t.sent != sent:
+                    if not (listing and _run_word(toks[e - 1]) and _word_ahead(toks, e) >= 0):
+                        break
+                    sent = t.sent
                 if _run_word(t):
                     last, e = e, e + 1
                 elif t.text[:1].isdigit() and last == e - 1:
                     e += 1  # "Mazzeh 86"
                 elif (t.article or t.text == "-") and _word_ahead(toks, e) > 0:
                     e = _word_ahead(toks, e)
-                elif t.low in LIST_JOINERS and e + 1 < n and toks[e + 1].sent == sent and _word_ahead(toks, e + 1) > 0:
+                elif t.low in LIST_JOINERS and e + 1 < n and (toks[e + 1].sent == sent or listing) \
+                        and _word_ahead(toks, e + 1) > 0:
                     joined, e = True, _word_ahead(toks, e + 1)
                 else:
                     break
@@ -1015,7 +1020,9 @@ class PlacesMatcher:
         # "Hasakeh city and Aleppo": the next item of a list is no governorate around this place
         after = [
             a for a in admin_spans
-            if a[3] == sent and a[0] >= j and not (a[0] >= 1 and toks[a[0] - 1].low in ("and", "or"))
+            if a[3] == sent and a[0] >= j and not (
+                a[0] >= 1 and toks[a[0] - 1].low in ("and", "or") and all(t.low in KIND_WORDS for t in toks[j : a[0] - 1])
+            )
         ]
         for a in before:  # "Idlib's Sarmin", "Aleppo's Atarib village"
             if a[1] < len(toks) and toks[a[1]].low in ("'s", "’s") and a[1] + 1 == i:
@@ -1064,10 +1071,7 @@ class PlacesMatcher:
         if ctx.fac_start.get(j) in ANCHORED_FACILITIES:
             return "facility"  # "Shayrat airfield", "Atmeh refugee camp": named after the town
         # In a run of names after a place cue: "the towns of Mesraba Harasta and Eastern Ghouta".
-        r = ctx.run_of[i]
-        if r >= 0 and ctx.runs[r][0] < i and (
-            ctx.run_cue[r] == "settlement" or (ctx.run_cue[r] and ctx.run_joined[r])
-        ):
+        if self._in_list(ctx, i) and ctx.runs[ctx.run_of[i]][0] < i:
             return "list"
         if j in ctx.starts or (j < len(toks) and toks[j].low in LIST_JOINERS and j + 1 in ctx.starts):
             return "list"  # "Bashkuwi and Sifat" where Sifat is a place
@@ -1075,6 +1079,12 @@ class PlacesMatcher:
         if hint and c.n_words >= 2 and any(p.admin1 == hint for p in places):
             return "governorate"
         return None
+
+    @staticmethod
+    def _in_list(ctx: _Ctx, i: int) -> bool:
+        """Token i is in a run of names that a place cue opens and list words join (or a settlement noun opens)."""
+        r = ctx.run_of[i]
+        return r >= 0 and (ctx.run_cue[r] == "settlement" or (ctx.run_cue[r] is not None and ctx.run_joined[r]))
 
     # ---- gazetteer matches ---------------------------------------------------------------------
 
@@ -1100,6 +1110,8 @@ class PlacesMatcher:
             return None
         if not left and self._big_place_word(t.text):
             return None
+        if left and self._big_place_word_exact(t.text):
+            return None  # "Idlib Khan Sheikhun": a governorate or country before is a place of its own
         if left and t.text.endswith("s") and self._big_place_word(t.text[:-1]):
             return None
         if t.num or ctx.ent_label.get(k) in NEIGHBOUR_OK_LABELS or (not left and ctx.fac_tok[k]):
@@ -1110,10 +1122,12 @@ class PlacesMatcher:
         if r < 0 or r != ctx.run_of[k]:
             return "name"
         if left and not ctx.gz_end[k] and (
-            k < c.i - 1 or not toks[c.i].piece or toks[c.i].piece.split(" ")[0] in NAME_SUFFIXES
+            any(toks[q].article for q in range(k + 1, c.i + 1)) or toks[c.i].piece.split(" ")[0] in NAME_SUFFIXES
         ):
             return "name"  # "Urum al-Kubra": an article or a suffix goes on with the name before it
-        if not left and not ctx.gz_start[k] and (k > c.j or t.piece.split(" ")[0] in NAME_SUFFIXES):
+        if not left and not ctx.gz_start[k] and (
+            any(toks[q].article for q in range(c.j, k)) or t.piece.split(" ")[0] in NAME_SUFFIXES
+        ):
             return "name"  # "Habreh al-Sharqi": the same, seen from the first word
         if ctx.run_cue[r] == "settlement" or (ctx.run_joined[r] and (ctx.run_cue[r] or ctx.run_covered[r])):
             bound = ctx.gz_end[k] if left else any(ctx.gz_start[q] for q in range(c.j, k + 1))
@@ -1174,8 +1188,8 @@ class PlacesMatcher:
             return None  # "Aleppo In the same context": a name does not end on "In"
         if c.n_words == 1:
             word = content[0]
-            if word.low in STOP_WORDS or word.low in NOT_PLACE_WORDS or len(word.piece) < 3:
-                return None
+            if word.low in STOP_WORDS or word.low in NOT_PLACE_WORDS or len(word.piece) < 3 or word.low in GENERIC_WORDS:
+                return None  # "Southern Syria", "From Areas in Raqqa": a generic word, capitalised
             if word.low in ctx.lower_words and places[0].kind in SMALL_KINDS:
                 return None  # the document writes it in lower case too: an English word ("Use", "Hail")
             if word.text.isupper() and len(word.text) < 5 and (
@@ -1188,7 +1202,9 @@ class PlacesMatcher:
         if c.n_words == 1 and content[0].low in NAME_PREFIXES and toks[c.i].piece and nxt < len(toks) \
                 and toks[nxt].cap and toks[nxt].sent == toks[c.i].sent:
             return None  # "Kafr Halab", "Bustan al-Qasr": the first word of a longer name the gazetteer lacks
-        if c.n_words == 1 and next_low in ACTOR_NOUNS and places[0].kind in SMALL_KINDS:
+        if c.n_words == 1 and next_low in ACTOR_NOUNS and places[0].kind in SMALL_KINDS and not (
+            next_low in ("said", "told", "says") and self._in_list(ctx, c.i)
+        ):
             return None  # "the Assad regime", "Jolani forces": a name used for a party, not a place
         if next_low in ("ibn", "bin", "bint") or (c.i >= 1 and toks[c.i - 1].low in ("ibn", "bin", "bint")):
             return None  # "Omar ibn al-Khattab": a man's name (and the mosque or street named after him)
@@ -1250,6 +1266,7 @@ class PlacesMatcher:
             elif needs_evidence or c.level > 0:
                 # The text puts it in another governorate: only a place next to one the sentence
                 # names for sure survives (reporters draw governorate lines loosely).
+                in_conflict = places
                 places = self._near(
                     places,
                     [
@@ -1262,15 +1279,12 @@ class PlacesMatcher:
                     ],
                 )
                 if not places:
-                    if c.level < 2:
-                        # Kept as a name the gazetteer does not place in that governorate, unless
-                        # another reading of these words resolves (below, after all candidates).
-                        start, end = toks[c.i].start, toks[c.j - 1].end
-                        ctx.fallbacks.append((c.i, c.j, PlaceMention(
-                            start, end, doc.text[start:end], "unresolved", admin1_hint=hint,
-                            confidence="low", evidence=evidence or "name",
-                        )))
-                    return None
+                    # A town stays itself even where the sentence names another governorate
+                    # ("out of Aleppo city and areas around Damascus"); a village does not.
+                    places = [p for p in in_conflict if p.is_town] if c.level < 2 else []
+                    if not places:
+                        return None
+                    confidence = "low"
         if len(places) > 1 and c.level < 2:
             # A town (GeoNames town or sub-district seat) beats villages of the same name: "Douma".
             towns = [p for p in places if p.is_town]
@@ -1386,9 +1400,19 @@ class PlacesMatcher:
                 while a < m and (toks[a].text == "-" or toks[a].text in NAME_JOINERS):
                     a += 1
                 parts = self._split_names(toks, a, m) if a < m else []
-                for ps, pe in parts[:-1]:  # "Bab al-Faraj al-Neel street": the street after a known place
-                    if all(self._gz_cov[q2] for q2 in range(ps, pe) if toks[q2].piece and not toks[q2].article):
-                        a = parts[parts.index((ps, pe)) + 1][0]
+                for n_part, (ps, pe) in enumerate(parts[:-1]):
+                    words_in = [q2 for q2 in range(ps, pe) if toks[q2].piece and not toks[q2].article]
+                    if len(words_in) >= 2 and all(self._gz_cov[q2] for q2 in words_in):
+                        # "Bab al-Faraj al-Neel street": a known place, then the street
+                        start2, end2 = toks[a].start, toks[pe - 1].end
+                        ctx.chosen.append(PlaceMention(
+                            start2, end2, ctx.doc.text[start2:end2], "unresolved",
+                            admin1_hint=self._hint(ctx, a, pe), confidence="medium", evidence="list",
+                        ))
+                        ctx.spans.append((a, pe, 0))
+                        for q2 in range(a, pe):
+                            taken[q2] = True
+                        a = parts[n_part + 1][0]
             name = [t for t in toks[a:m] if t.piece and not t.article]
             if name:
                 if any(t.low in ORG_WORDS for t in name) or (
@@ -1467,7 +1491,7 @@ class PlacesMatcher:
         lower_words = {w.lower() for w in ctx.lower_words}
         n = len(toks)
         # (first token, end, evidence, split an unknown run into names)
-        spans: list[tuple[int, int, str, bool]] = []
+        spans: list[tuple[int, int, str, bool | None]] = []
         for ent in doc.ents:
             if ent.label_ in UNRESOLVED_LABELS:
                 if ent.end < len(toks) and toks[ent.end].low in WEAPON_NOUNS:
@@ -1481,22 +1505,30 @@ class PlacesMatcher:
         # "the village of X", "the neighbourhoods of X Y and Z", "X village": names next to a settlement word.
         for k, t in enumerate(toks):
             if t.low not in SETTLEMENT_WORDS or (
-                not t.text.islower() and (t.low in ("area", "areas", "region") or t.sent in ctx.title_sents)
+                not t.text.islower()
+                and (
+                    t.sent in ctx.title_sents
+                    or any(0 <= q < n and toks[q].text in ("-", "–", "—", "|") and toks[q].barrier for q in (k - 1, k + 1))
+                )
             ):
                 continue  # "... NGO - Region - World", "Evacuees From Besieged Towns": debris and headlines
             plural = t.low in PLURAL_SETTLEMENTS
             if k + 2 < n and toks[k + 1].low == "of" and ctx.run_of[k + 2] >= 0:
                 r = ctx.run_of[k + 2]
-                spans.append((k + 2, ctx.runs[r][1], "settlement", plural))
+                spans.append((k + 2, ctx.runs[r][1], "settlement", plural or (None if ctx.run_joined[r] else False)))
             if k >= 1 and ctx.run_of[k - 1] >= 0:
                 r = ctx.run_of[k - 1]
-                spans.append((ctx.runs[r][0], k, "settlement", plural))
+                spans.append((ctx.runs[r][0], k, "settlement", plural or (None if ctx.run_joined[r] else False)))
         # "Kafr X", "Tal X", "Deir X": the first word says a settlement even if the name is unknown.
         for k, t in enumerate(toks):
             if t.cap and t.piece in TOPONYM_HEADS and k + 1 < n:
                 e = k + 1
                 while (
-                    e < n and (toks[e].cap or toks[e].article or toks[e].text == "-") and not toks[e].barrier
+                    e < n
+                    and (_run_word(toks[e]) or toks[e].article or toks[e].text == "-")
+                    and not toks[e].barrier
+                    and not toks[e].num
+                    and toks[e].low not in lower_words
                 ):
                     e += 1
                 if e > k + 1:
@@ -1505,7 +1537,9 @@ class PlacesMatcher:
         for r, (rs, re_) in enumerate(ctx.runs):
             cue = ctx.run_cue[r]
             if cue == "settlement" or (cue and ctx.run_joined[r] and any(taken[rs:re_])):
-                spans.append((rs, re_, "list" if cue != "settlement" else "settlement", cue == "settlement"))
+                spans.append((rs, re_, "list" if cue != "settlement" else "settlement", True if cue == "settlement" else None))
+            elif not any(taken[rs:re_]) and self._appositive_settlement(toks, re_):
+                spans.append((rs, re_, "settlement", False))  # "Rashidin, a southwestern suburb of the city"
         out = []
         for i, j, evidence, split in sorted(spans, key=lambda s: (s[0], -s[1])):
             while i < j and (toks[i].low in STOP_WORDS or toks[i].barrier) and not toks[i].article:
@@ -1528,21 +1562,33 @@ class PlacesMatcher:
                     or any(t.low in NOT_PLACE_WORDS for t in content)
                 ):
                     continue
-                if len(content) == 1 and (content[0].low in STOP_WORDS or content[0].low in NEIGHBOUR_OK):
+                if len(content) == 1 and (content[0].low in STOP_WORDS or content[0].low in GENERIC_WORDS):
                     continue
+                big = self._big_place(toks, a, b)
+                if big is not None and (partial or evidence != "ner"):
+                    continue  # what the gazetteer passed over of "Aleppo al-Halk area" is no other place
                 if (partial or evidence == "list") and any(
                     t.low in ORG_WORDS or t.low in lower_words or t.low in NEIGHBOUR_OK or t.low in KIND_WORDS
                     for t in content
                 ):
                     continue  # what is left of "Aleppo Media Center" is no place
                 if evidence == "list" and (
-                    {ctx.ent_label.get(q) for q in range(a, b)} & NOT_PLACE_LABELS
-                    or not any(taken[b : ctx.runs[ctx.run_of[a]][1]])
+                    not any(taken[b : ctx.runs[ctx.run_of[a]][1]])
+                    or (
+                        {ctx.ent_label.get(q) for q in range(a, b)} & NOT_PLACE_LABELS
+                        and not self._next_to_place(toks, a, b, taken)
+                    )
                 ):
                     continue  # after "in A": only names between places of the list, not a name after them
                 for q in range(a, b):
                     taken[q] = True
                 start, end = toks[a].start, toks[b - 1].end
+                if big is not None:  # "in Aleppo as UN meets": spaCy's place is the governorate or country
+                    out.append(PlaceMention(
+                        start, end, doc.text[start:end], big.kind, big.location_id, big.name, big.admin1,
+                        big.admin2, None, big.latitude, big.longitude, 3, confidence="medium", evidence="ner",
+                    ))
+                    continue
                 if evidence == "settlement":
                     confidence = "medium" if (split or partial) else "high"
                 else:
@@ -1561,8 +1607,40 @@ class PlacesMatcher:
         return out
 
     @staticmethod
-    def _pieces(toks: list[_Tok], i: int, j: int, taken: list[bool], split: bool) -> list[tuple[int, int]]:
-        """The untaken stretches of i..j between list words, each cut into names when `split`."""
+    def _appositive_settlement(toks: list[_Tok], e: int) -> bool:
+        """After a name: ", a (rebel-held) suburb of", " - a town in": the text says it is a settlement."""
+        n = len(toks)
+        k = e
+        if k < n and toks[k].text in (",", "-", "–", "—"):
+            k += 1
+        if not (k < n and toks[k].low in ("a", "an")):
+            return False
+        for q in range(k + 1, min(n, k + 5)):
+            if toks[q].low in SETTLEMENT_WORDS or toks[q].low in ("city", "cities", "camp"):
+                nxt = toks[q + 1] if q + 1 < n else None
+                return nxt is None or nxt.barrier or nxt.low in (
+                    "of", "in", "near", "on", "east", "west", "north", "south", "that", "which", "where", "held",
+                    "controlled", "located", "some", "about", "close", "just", "outside",
+                )
+            if toks[q].barrier and toks[q].text != "-":
+                return False
+        return False
+
+    @staticmethod
+    def _next_to_place(toks: list[_Tok], a: int, b: int, taken: list[bool]) -> bool:
+        """Tokens a..b touch a matched place, directly or across one list word ("Salahuddin and Bureij")."""
+        before = a - 1
+        if before >= 0 and toks[before].low in LIST_JOINERS:
+            before -= 1
+        after = b
+        if after < len(toks) and toks[after].low in LIST_JOINERS:
+            after += 1
+        return (before >= 0 and taken[before]) or (after < len(toks) and taken[after])
+
+    @staticmethod
+    def _pieces(toks: list[_Tok], i: int, j: int, taken: list[bool], split: bool | None) -> list[tuple[int, int]]:
+        """The untaken stretches of i..j between list words, each cut into names when `split`
+        (None: when a stretch holds three words or more: "Ziyadiyah Bahrutah Duvaybik")."""
         out = []
         cur: list[int] = []
         for k in range(i, j + 1):
@@ -1574,7 +1652,7 @@ class PlacesMatcher:
             while cur and toks[cur[0]].text == "-":
                 cur.pop(0)
             if cur:
-                if split:
+                if split or (split is None and sum(1 for q in cur if toks[q].piece and not toks[q].article) >= 3):
                     out.extend(PlacesMatcher._split_names(toks, cur[0], cur[-1] + 1))
                 else:
                     out.append((cur[0], cur[-1] + 1))
@@ -1675,6 +1753,14 @@ class PlacesMatcher:
         if before & NEAR_BEFORE or after in NEAR_AFTER:
             return 2
         return 1
+
+    def _big_place(self, toks: list[_Tok], a: int, b: int) -> Place | None:
+        """The governorate or country that tokens a..b name exactly, if they do."""
+        key = " ".join(t.piece for t in toks[a:b] if t.piece)
+        for x in self.gaz.index[0].get(key, ()):
+            if self.gaz.places[x].kind in ("admin1", "country"):
+                return self.gaz.places[x]
+        return None
 
     def _possessive_word(self, word: str) -> bool:
         """"Syrias", "Aleppos": a governorate's or country's possessive that lost its apostrophe."""
