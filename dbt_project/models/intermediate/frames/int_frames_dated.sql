@@ -66,6 +66,10 @@ dated as (
         case
             when date_kind is null and dates_default_to_publication and published_date is not null
                 then 'week'
+            -- the NLP resolves dates itself where it knows the report's date (dateline or
+            -- manifest) and says how precise the day is ('week' when the text gives no day)
+            when stated_date is not null and {{ attr_text('date_precision') }} in ('day', 'week', 'month', 'year')
+                then {{ attr_text('date_precision') }}
             else {{ resolve_date_precision('date_kind', 'stated_date') }}
         end as date_precision
 

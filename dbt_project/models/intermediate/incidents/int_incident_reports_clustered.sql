@@ -1,10 +1,17 @@
 {{ config(materialized='table') }}
 
-{#- The cross-article merge rule: reports of the same place (location_key: gazetteer id, else
-    admin unit + name key), the same ACLED sub_event_type and event dates chained within one
-    day of each other are one real-world incident. Undated reports stay incidents of their own. -#}
+{#- The cross-article merge rule. Two reports from different articles tell one real-world incident
+    when they agree on
+      place:  the same location (gazetteer id, or the same name), or the same district when one of
+              them names only the district, sub-district, governorate or a region around it;
+      day:    within one day, or within four days when either only knows the week;
+      kind:   the same ACLED sub-event type (an air strike and a chemical attack are one kind here:
+              the same attack is often reported both ways);
+      actors: the same perpetrator, or one report names none.
+    Incidents are the connected groups of such pairs (so three reports can chain), each named by
+    its smallest report id. Reports with no day or week (undated, month, year) stay on their own. -#}
 
-with
+with recursive
 
 reports as (
 
@@ -12,61 +19,111 @@ reports as (
 
 ),
 
-ordered as (
+dated as (
 
     select
         *,
-        coalesce(sub_event_type, '') as sub_event_key,
-        lag(event_date) over (
-            partition by location_key, coalesce(sub_event_type, '')
-            order by event_date, published_date, incident_report_id
-        ) as previous_event_date
+        case
+            when sub_event_type in ('Air/drone strike', 'Chemical weapon') then 'air'
+            else coalesce(sub_event_type, '')
+        end as kind_key,
+        case date_precision when 'day' then 1 when 'week' then 4 end as date_slack,
+        {{ name_key('location_name') }} as place_name_key,
+        location_kind in ('admin1', 'admin2', 'admin3', 'region') as broad_place
 
     from reports
-    where event_date is not null
+    where event_date is not null and date_precision in ('day', 'week')
 
 ),
 
-islands as (
+pairs as (
 
     select
-        *,
-        sum(case when previous_event_date is null or event_date - previous_event_date > 1 then 1 else 0 end)
-            over (
-                partition by location_key, sub_event_key
-                order by event_date, published_date, incident_report_id
-                rows between unbounded preceding and current row
-            )
-            as island
+        a.incident_report_id as a_id,
+        b.incident_report_id as b_id
 
-    from ordered
+    from dated as a
+    inner join dated as b
+        on
+            a.incident_report_id < b.incident_report_id
+            and a.document_id != b.document_id
+            and a.kind_key = b.kind_key
+            and coalesce(a.admin1, '') = coalesce(b.admin1, '')
+            and abs(a.event_date - b.event_date) <= greatest(a.date_slack, b.date_slack)
+    where
+        (
+            a.location_key = b.location_key
+            or a.place_name_key = b.place_name_key
+            or (a.admin2 = b.admin2 and (a.broad_place or b.broad_place))
+        )
+        and (
+            coalesce(len(a.perpetrator_actor_ids), 0) = 0
+            or coalesce(len(b.perpetrator_actor_ids), 0) = 0
+            or list_has_any(a.perpetrator_actor_ids, b.perpetrator_actor_ids)
+        )
+
+),
+
+edges as (
+
+    select a_id as source_id, b_id as target_id from pairs
+    union all
+    select b_id as source_id, a_id as target_id from pairs
+
+),
+
+walk (incident_report_id, component) as (
+
+    select
+        incident_report_id,
+        incident_report_id as component
+    from dated
+
+    union
+
+    select
+        edges.target_id as incident_report_id,
+        walk.component
+    from walk
+    inner join edges
+        on walk.incident_report_id = edges.source_id
+
+),
+
+components as (
+
+    select
+        incident_report_id,
+        min(component) as component
+
+    from walk
+    group by incident_report_id
 
 ),
 
 dated_incidents as (
 
     select
-        * exclude (sub_event_key, previous_event_date, island),
-        substr(md5(
-            location_key || '|' || sub_event_key || '|'
-            || cast(min(event_date) over (partition by location_key, sub_event_key, island) as varchar)
-        ), 1, 16) as incident_id
+        dated.* exclude (kind_key, date_slack, place_name_key, broad_place),
+        substr(md5('incident|' || components.component), 1, 16) as incident_id
 
-    from islands
+    from dated
+    inner join components
+        on dated.incident_report_id = components.incident_report_id
 
 ),
 
-undated_incidents as (
+other_incidents as (
 
     select
         *,
         substr(md5('report|' || incident_report_id), 1, 16) as incident_id
 
     from reports
-    where event_date is null
+    where event_date is null or date_precision not in ('day', 'week')
 
 )
 
 select * from dated_incidents
 union all by name
-select * from undated_incidents
+select * from other_incidents

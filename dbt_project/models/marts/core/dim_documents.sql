@@ -34,6 +34,21 @@ frame_counts as (
 
 ),
 
+datelines as (
+
+    -- The report's own date line as the NLP read it ("Reuters Monday 31 Oct 2016"): the date the
+    -- article was filed, which relative dates in the text count from.
+    select
+        document_id,
+        try_cast(arg_min(kb_id, entity_start_char) as date) as dateline_date,
+        arg_min(entity_text, entity_start_char) as dateline_text
+
+    from {{ ref('stg_raw__entities') }}
+    where entity_label = 'DATELINE'
+    group by document_id
+
+),
+
 sentence_counts as (
 
     select
@@ -50,6 +65,10 @@ select
     documents.source_uri,
     documents.title,
     documents.published_date,
+    datelines.dateline_date,
+    datelines.dateline_text,
+    coalesce(datelines.dateline_date, documents.published_date) as report_date,
+    datelines.dateline_date - documents.published_date as date_conflict_days,
     documents.source_name,
     documents.source_url as url,
     documents.language,
@@ -74,3 +93,5 @@ left join frame_counts
     on documents.document_id = frame_counts.document_id
 left join sentence_counts
     on documents.document_id = sentence_counts.document_id
+left join datelines
+    on documents.document_id = datelines.document_id
