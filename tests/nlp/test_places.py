@@ -537,3 +537,49 @@ def test_a_lost_possessive_gives_its_governorate_as_the_hint(nlp) -> None:
 def test_confidence_and_evidence_of_a_plain_match(nlp) -> None:
     m = one(nlp, "Two people died in Kafr Nabl.", "Kafr Nabl")
     assert (m.confidence, m.evidence, m.facility) == ("high", "cue", None)
+
+
+def test_an_unknown_name_the_text_calls_a_settlement_in_an_appositive(nlp) -> None:
+    for text in ("Jets struck Zuqaylbat, a small village near the border.",
+                 "Fighting raged in Zuqaylbat - a rebel-held neighbourhood of the city."):
+        m = one(nlp, text, "Zuqaylbat")
+        assert (m.kind, m.evidence) == ("unresolved", "settlement")
+
+
+def test_said_after_the_last_name_of_a_list_is_the_next_clause(nlp) -> None:
+    # "... in Kansafra and Binnish said the monitor": lost commas again, Binnish is no speaker
+    assert one(nlp, "Shelling continued in Kansafra and Binnish said the monitor.", "Binnish").location_id == "C3904"
+
+
+def test_unknown_name_after_a_first_word_of_names(nlp) -> None:
+    m = one(nlp, "Rockets hit Qabr al-Zuqaylbat on Monday.", "Qabr al-Zuqaylbat")
+    assert (m.kind, m.evidence) == ("unresolved", "toponym")
+
+
+def test_unknown_name_between_places_of_a_list_opened_by_a_preposition(nlp) -> None:
+    m = one(nlp, "Troops are advancing on Zuqaylbat and Binnish.", "Zuqaylbat")
+    assert (m.kind, m.confidence, m.evidence) == ("unresolved", "low", "list")
+    # after the last place of such a list, a capitalised word is no place
+    assert "Zuqaylbat" not in texts(nlp, "Troops shelled Binnish Zuqaylbat said.")
+
+
+def test_a_compass_word_makes_the_mention_a_part_of_its_place(nlp) -> None:
+    m = one(nlp, "Jets pounded rebel-held eastern Aleppo again.", "eastern Aleppo")
+    assert (m.kind, m.location_id) == ("admin1", "SY02")
+    # "Syrias northern Aleppo": where in Syria, not which part of Aleppo
+    assert "Aleppo" in texts(nlp, "Syrias northern Aleppo was quiet.")
+
+
+def test_a_list_of_governorates_that_lost_its_commas(nlp) -> None:
+    assert texts(nlp, "Strikes hit Homs Idlib and Hama.") == ["Homs", "Idlib", "Hama"]
+
+
+def test_an_english_article_like_word_does_not_join_names(nlp) -> None:
+    # "as", "at", "an" are Arabic articles only inside names
+    assert texts(nlp, "Car bomb in Damascus as UN envoy arrives") == ["Damascus"]
+
+
+def test_spacy_governorate_the_gazetteer_pass_left_is_that_governorate(nlp) -> None:
+    found = _with_ents(nlp, "Shelling in Aleppo Mahmoud Zuqaylbat said killed two.", [("Aleppo", "GPE")])
+    (m,) = [m for m in found if m.text == "Aleppo"]
+    assert (m.kind, m.location_id, m.confidence, m.evidence) == ("admin1", "SY02", "medium", "ner")

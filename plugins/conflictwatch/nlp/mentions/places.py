@@ -493,6 +493,11 @@ TOPONYM_HEADS = frozenset(
     {"kafr", "tal", "dayr", "ayn", "khirba", "maarat", "jisr", "khan", "bayt", "jabal", "wadi", "kabr", "bab",
      "bustan", "ard", "karm", "tarik", "jub", "rasm", "mazrat", "burj", "harat", "dahiyat", "kasr"}
 )
+# Compass words that make a mention a part of its place ("east Aleppo", "eastern Syria").
+COMPASS_WORDS = frozenset(
+    {"east", "eastern", "west", "western", "north", "northern", "south", "southern", "northeast", "northeastern",
+     "northwest", "northwestern", "southeast", "southeastern", "southwest", "southwestern"}
+)
 # Words that are never a place's whole name, even capitalised.
 GENERIC_WORDS = (NEIGHBOUR_OK - {"syria", "turkey"}) | SETTLEMENT_WORDS | PLURAL_SETTLEMENTS | frozenset(KIND_WORDS) | frozenset(FACILITY_HEADS)
 # Reporters write "Damascus" for the capital's countryside too ("Jaramana, a suburb of Damascus").
@@ -769,12 +774,17 @@ def _run_word(t: _Tok) -> bool:
     )
 
 
+def _name_article(toks: list[_Tok], k: int) -> bool:
+    """An Arabic article inside a name ("al-", "Al", "ash-"), not the English "as", "at", "an"."""
+    t = toks[k]
+    return t.article and (t.low in translit.SAFE_ARTICLES or t.cap or (k + 1 < len(toks) and toks[k + 1].text == "-"))
+
+
 def _word_ahead(toks: list[_Tok], k: int) -> int:
     """The run word at k, or after the articles and hyphens that start at k ("al-Bab"); -1 if none."""
     n = len(toks)
     while k < n and (toks[k].article or toks[k].text == "-"):
-        t = toks[k]
-        if t.article and not (t.low in translit.SAFE_ARTICLES or t.cap or (k + 1 < n and toks[k + 1].text == "-")):
+        if toks[k].article and not _name_article(toks, k):
             return -1  # "as", "at", "an" in lower case are English words
         k += 1
     return k if k < n and _run_word(toks[k]) else -1
@@ -838,6 +848,7 @@ class PlacesMatcher:
                 for k in range(c.i, c.j):
                     taken[k] = True
         self._facilities(ctx, phrases, taken)
+        self._compass_parts(ctx, taken)
         chosen = [m for m in ctx.chosen if m is not None]
         chosen.extend(self._unresolved(ctx, taken))
         chosen.sort(key=lambda m: m.start_char)
@@ -1212,10 +1223,10 @@ class PlacesMatcher:
         # a place of the same list itself ("Teldo Tel Dahab", lists that lost their commas).
         if toks[c.i].sent not in ctx.title_sents and not all(p.kind in CURATED_KINDS for p in places):
             left = c.i - 1
-            while left >= 0 and (toks[left].article or toks[left].text == "-"):
+            while left >= 0 and (_name_article(toks, left) or toks[left].text == "-"):
                 left -= 1
             right = c.j
-            while right < len(toks) and (toks[right].article or toks[right].text == "-"):
+            while right < len(toks) and (_name_article(toks, right) or toks[right].text == "-"):
                 right += 1
             for k, is_left in ((left, True), (right, False)):
                 if 0 <= k < len(toks):
@@ -1385,8 +1396,7 @@ class PlacesMatcher:
                         continue
                     hyphen_after = toks[q + 1].text == "-" and not toks[q + 1].barrier
                     if _run_word(t) and not (
-                        (self._big_place_word(t.text) and not (cls == "road" and hyphen_after))
-                        or ctx.ent_label.get(q) == "NORP"
+                        self._big_place_word(t.text) and not (cls == "road" and hyphen_after)
                     ):
                         words += 1
                     elif not (
@@ -1484,6 +1494,30 @@ class PlacesMatcher:
             confidence="medium", evidence="facility", facility=cls,
         )
 
+    def _compass_parts(self, ctx: _Ctx, taken: list[bool]) -> None:
+        """"east Aleppo", "eastern Syria", "northwestern Idlib": the part of the place the text means.
+
+        The mention takes the compass word (the place stays the same; a town's precision becomes
+        2, "part of the place"): reporters and annotators name "east Aleppo" as the place.
+        """
+        toks = ctx.toks
+        for idx, (i, j, level) in enumerate(ctx.spans):
+            m = ctx.chosen[idx]
+            if m is None or m.facility or m.kind not in ("admin1", "admin2", "admin3", "community", "country"):
+                continue
+            k = i - 1
+            if k < 0 or taken[k] or toks[k].low not in COMPASS_WORDS or toks[k].sent != toks[i].sent:
+                continue
+            if k >= 1 and (toks[k - 1].low in ("'s", "’s") or self._possessive_word(toks[k - 1].text)):
+                continue  # "Syria's northern Aleppo": where in Syria, not which part of Aleppo
+            start = toks[k].start
+            ctx.chosen[idx] = replace(
+                m, start_char=start, text=ctx.doc.text[start : m.end_char],
+                geo_precision=2 if m.kind == "community" else m.geo_precision,
+            )
+            ctx.spans[idx] = (k, j, level)
+            taken[k] = True
+
     # ---- names the gazetteer lacks -------------------------------------------------------------
 
     def _unresolved(self, ctx: _Ctx, taken: list[bool]) -> list[PlaceMention]:
@@ -1528,7 +1562,7 @@ class PlacesMatcher:
                     and (_run_word(toks[e]) or toks[e].article or toks[e].text == "-")
                     and not toks[e].barrier
                     and not toks[e].num
-                    and toks[e].low not in lower_words
+                    and (toks[e].low not in lower_words or toks[e].article)
                 ):
                     e += 1
                 if e > k + 1:
