@@ -583,3 +583,14 @@ def test_spacy_governorate_the_gazetteer_pass_left_is_that_governorate(nlp) -> N
     found = _with_ents(nlp, "Shelling in Aleppo Mahmoud Zuqaylbat said killed two.", [("Aleppo", "GPE")])
     (m,) = [m for m in found if m.text == "Aleppo"]
     assert (m.kind, m.location_id, m.confidence, m.evidence) == ("admin1", "SY02", "medium", "ner")
+
+
+def test_an_article_form_closes_a_name_in_an_unknown_list(nlp) -> None:
+    # "Bustan al-Qasr Mashhad": al-Qasr ends Bustan's name, Mashhad is the next one
+    text = "Jets hit the districts of Bustan al-Zuqaylbat Kawkabat and Tariq al-Kawkab Karam Zuqaylbat."
+    assert texts(nlp, text) == ["Bustan al-Zuqaylbat", "Kawkabat", "Tariq al-Kawkab", "Karam Zuqaylbat"]
+
+
+def test_no_facility_or_list_from_numbers_and_creeds(nlp) -> None:
+    assert texts(nlp, "Seven field commanders were killed.") == []
+    assert texts(nlp, "Many of the towns Catholic and Orthodox Christians fled.") == []

@@ -382,6 +382,11 @@ NOT_PLACE_WORDS = frozenset(
         "chechen",
         "afghan",
         "uzbek",
+        "catholic",
+        "orthodox",
+        "assyrian",
+        "maronite",
+        "christians",
     }
 )
 UNRESOLVED_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -1084,7 +1089,7 @@ class PlacesMatcher:
         # In a run of names after a place cue: "the towns of Mesraba Harasta and Eastern Ghouta".
         if self._in_list(ctx, i) and ctx.runs[ctx.run_of[i]][0] < i:
             return "list"
-        if j in ctx.starts or (j < len(toks) and toks[j].low in LIST_JOINERS and j + 1 in ctx.starts):
+        if j < len(toks) and toks[j].low in LIST_JOINERS and j + 1 in ctx.starts:
             return "list"  # "Bashkuwi and Sifat" where Sifat is a place
         # The governorate the sentence names is this place's: "Kadi Askar in Aleppo".
         if hint and c.n_words >= 2 and any(p.admin1 == hint for p in places):
@@ -1395,7 +1400,7 @@ class PlacesMatcher:
                         words += 1
                         continue
                     hyphen_after = toks[q + 1].text == "-" and not toks[q + 1].barrier
-                    if _run_word(t) and not (
+                    if _run_word(t) and not t.num and not (
                         self._big_place_word(t.text) and not (cls == "road" and hyphen_after)
                     ):
                         words += 1
@@ -1724,7 +1729,7 @@ class PlacesMatcher:
                 cur = names[-1]
                 prev = cur[-1]
                 if (
-                    prev[2] in JOIN_PREFIXES
+                    (prev[2] in JOIN_PREFIXES and not prev[3])  # "Bustan al-Qasr Mashhad": al-Qasr ends a name
                     or u[2] in ("ibn", "bin", "bint")
                     or (u[3] and len(cur) == 1 and not cur[0][3])
                     or u[4]
