@@ -20,13 +20,17 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint eval eval-dev bench-extract airflow-init clean
+.PHONY: help setup run test lint eval eval-dev eval-corpus error-budget train audit bench-extract airflow-init clean
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
 	@echo "make test           set up .venv and run the whole test suite (pytest, dbt build, ruff, sqlfluff)"
 	@echo "make eval           score the pipeline's marts on the seeds against the gold file"
 	@echo "make eval-dev       the same on the FA-KES dev sets (incidents; aid flows and ceasefires)"
+	@echo "make eval-corpus    score the annotated corpus's dev and test splits (corpus/, docs/codebook.md)"
+	@echo "make error-budget   how much incident F1 each kind of error costs on a split (SPLIT=dev|train)"
+	@echo "make train          rebuild the event coder's learned files from corpus/train"
+	@echo "make audit          an analyst's audit of a full FA-KES run (docs/audit.md)"
 	@echo "make bench-extract  main-text extraction benchmark (needs ../shared/corpora/zyte-aeb)"
 
 # The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
@@ -76,6 +80,30 @@ eval-dev: setup
 	  $(BIN)/conflictwatch run --input tests/fixtures/$$set --warehouse data/$$set.duckdb > data/$$set-run.log 2>&1 || { cat data/$$set-run.log; exit 1; }; \
 	  echo "== $$set =="; $(BIN)/conflictwatch eval --gold tests/fixtures/$$set/dev_gold.yaml --warehouse data/$$set.duckdb; \
 	done
+
+# The annotated corpus (corpus/README.md): dev and test scored with the whole pipeline. The test
+# split is scored once per release of the event coder and never used to choose a rule.
+SPLIT ?= dev
+eval-corpus: setup
+	@mkdir -p data
+	@for split in dev test; do \
+	  $(BIN)/conflictwatch run --input corpus/$$split --warehouse data/corpus-$$split.duckdb > data/corpus-$$split-run.log 2>&1 || { tail -40 data/corpus-$$split-run.log; exit 1; }; \
+	  echo "== $$split ($$(ls corpus/$$split/*.txt | wc -l) articles) =="; \
+	  $(BIN)/conflictwatch eval --gold corpus/$$split/gold.yaml --warehouse data/corpus-$$split.duckdb; \
+	done
+
+error-budget: setup
+	@mkdir -p data
+	@test "$(SPLIT)" != test || { echo "the test split is not for error analysis"; exit 2; }
+	@$(BIN)/conflictwatch run --input corpus/$(SPLIT) --warehouse data/corpus-$(SPLIT).duckdb > data/corpus-$(SPLIT)-run.log 2>&1 || { tail -40 data/corpus-$(SPLIT)-run.log; exit 1; }
+	@$(BIN)/python -c "from pathlib import Path; from conflictwatch.error_budget import budget, format_budget; \
+	  print(format_budget(budget(Path('corpus/$(SPLIT)/gold.yaml'), Path('data/corpus-$(SPLIT).duckdb'))))"
+
+train: setup
+	@$(BIN)/python scripts/train_events.py
+
+audit: setup
+	@$(BIN)/python scripts/audit.py
 
 bench-extract: setup
 	@$(BIN)/python benchmarks/bench_extract.py

@@ -21,7 +21,8 @@ from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention
 from conflictwatch.nlp.kit.syntax import distance, governing_prep, head_of, path_labels, speech_head
 
 LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "around", "across", "into", "onto",
-                            "throughout", "within", "outskirts", "towards", "toward", "targeting", "over", "of"})
+                            "throughout", "within", "outskirts", "towards", "toward", "targeting", "over", "of",
+                            "along", "between"})
 SETTLEMENT_NOUNS = frozenset({"town", "village", "city", "neighbourhood", "neighborhood", "district", "area", "suburb",
                               "countryside", "outskirts", "province", "region", "camp", "market", "hospital", "mosque",
                               "school", "square", "quarter", "vicinity", "villages", "towns", "areas", "parts",
@@ -90,8 +91,23 @@ def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list
         "ent=" + (head.ent_type_ if head is not None and head.ent_type_ else "none"): 1.0,
         "near": 1.0 if m.geo_precision == 2 else 0.0,
         "first_in_sent": 1.0 if sent_places and sent_places[0] is m else 0.0,
+        "on_actor": 1.0 if head is not None and _hangs_on_actor(head, actors) else 0.0,
     }
     return f
+
+
+def _hangs_on_actor(head: Token, actors: list[ActorMention]) -> bool:
+    """'regime forces in X', 'rebels from X': the place says where an actor is, not where it struck."""
+    t = head
+    for _ in range(4):
+        if t.head is t:
+            return False
+        t = t.head
+        if t.pos_ in ("NOUN", "PROPN") and any(a.start_char <= t.idx < a.end_char for a in actors):
+            return True
+        if t.pos_ == "VERB":
+            return False
+    return False
 
 
 def _abroad(m: PlaceMention) -> bool:
@@ -104,7 +120,7 @@ def too_broad(m: PlaceMention) -> bool:
     return m.kind == "country" or (m.kind == "region" and not m.admin1 and not (m.location_id or "").startswith("abroad:"))
 
 
-PREP_SCORE = {"in": 2.0, "at": 2.0, "on": 1.8, "near": 1.8, "inside": 1.8, "outside": 1.6, "around": 1.6,
+PREP_SCORE = {"in": 2.0, "at": 2.0, "along": 1.6, "on": 1.8, "near": 1.8, "inside": 1.8, "outside": 1.6, "around": 1.6,
               "across": 1.2, "into": 1.6, "targeting": 2.0, "dobj_attack": 2.0, "over": 1.0, "poss": 1.4,
               "from": 0.4, "to": 0.6, "towards": 1.0, "toward": 1.0, "between": 1.0, "of": 0.8,
               "nsubj": 1.0, "nsubjpass": 1.4, "appos": 1.0, "compound": 1.0, "npadvmod": 0.8}
@@ -237,8 +253,6 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
             return "agent"  # "regime forces launched air strikes"
         if head.head.i == t.i and head.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in ATTACK_VERBS:
             return "target"
-    if min(distance(head, t) for t in toks) <= 2 and head.dep_ in AGENT_DEPS:
-        return "agent"
     return "other"
 
 

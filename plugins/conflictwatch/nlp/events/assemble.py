@@ -73,6 +73,7 @@ class Event:
     scope: str | None = None  # tally scope: article_total | period | war | claim
     score: float | None = None  # the event model's probability, when one is loaded
     perpetrators: list | None = None  # chosen over the whole article (perpetrators.py); None: the candidate's
+    fixed_counts: bool = False  # counts given place by place (breakdown): not settled from the tellings
 
 
 # ---- 1. what a candidate is ----------------------------------------------------------------------
@@ -94,9 +95,35 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
             return "drop"  # a date after the report: a plan, a deadline, a future meeting
     if cand.tolls and _tally_cue(cand):
         return "tally"
+    if not cand.tolls and _campaign(cand):
+        return "drop"  # "over the past three days the bombardment has been ...": a campaign, not one event
     if cand.place_options and all(o.features.get("abroad") for o in cand.place_options[:1]) and not cand.places:
         return "background"
     return "event"
+
+
+DEFINITE = frozenset({"the", "this", "that", "its", "their", "these", "those", "his", "her"})
+BACKGROUNDING = frozenset({"despite", "after", "following", "amid", "since", "during", "before", "in"})
+
+
+def echoes(cand: Candidate, cands: list[Candidate]) -> bool:
+    """'Despite the bombing, ...', '... in its third deadly bombardment': a definite attack noun in a
+    backgrounding phrase that tells again an event already told (no count of its own)."""
+    anchor = cand.anchor
+    if cand.tolls or anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in anchor.children):
+        return False
+    if not (anchor.dep_ == "pobj" and anchor.head.lower_ in BACKGROUNDING):
+        return False
+    return any(o is not cand and o.role == "event" and o.start_char < cand.start_char
+               and (o.sub_event_type == cand.sub_event_type or None in (o.sub_event_type, cand.sub_event_type))
+               for o in cands)
+
+
+def _campaign(cand: Candidate) -> bool:
+    day = cand.date is not None and cand.date.precision == "day"
+    return not day and bool(PERIOD_RE.search(cand.sent.text) or WAR_RE.search(cand.sent.text)) and not PAST_24H_RE.search(cand.sent.text)
 
 
 def _tally_cue(cand: Candidate) -> bool:
@@ -105,7 +132,7 @@ def _tally_cue(cand: Candidate) -> bool:
     if PAST_24H_RE.search(text):
         return False
     toll = cand.killed() or cand.injured()
-    local = cand.sent.doc.text[max(cand.sent.start_char, toll.start_char - 80): toll.end_char + 80]
+    local = cand.sent.doc.text[max(cand.sent.start_char, toll.start_char - 80): min(cand.sent.end_char, toll.end_char + 80)]
     if WAR_RE.search(local) or PERIOD_RE.search(local):
         return not (cand.date is not None and cand.date.precision == "day" and not WAR_RE.search(local))
     return (toll.value or 0) >= 1000
@@ -261,6 +288,8 @@ def place_key(p: PlaceMention | None) -> str:
 def same_event(a: Event, b: Event) -> bool:
     if a.sub_event_type != b.sub_event_type and None not in (a.sub_event_type, b.sub_event_type):
         return False
+    if (a.fixed_counts or b.fixed_counts) and a.killed is not None and b.killed is not None and a.killed != b.killed:
+        return False  # a place's own figure in a breakdown is not the article's total told again
     if a.date != b.date and not (a.date_precision == "week" or b.date_precision == "week"):
         return False
     if place_key(a.place) == place_key(b.place):
@@ -305,7 +334,7 @@ def merge(into: Event, other: Event) -> None:
         into.main.perpetrators = other.main.perpetrators
     if into.date_precision == "week" and other.date_precision == "day":
         into.date, into.date_precision, into.date_text = other.date, other.date_precision, other.date_text
-    if _better_evidence(other.main, into.main):
+    if not into.fixed_counts and _better_evidence(other.main, into.main):
         into.told.append(into.main)
         into.told.remove(other.main)
         into.main, other.main = other.main, into.main
@@ -315,6 +344,8 @@ def merge(into: Event, other: Event) -> None:
 def settle_counts(ev: Event) -> None:
     """UCDP's low / best / high over every telling of one event: best is the figure of the sentence that
     tells it best (else the highest told), low and high the extremes when the tellings disagree."""
+    if ev.fixed_counts:
+        return
     tellings = [ev.main, *ev.told]
     for role in ("killed", "injured"):
         tolls = [t for c in tellings for t in c.tolls if t.role == role]
@@ -355,13 +386,39 @@ def mark_totals(events: list[Event]) -> None:
     for ev in events:
         if ev.killed is None or ev.role != "event":
             continue
-        broad = ev.place is None or ev.place.kind in ("admin1", "region", "admin2", "country") or ev.main.features.get("headline")
+        broad = (ev.place is None or ev.place.kind in ("admin1", "region", "admin2", "country")
+                 or ev.main.features.get("headline") or ev.place_from not in ("sentence", "breakdown"))
         if not broad:
             continue
         parts = [o for o in events if o is not ev and o.role == "event" and o.killed is not None
                  and o.place is not None and place_key(o.place) != place_key(ev.place)]
         if len(parts) >= 2 and sum(o.killed for o in parts) <= ev.killed:
             ev.role, ev.scope = "tally", "article_total"
+
+
+def by_place(ev: Event, counts: list) -> list[Event]:
+    """One event per place of a toll broken down place by place, each with its own figure; a figure
+    given for several places without "each" is divided among them (remainder to the first)."""
+    out = []
+    groups: dict[int, list] = {}
+    for c in counts:
+        groups.setdefault(c.start_char, []).append(c)
+    for group in groups.values():
+        n = len(group)
+        for i, c in enumerate(group):
+            value = c.value if c.each else c.value // n + (c.value % n if i == 0 else 0)
+            part = Event(**{**ev.__dict__, "place": c.place, "place_from": "breakdown", "told": []})
+            for role in ("killed", "injured"):
+                for suffix in ("", "_low", "_high", "_children", "_women", "_vague"):
+                    setattr(part, role + suffix, None)
+            setattr(part, c.role, value)
+            setattr(part, c.role + "_children", c.children if c.each or n == 1 else None)
+            setattr(part, c.role + "_women", c.women if c.each or n == 1 else None)
+            if c.role == "injured":
+                part.killed = 0
+            part.fixed_counts = True
+            out.append(part)
+    return out
 
 
 def split_places(ev: Event, places: list[PlaceMention]) -> list[Event]:

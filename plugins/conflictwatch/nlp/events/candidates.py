@@ -51,6 +51,7 @@ class Candidate:
     score: float = 0.0
     role: str | None = None  # event | tally | background | claim | drop
     merged: list = field(default_factory=list)  # candidates told again and merged in
+    breakdown: list = field(default_factory=list)  # breakdown.PlaceCount: the toll place by place
 
     @property
     def anchor(self) -> Token:
@@ -118,10 +119,10 @@ def cluster_type(triggers: list[TriggerMatch]) -> tuple[str | None, bool, bool]:
     kinds = {t.kind for t in triggers}
     if "territory" in kinds:
         return None, True, False
-    for want in ("event", "instrument"):
+    for want in ("event", "instrument", "generic"):
         types = [t.sub_event_type for t in triggers if t.kind == want and t.sub_event_type]
         if types:
-            return min(types, key=TYPE_PRIORITY.index), False, False
+            return min(types, key=TYPE_PRIORITY.index), False, want == "generic"
     return None, False, True
 
 

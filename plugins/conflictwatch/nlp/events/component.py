@@ -18,6 +18,7 @@ from conflictwatch.nlp.document import DocumentModel, build_model
 from conflictwatch.nlp.events import arguments as args
 from conflictwatch.nlp.events import assemble as asm
 from conflictwatch.nlp.events import geo, perpetrators
+from conflictwatch.nlp.events.breakdown import find_breakdown
 from conflictwatch.nlp.events.candidates import Candidate, build
 from conflictwatch.nlp.events.frames import event_frame, tally_frame
 from conflictwatch.nlp.events.lexicon import load_lexicon
@@ -56,12 +57,21 @@ class EventCoder:
         places, actors, dates = get_list(doc, "cw_places"), get_list(doc, "cw_actors"), get_list(doc, "cw_dates")
         dates = [d for d in dates if not model.in_dateline(d.start_char, d.end_char)]
         out: list[Candidate] = []
+        previous_tolls: list = []
         for i, sent in enumerate(doc.sents):
             if not sent.text.strip() or model.in_debris(sent.start_char) or model.in_dateline(sent.start_char, sent.end_char):
                 continue
-            for cand in build(sent, i, self.lexicon.match(sent), find_tolls(sent)):
+            tolls = find_tolls(sent)
+            sent_cands = build(sent, i, self.lexicon.match(sent), tolls)
+            counts = find_breakdown(sent, args.sentence_mentions(sent, places), bool(previous_tolls))
+            if counts:
+                if not sent_cands:
+                    sent_cands = [Candidate(i, sent)]
+                sent_cands[0].breakdown = counts
+            for cand in sent_cands:
                 self.arguments(cand, sent, model, places, actors, dates)
                 out.append(cand)
+            previous_tolls = tolls
         return out
 
     def arguments(self, cand: Candidate, sent: Span, model: DocumentModel, places, actors, dates) -> None:
@@ -83,6 +93,9 @@ class EventCoder:
         reference = model.reference_date
         for c in cands:
             c.role = asm.classify(c, model, reference)
+        for c in cands:
+            if c.role == "event" and asm.echoes(c, cands):
+                c.role = "echo"
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
@@ -96,6 +109,9 @@ class EventCoder:
             if c.role == "tally":
                 ev.role, ev.scope = "tally", asm.tally_scope(c)
                 tallies.append(ev)
+            elif c.breakdown:
+                for part in asm.by_place(ev, c.breakdown):
+                    self.add(events, part)
             elif ev.place is not None:
                 lead_place = lead_place or ev.place
                 self.add(events, ev)
@@ -116,10 +132,13 @@ class EventCoder:
     @staticmethod
     def add(events: list[asm.Event], ev: asm.Event) -> None:
         same = next((e for e in events if asm.same_event(e, ev)), None)
-        if same is not None:
-            asm.merge(same, ev)
-        else:
+        if same is None:
             events.append(ev)
+        elif ev.fixed_counts and not same.fixed_counts:
+            asm.merge(ev, same)  # a place's own figure in a breakdown wins over one told of it from context
+            events[events.index(same)] = ev
+        else:
+            asm.merge(same, ev)
 
     @staticmethod
     def add_headline(events: list[asm.Event], tallies: list[asm.Event], ev: asm.Event) -> None:

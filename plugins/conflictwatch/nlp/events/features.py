@@ -31,6 +31,8 @@ def candidate_features(cand: Candidate, reference: dt.date | None) -> dict[str, 
     f[f"type={cand.sub_event_type or ('territory' if cand.territory else 'none')}"] = 1.0
     f[f"lemma={anchor.lemma_.lower()}"] = 1.0
     f[f"tag={anchor.tag_}"] = 1.0
+    if anchor.pos_ in ("NOUN", "PROPN"):
+        f[f"governor={anchor.head.lemma_.lower()}"] = 1.0  # "maintained ground attacks", "condemned the strike"
     f[f"verb_tag={verb.tag_}"] = 1.0
     killed, injured = cand.killed(), cand.injured()
     f[f"killed={_bucket(killed.value if killed else None, (0, 9, 99, 999))}"] = 1.0

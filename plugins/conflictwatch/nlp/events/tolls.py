@@ -32,7 +32,9 @@ _OF_WHOM_RE = re.compile(
     r"\b(?P<n>[\w-]+)\s+of\s+(?:whom|them)\s+(?:were\s+|are\s+|being\s+)?(?P<who>children|women|kids|minors|boys|girls)\b", re.I
 )
 _NO_ONE_RE = re.compile(r"\b(?:no|not\s+a\s+single)\s+$", re.I)
-_AFTER_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){0,3}?(?P<w>killed|dead|died|wounded|injured|hurt|martyred)\b", re.I)
+_AFTER_RE = re.compile(
+    r"^\s*(?:[\w'’-]+\s+){0,3}?(?P<w>killed|dead|died|wounded|injured|hurt|martyred|(?:have\s+|has\s+|had\s+)?lost\s+(?:their|his|her)\s+(?:life|lives))\b",
+    re.I)
 _BEFORE_RE = re.compile(
     r"\b(?P<w>kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|claim(?:ed|ing)\s+the\s+lives\s+of|lives\s+of)"
     r"\s+(?:(?:at\s+least|more\s+than|about|around|some|nearly|over|up\s+to)\s+)?$",
@@ -135,7 +137,8 @@ def _role_by_pattern(sent: Span, start: int, end: int) -> tuple[str, Token] | No
     after = _AFTER_RE.match(text[end : end + 60])
     if after:
         tok = _token_at(sent, end + after.start("w"))
-        return ("killed" if after.group("w").lower() in ("killed", "dead", "died", "martyred") else "injured"), tok
+        word = after.group("w").lower()
+        return ("injured" if word in ("wounded", "injured", "hurt") else "killed"), tok
     before = _BEFORE_RE.search(text[max(sent.start_char, start - 60) : start])
     if before:
         word = before.group("w").lower()

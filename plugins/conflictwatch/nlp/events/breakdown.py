@@ -1,0 +1,85 @@
+"""A toll broken down by place: "nine in Kafr Taal, eight in Kafr Nuran, two each in A and B".
+
+Reports often give one total and then the dead place by place in elliptical clauses that have no
+verb of their own. A sentence is a breakdown when it lists two or more "count ... in/at <place>"
+segments and reads as a casualty report (a casualty word in it, or a count in the sentence
+before it). Each segment gives its places their own figure ("each": every place gets it;
+otherwise one place gets it, several share it as ACLED divides a shared figure).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from conflictwatch.nlp.kit import numbers as nums
+from conflictwatch.nlp.kit.spans import PlaceMention
+
+CASUALTY_WORDS = re.compile(r"\b(?:killed|killing|dead|deaths?|died|victims|casualties|wounded|injured|toll|lives)\b", re.I)
+INJURY_WORDS = re.compile(r"\b(?:wounded|injured|injuries|hurt)\b", re.I)
+SEGMENT_SPLIT = re.compile(r"[,;:]|\s(?:and|while|whereas)\s(?=(?:\w+\s+){0,2}?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)", re.I)
+SPECIFIC = frozenset({"community", "neighbourhood", "admin3", "unresolved", "road", "crossing", "facility"})
+
+
+@dataclass
+class PlaceCount:
+    place: PlaceMention
+    value: int
+    role: str  # killed | injured
+    each: bool
+    start_char: int
+    end_char: int
+    children: int | None = None
+    women: int | None = None
+
+
+_OF_WHOM = re.compile(r"\b([\w-]+)\s+of\s+(?:whom|them)\s+(?:were\s+|are\s+)?(children|women)\b", re.I)
+
+
+def _segments(sent: Span) -> list[tuple[int, int]]:
+    text, base = sent.text, sent.start_char
+    cuts = [0] + [m.end() for m in SEGMENT_SPLIT.finditer(text)] + [len(text)]
+    return [(base + a, base + b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _segment_count(doc_text: str, start: int, first_place: int) -> tuple[int, bool, int] | None:
+    """(value, each, position) of the first exact count before the segment's first place, if any
+    ("nine members of a family, six of whom were children, in X": nine, not the subset six)."""
+    found = [n for n in nums.find_numbers(doc_text[start:first_place]) if not n.vague and n.value is not None
+             and not re.match(r"\s+of\s+(?:whom|them)\b", doc_text[start + n.end_char : start + n.end_char + 12])]
+    if not found or found[0].value > 1000:
+        return None
+    n = found[0]
+    tail = doc_text[start + n.end_char : first_place]
+    if not re.search(r"\b(?:in|at|near|from)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", tail):
+        return None
+    return n.value, bool(re.search(r"\beach\b", tail, re.I)), start + n.start_char
+
+
+def find_breakdown(sent: Span, places: list[PlaceMention], previous_has_toll: bool) -> list[PlaceCount]:
+    text = sent.doc.text
+    if not (CASUALTY_WORDS.search(sent.text) or previous_has_toll):
+        return []
+    role = "injured" if INJURY_WORDS.search(sent.text) and not re.search(r"\b(?:killed|dead|died|deaths?)\b", sent.text, re.I) else "killed"
+    out: list[PlaceCount] = []
+    pending = None  # where a count that has not met its place yet starts ("nine members ..., in X")
+    for start, end in _segments(sent):
+        seg_places = [p for p in places if start <= p.start_char < end and p.kind in SPECIFIC]
+        if not seg_places:
+            pending = pending if pending is not None else start
+            continue
+        count = _segment_count(text, pending if pending is not None else start, seg_places[0].start_char)
+        pending = None
+        if count is None:
+            continue
+        value, each, at = count
+        subset = _OF_WHOM.search(text, at, seg_places[0].start_char)
+        part = {}
+        if subset and nums.words_to_int(subset.group(1)) is not None:
+            part = {subset.group(2).lower(): nums.words_to_int(subset.group(1))}
+        for p in seg_places:
+            out.append(PlaceCount(p, value, role, each or len(seg_places) == 1, at, p.end_char, **part))
+    return out if len({id(c.place) for c in out}) >= 2 else []
