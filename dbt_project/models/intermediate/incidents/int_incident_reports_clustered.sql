@@ -3,7 +3,9 @@
 {#- The cross-article merge rule. Two reports from different articles tell one real-world incident
     when they agree on
       place:  the same location (gazetteer id, or the same name), or the same district when one of
-              them names only the district, sub-district, governorate or a region around it;
+              them names only the district, sub-district, governorate or a region around it, or
+              the same governorate when one names only the governorate (or its capital) and the
+              other is the only such incident there;
       day:    within one day, or within four days when either only knows the week;
       kind:   the same ACLED sub-event type (an air strike and a chemical attack are one kind here:
               the same attack is often reported both ways);
@@ -29,7 +31,8 @@ dated as (
         end as kind_key,
         case date_precision when 'day' then 1 when 'week' then 4 end as date_slack,
         {{ name_key('location_name') }} as place_name_key,
-        location_kind in ('admin1', 'admin2', 'admin3', 'region') as broad_place
+        location_kind in ('admin1', 'admin2', 'admin3', 'region')
+        or {{ name_key('location_name') }} = {{ name_key('admin1') }} as broad_place
 
     from reports
     where event_date is not null and date_precision in ('day', 'week')
@@ -64,11 +67,44 @@ pairs as (
 
 ),
 
+governorate_pairs as (
+
+    -- A report that names only the governorate ("an attack in Idlib") joins the one incident of its
+    -- kind, day and actors at a named place there; with two or more such places it stays apart.
+    select
+        a.incident_report_id as a_id,
+        b.incident_report_id as b_id,
+        count(distinct b.location_key) over (partition by a.incident_report_id) as n_places
+
+    from dated as a
+    inner join dated as b
+        on
+            a.document_id != b.document_id
+            and a.broad_place
+            and not b.broad_place
+            and a.kind_key = b.kind_key
+            and a.admin1 = b.admin1
+            and abs(a.event_date - b.event_date) <= greatest(a.date_slack, b.date_slack)
+    where
+        coalesce(len(a.perpetrator_actor_ids), 0) = 0
+        or coalesce(len(b.perpetrator_actor_ids), 0) = 0
+        or list_has_any(a.perpetrator_actor_ids, b.perpetrator_actor_ids)
+
+),
+
+all_pairs as (
+
+    select a_id, b_id from pairs
+    union all
+    select a_id, b_id from governorate_pairs where n_places = 1
+
+),
+
 edges as (
 
-    select a_id as source_id, b_id as target_id from pairs
+    select a_id as source_id, b_id as target_id from all_pairs
     union all
-    select b_id as source_id, a_id as target_id from pairs
+    select b_id as source_id, a_id as target_id from all_pairs
 
 ),
 
