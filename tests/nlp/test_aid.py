@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from conflictwatch.nlp.aid.component import build_aid_finder, find_duration, find_numbers, sentences
+from conflictwatch.nlp.aid.component import build_aid_flows
+from conflictwatch.nlp.kit.clauses import segments
+from conflictwatch.nlp.kit.durations import find_duration
+from conflictwatch.nlp.kit.numbers import exact_counts
 from conflictwatch.nlp.kit.spans import DateMention, PlaceMention, get_list
 
 
@@ -18,7 +21,7 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def finder():
-    return build_aid_finder()
+    return build_aid_flows()
 
 
 def run(nlp, finder, text, places=None, dates=None, actors=None):
@@ -29,7 +32,7 @@ def run(nlp, finder, text, places=None, dates=None, actors=None):
         doc._.cw_dates = dates
     if actors is not None:
         doc._.cw_actors = actors
-    frames = finder(doc)
+    frames = finder.flows(doc)
     for f in frames:
         assert doc.text[f.evidence_start_char : f.evidence_end_char] == f.evidence_text
         assert f.frame_type == "aid_flow"
@@ -167,17 +170,17 @@ def test_generic_need_and_non_aid_convoys_give_nothing(nlp, finder, text):
 
 def test_numbers_and_durations_fallbacks():
     assert [
-        n.value for n in find_numbers("at least 800 times, twelve people, a dozen trucks, 1,600 dead")
+        n.value for n in exact_counts("at least 800 times, twelve people, a dozen trucks, 1,600 dead")
     ] == [800, 12, 12, 1600]
-    assert find_numbers("at least 800")[0].low == 800
-    assert find_duration("for the next 12 months")["duration_days"] == 365
-    assert find_duration("for three months")["duration_days"] == 90
-    assert find_duration("a six-month extension")["duration_days"] == 180
+    assert exact_counts("at least 800")[0].low == 800
+    assert find_duration("for the next 12 months").days == 365
+    assert find_duration("for three months").days == 90
+    assert find_duration("a six-month extension").days == 180
 
 
 def test_sentences_split_at_line_breaks(nlp):
     doc = nlp("Headline about aid\nThe first sentence. The second one.")
-    assert next(s.text for s in sentences(doc)) == "Headline about aid"
+    assert next(s.text for s in segments(doc)) == "Headline about aid"
 
 
 def test_component_appends_to_cw_frames(nlp):
@@ -227,10 +230,10 @@ def test_a_statement_repeated_verbatim_is_one_frame(nlp, finder):
 
 
 def test_doc_dates_drop_datelines_and_add_bare_months(nlp):
-    from conflictwatch.nlp.aid.component import doc_dates
+    from conflictwatch.nlp.kit.dates import statement_dates
 
     doc = nlp("Published March 3 2019 The convoy left in February. Officials may agree. Talks in May failed.")
-    got = [(d.text, d.kind, d.month) for d in doc_dates(doc)]
+    got = [(d.text, d.kind, d.month) for d in statement_dates(doc.text, doc._.cw_dates)]
     assert got == [("February", "month", 2), ("May", "month", 5)]
 
 

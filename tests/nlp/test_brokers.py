@@ -18,8 +18,11 @@ def full_nlp():
     return load_nlp()
 
 
-def _frames(nlp, text, kind):
-    doc = nlp(text)
+def _frames(nlp, text, kind, published=None):
+    from conflictwatch.nlp.pipeline import make_doc
+    from conflictwatch.records import Document
+
+    doc = nlp(make_doc(nlp, Document("d1", "mem://d1", "file", text, "", "", "plain", published_date=published)))
     out = [f for f in get_list(doc, "cw_frames") if f.frame_type == kind]
     for f in out:
         assert doc.text[f.evidence_start_char : f.evidence_end_char] == f.evidence_text
@@ -105,12 +108,14 @@ def test_an_attack_after_but_once_a_truce_took_effect_is_a_violation_dated_by_it
     # GIVEN a truce that took effect, "but" an attack with its dead
     text = ("A humanitarian ceasefire in Idlib announced by Russia took effect on Saturday, but regime "
             "forces shelled Kafr Nabl hours later, killing a woman.")
-    (event,) = _frames(full_nlp, text, "casualty_event")
-    (violation,) = _frames(full_nlp, text, "ceasefire_violation")
-    # THEN the announcer is not a perpetrator, and the violation takes the attack's day and dead
+    (event,) = _frames(full_nlp, text, "casualty_event", published="2020-03-10")
+    (violation,) = _frames(full_nlp, text, "ceasefire_violation", published="2020-03-10")
+    # THEN the announcer is not a perpetrator, and the violation takes the attack's day (the event
+    # coder's, resolved against the report's date: Saturday 7 March) and dead
     assert event.attrs["perpetrator_actor_ids"] == ["syrian_government"]
     assert violation.attrs["violators"] == ["Syrian government forces"]
-    assert (violation.location_mention, violation.date_weekday, violation.attrs["killed"]) == ("Kafr Nabl", 6, 1)
+    assert (violation.location_mention, violation.attrs["killed"]) == ("Kafr Nabl", 1)
+    assert (violation.date_year, violation.date_month, violation.date_day) == (2020, 3, 7)
 
 
 @pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from conflictwatch.nlp.ceasefires.component import build_ceasefire_finder
+from conflictwatch.nlp.ceasefires.component import build_ceasefires
 from conflictwatch.nlp.kit.spans import ActorMention, get_list
 from conflictwatch.records import Frame
 
@@ -19,17 +19,15 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def counting_nlp():
-    """With the components whose frames a violation takes its dead and injured from."""
-    n = spacy.blank("en")
-    n.add_pipe("sentencizer")
-    for name in ("conflictwatch_actors_v1", "conflictwatch_dates_v1", "conflictwatch_casualties_v1"):
-        n.add_pipe(name)
-    return n
+    """The whole pipeline: the event coder's frames are where a violation takes its dead and injured from."""
+    from conflictwatch.nlp.pipeline import load_nlp
+
+    return load_nlp()
 
 
 @pytest.fixture(scope="module")
 def finder():
-    return build_ceasefire_finder()
+    return build_ceasefires()
 
 
 def run(nlp, finder, text, actors=None, casualties=()):
@@ -37,7 +35,7 @@ def run(nlp, finder, text, actors=None, casualties=()):
     if actors is not None:
         doc._.cw_actors = actors
     get_list(doc, "cw_frames").extend(casualties)
-    frames = finder(doc)
+    frames = finder.frames(doc)
     for f in frames:
         assert doc.text[f.evidence_start_char : f.evidence_end_char] == f.evidence_text
     agreements = [f for f in frames if f.frame_type == "ceasefire_agreement"]
@@ -143,12 +141,13 @@ def test_despite_a_truce_event_takes_violators_and_date_from_the_previous_senten
     assert v.attrs["agreement_hint"]["weekday"] == 1
 
 
-def test_attack_in_a_de_escalation_zone_is_a_violation_when_a_ceasefire_is_discussed(counting_nlp, finder):
+def test_attack_in_a_de_escalation_zone_is_a_violation_when_a_ceasefire_is_discussed(nlp, finder):
     text = (
         "Russian jets struck a market in the de-escalation zone, killing at least nine people. "
         "A ceasefire agreed by Ankara and Moscow went into effect on January 5."
     )
-    (_a,), (v,) = run(counting_nlp, finder, text)
+    casualty = Frame("", "casualty_event", 0, 0, "Russian jets struck a market", 0, 28, attrs={"killed": 9, "killed_low": 9})
+    (_a,), (v,) = run(nlp, finder, text, casualties=[casualty])
     assert v.attrs["violators"] == ["Russia"]
     assert v.attrs["killed_low"] == 9
     assert v.attrs["agreement_hint"]["day"] == 5
@@ -368,7 +367,7 @@ def test_two_relative_dates_for_one_truce_are_one_agreement(nlp, finder):
     a, b = text.index("this week"), text.index("four days ago")
     doc._.cw_dates = [DateMention(a, a + 9, "this week", "relative", offset_days=0, precision="week"),
                       DateMention(b, b + 13, "four days ago", "relative", offset_days=-4)]
-    ags = [f for f in finder(doc) if f.frame_type == "ceasefire_agreement"]
+    ags = [f for f in finder.frames(doc) if f.frame_type == "ceasefire_agreement"]
     assert len(ags) == 1
 
 
@@ -394,17 +393,24 @@ def test_a_headline_violation_is_the_bodys_violation(nlp, finder):
     assert len(vs) == 1 and "violated" in vs[0].evidence_text
 
 
-def test_aggregate_takes_the_breakdown_and_displacement_the_casualty_component_counted(counting_nlp, finder):
-    # GIVEN an aggregate with its dead, then two sentences that break them down and add the displaced
+def test_aggregate_takes_the_breakdown_and_displacement_the_casualty_component_counted(nlp, finder):
+    # GIVEN an aggregate with its dead, then two sentences that break them down and add the displaced,
+    # and the event coder's frames for them
     text = (
         "A truce between Turkey and Russia took effect in March 2020. "
         "Government forces have violated the truce at least 500 times in the last 30 days, killing 24 civilians. "
         "Of the 24 civilians killed in the attacks, nine are children and three are women. "
         "Some 2,000 people were displaced by the attacks, the monitor said."
     )
+    def tally(phrase, **attrs):
+        s = text.index(phrase)
+        return Frame("", "casualty_tally", 0, 0, phrase, s, s + len(phrase), attrs={"scope": "period", **attrs})
+    counts = [tally("Government forces have violated", killed=24),
+              tally("Of the 24 civilians", killed=24, killed_children=9, killed_women=3),
+              tally("Some 2,000 people", displaced=2000)]
     # WHEN the violation is built from the casualty frames
-    (_a,), (v,) = run(counting_nlp, finder, text)
-    # THEN it carries the counts the casualty component found, not a second count of its own
+    (_a,), (v,) = run(nlp, finder, text, casualties=counts)
+    # THEN it carries the counts the event coder found, not a second count of its own
     assert v.attrs["kind"] == "aggregate" and v.attrs["violations_low"] == 500
     assert v.attrs["killed"] == 24
     assert (v.attrs.get("killed_children"), v.attrs.get("killed_women")) == (9, 3)

@@ -195,3 +195,55 @@ def resolve(mention: DateMention, reference: dt.date | None) -> tuple[dt.date | 
     except (TypeError, ValueError):
         return None, "unknown"
     return None, "unknown"
+
+
+# --- a document's dates as statements use them ------------------------------------------------
+
+# A month named without a year ("in February", "a February ceasefire", "since late March"): kind
+# "month" with no year; dbt takes the publication's year (minus one if that is later). "May" only
+# after a preposition, so that the modal verb is never a date.
+BARE_MONTH_RE = re.compile(
+    r"\b(?P<cue>in|since|until|till|from|by|of|before|after|during|early|late|mid|end of|a|an|the|last|this)[\s-]+"
+    r"(?:(?:early|late|mid)[\s-]+)?"
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?![\w-])"
+    r"(?!\s+\d)",
+)
+# A page's own date ("Date of publication 16 September 2016", "Published April 24 2017", "Last
+# updated at ..."): the publication, never the date of a statement in the text.
+DATELINE_CUE_RE = re.compile(
+    r"\b(?:date of publication|published(?: on)?|last updated(?: at| on)?|updated(?: at| on)?|posted(?: on)?)\s*:?\s*"
+    r"(?:\w+\s+){0,1}$",
+    re.IGNORECASE,
+)
+_SPECIFICITY = {"absolute": 0, "month_day": 1, "weekday": 2, "relative": 3, "month": 4, "year": 5}
+
+
+def statement_dates(text: str, found: list[DateMention] | None) -> list[DateMention]:
+    """The dates statements can carry: `found` (cw_dates; the date grammar when None), without
+    dates right after a dateline cue, plus bare month names the grammar leaves out."""
+    dates = find_dates(text) if found is None else list(found)
+    dates = [d for d in dates if not DATELINE_CUE_RE.search(text[max(0, d.start_char - 40) : d.start_char])]
+    for m in BARE_MONTH_RE.finditer(text):
+        s, e = m.start("month"), m.end("month")
+        if m.group("month") == "May" and m.group("cue").lower() in ("a", "an", "the", "this"):
+            continue
+        if any(s < d.end_char and d.start_char < e for d in dates):
+            continue
+        dates.append(DateMention(s, e, m.group("month"), "month", None, MONTHS[m.group("month").lower()],
+                                 precision="month"))
+    return sorted(dates, key=lambda d: d.start_char)
+
+
+def most_specific(dates: list[DateMention]) -> DateMention | None:
+    """A full date before a month-day, a weekday, a relative day, a month, a year."""
+    return min(dates, key=lambda d: _SPECIFICITY.get(d.kind, 9)) if dates else None
+
+
+def date_parts(d: DateMention | None) -> dict | None:
+    """The parts of a mention as a JSON-ready dict (None parts left out), for dbt to resolve."""
+    if d is None:
+        return None
+    parts = {"kind": d.kind, "year": d.year, "month": d.month, "day": d.day, "weekday": d.weekday,
+             "offset_days": d.offset_days, "text": d.text}
+    return {k: v for k, v in parts.items() if v is not None}
+

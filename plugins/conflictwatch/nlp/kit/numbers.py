@@ -284,3 +284,70 @@ def find_person_counts(text: str) -> list[PersonCount]:
             children=groups.count("children"), women=groups.count("women"), fighters=groups.count("fighters"),
         ))
     return out
+
+
+# --- exact counts, decimals, percentages (aid quantities, breach counts) ----------------------
+
+# A number word as a regex piece ("twenty-one", "a dozen"), for patterns such as "at least 300 times".
+WORD_NUMBER = (
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    r"|eighteen|nineteen|a dozen|dozen|a hundred|hundred"
+)
+_DECIMAL_RE = re.compile(r"(\d+\.\d+)(?:\s+(million|thousand|hundred|billion))?", re.IGNORECASE)
+PERCENT_RE = re.compile(
+    r"(?:(?P<qual>nearly|almost|around|about|some|over|more than|at least|just|only|roughly)\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?|" + WORD_NUMBER + r")\s*(?:%|per\s?cent|percent)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Count:
+    """An exact count (never a vague word) with its offsets; decimals keep their fraction."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    qualifier: str | None
+
+    @property
+    def low(self) -> int | None:
+        """The lower bound when the text states one ("at least 800", "more than 20")."""
+        return int(self.value) if self.qualifier in LOWER else None
+
+
+def word_value(word: str) -> float | None:
+    """'twelve' -> 12, 'twenty-one' -> 21, '1,600' -> 1600, '2.5' -> 2.5, '1.3 million' -> 1300000."""
+    w = word.strip()
+    m = _DECIMAL_RE.fullmatch(w)
+    if m:
+        return float(m.group(1)) * (SCALES[m.group(2).lower()] if m.group(2) else 1)
+    v = words_to_int(w)
+    return float(v) if v is not None else None
+
+
+def exact_counts(text: str, offset: int = 0) -> list[Count]:
+    """The exact counts of `text` (find_numbers without vague words; ranges keep their first value)."""
+    out = []
+    for n in find_numbers(text):
+        if n.vague or n.value is None:
+            continue
+        value: float = n.value
+        dec = _DECIMAL_RE.search(n.text)
+        if dec:
+            value = word_value(dec.group(0)) or value
+        qual = n.qualifier if n.qualifier != "range" else None
+        out.append(Count(n.start_char + offset, n.end_char + offset, n.text, value, qual))
+    return out
+
+
+def first_count(text: str) -> int | None:
+    counts = exact_counts(text)
+    return int(counts[0].value) if counts else None
+
+
+def as_int(value: float) -> int | float:
+    """2.0 -> 2; 2.5 stays 2.5."""
+    return int(value) if float(value).is_integer() else value

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 
 def reference_dir(configured: str | None = None) -> Path:
@@ -36,3 +40,131 @@ def pattern_tokenizer():
 
 def pattern_words(pattern: str) -> tuple[str, ...]:
     return tuple(t.lower_ for t in pattern_tokenizer()(pattern.strip()))
+
+
+# -- term lists: include/reference/*_terms.csv (category, pattern, canonical, case_sensitive) ------
+
+
+@dataclass(frozen=True)
+class Term:
+    category: str
+    regex: re.Pattern
+    canonical: str
+
+
+class Hit(NamedTuple):
+    """A term found in a text: character offsets (into the text searched, plus any offset given)."""
+
+    start: int
+    end: int
+    text: str
+    canonical: str
+
+
+# A term matches whole words: where it starts with a word character, no word character or hyphen
+# precedes it; where it ends with one, no word character follows. (A cue that ends in a space,
+# "brokered by ", may be followed by anything.)
+_WORD_START = r"(?:(?!\w)|(?<![\w-]))"
+_WORD_END = r"(?:(?<!\w)|(?!\w))"
+
+
+@lru_cache(maxsize=16)
+def load_terms(path: str) -> dict[str, tuple[Term, ...]]:
+    """A terms CSV as {category: terms}; each pattern is a regex matched on word boundaries."""
+    terms: dict[str, list[Term]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not {"category", "pattern", "canonical"} <= set(reader.fieldnames or []):
+            raise ValueError(f"{path}: not a terms CSV (header must have category, pattern, canonical)")
+        for row in reader:
+            flags = 0 if (row.get("case_sensitive") or "n").strip().lower() in ("y", "true") else re.IGNORECASE
+            regex = re.compile(_WORD_START + "(?:" + row["pattern"] + ")" + _WORD_END, flags)
+            terms.setdefault(row["category"], []).append(Term(row["category"], regex, row.get("canonical") or ""))
+    return {k: tuple(v) for k, v in terms.items()}
+
+
+def find_terms(terms: Iterable[Term], text: str, offset: int = 0) -> list[Hit]:
+    """Non-overlapping matches in text order; on overlap the earliest, then the longest, wins."""
+    found = [Hit(m.start() + offset, m.end() + offset, m.group(0), t.canonical)
+             for t in terms for m in t.regex.finditer(text) if m.end() > m.start()]
+    found.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for h in found:
+        if not kept or h.start >= kept[-1].end:
+            kept.append(h)
+    return kept
+
+
+def first_term(terms: Iterable[Term], text: str, pos: int = 0) -> re.Match | None:
+    """The earliest match of any term in text[pos:] (as a match on the whole text)."""
+    best = None
+    for term in terms:
+        m = term.regex.search(text, pos)
+        if m and (best is None or m.start() < best.start()):
+            best = m
+    return best
+
+
+def last_term(terms: Iterable[Term], text: str) -> re.Match | None:
+    """The latest-starting match of any term in text."""
+    best = None
+    for term in terms:
+        for m in term.regex.finditer(text):
+            if best is None or m.start() > best.start():
+                best = m
+    return best
+
+
+class Lexicon:
+    """Named term lists of one CSV (plus extra categories borrowed from another), looked up by name."""
+
+    def __init__(self, terms: dict[str, tuple[Term, ...]]):
+        self.terms = terms
+
+    @classmethod
+    def from_reference(cls, name: str, configured: str | None = None, borrow: dict[str, str] | None = None) -> Lexicon:
+        """`name` from the reference folder; `borrow` maps a category to the CSV it comes from."""
+        terms = dict(load_terms(str(reference_path(name, configured))))
+        for category, other in (borrow or {}).items():
+            terms[category] = load_terms(str(reference_path(other, configured))).get(category, ())
+        return cls(terms)
+
+    def __getitem__(self, category: str) -> tuple[Term, ...]:
+        return self.terms.get(category, ())
+
+    def find(self, category: str, text: str, offset: int = 0) -> list[Hit]:
+        return find_terms(self[category], text, offset)
+
+    def first(self, category: str, text: str, pos: int = 0) -> re.Match | None:
+        return first_term(self[category], text, pos)
+
+    def match(self, category: str, text: str) -> re.Match | None:
+        """A match of the category at the very start of `text`."""
+        for term in self[category]:
+            m = term.regex.match(text)
+            if m:
+                return m
+        return None
+
+    def last(self, category: str, text: str) -> re.Match | None:
+        return last_term(self[category], text)
+
+    def ends(self, category: str, text: str) -> re.Match | None:
+        """A match of the category that ends `text` (bar spaces): a cue right before a position."""
+        stripped = text.rstrip()
+        for term in self[category]:
+            for m in term.regex.finditer(stripped):
+                if m.end() == len(stripped):
+                    return m
+        return None
+
+    def matches(self, category: str, surface: str) -> bool:
+        """Whether a term of the category matches all of `surface`."""
+        return any(term.regex.fullmatch(surface) for term in self[category])
+
+    def canonical(self, category: str, surface: str) -> str | None:
+        """The canonical value of the first term of the category that matches all of `surface`."""
+        for term in self[category]:
+            if term.regex.fullmatch(surface):
+                return term.canonical
+        return None
