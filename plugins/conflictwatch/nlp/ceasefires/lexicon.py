@@ -3,6 +3,7 @@ structural patterns built around it, and the document it reads (mentions, casual
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -62,12 +63,21 @@ class CeasefireDocument:
     dates: list[DateMention]
     places: list[PlaceMention]
     counts: list[Frame]  # the event coder's casualty_event and casualty_tally frames
+    reference: dt.date | None = None  # the report's date (dateline, else manifest): relative dates count from it
 
     @classmethod
     def of(cls, doc: Doc, lex: Lexicon) -> CeasefireDocument:
         counts = [f for f in get_list(doc, "cw_frames") if f.frame_type in ("casualty_event", "casualty_tally")]
         return cls(doc, lex, segments(doc), doc_actors(doc, lex["party"]), statement_dates(doc.text, doc._.cw_dates),
-                   doc_places(doc), counts)
+                   doc_places(doc), counts, _reference_date(doc))
+
+    def in_headline(self, start: int, end: int) -> bool:
+        model = _layout(self.doc)
+        return bool(model is not None and model.in_headline(start, end))
+
+    def in_debris(self, start: int) -> bool:
+        model = _layout(self.doc)
+        return bool(model is not None and model.in_debris(start))
 
     @property
     def text(self) -> str:
@@ -76,6 +86,25 @@ class CeasefireDocument:
     @property
     def casualties(self) -> list[Frame]:
         return [f for f in self.counts if f.frame_type == "casualty_event"]
+
+
+def _layout(doc: Doc):
+    """The document model (headline, dateline, debris) when the layout component ran."""
+    return doc._.cw_document if Doc.has_extension("cw_document") else None
+
+
+def _reference_date(doc: Doc) -> dt.date | None:
+    model = _layout(doc)
+    if model is not None and model.reference_date is not None:
+        return model.reference_date
+    meta = (doc._.cw_meta if Doc.has_extension("cw_meta") else None) or {}
+    value = meta.get("published_date")
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return value if isinstance(value, dt.date) else None
 
 
 def load_lexicon(configured_dir: str | None = None) -> Lexicon:

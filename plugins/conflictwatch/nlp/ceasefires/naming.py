@@ -19,7 +19,7 @@ _AREA_BEFORE_RE = re.compile(r"(?:['’]s)?\s+(?:(?:northwest(?:ern)?|north(?:er
 _AREA_AFTER_RE = re.compile(r"\S*\s+(?:[\w-]+\s+){0,9}?(?:in|for|around|across|covering|over|of|throughout)\s+"
                             r"(?:the\s+)?(?:(?:northwest(?:ern)?|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?)\s+)?"
                             r"(?:(?:province|governorate|city|region|town|countryside|part)\s+of\s+)?$", re.I)
-_AREA_SUBJECT_RE = re.compile(r"\s+(?:falls?|lies?|is|are)\s+(?:with)?in\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_AREA_SUBJECT_RE = re.compile(r"\s+(?:(?:falls?|lies?|is|are)\s+(?:with)?in\s+|where\s+)(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _NOT_AREAS = ("country", "crossing", "road")
 
 
@@ -43,7 +43,9 @@ def agreement_area(cd: CeasefireDocument, seg: Segment, clause: tuple[int, int],
             continue
         if any(overlaps(a.start_char, a.end_char, p.start_char, p.end_char) for a in actors):
             continue
-        if any(overlaps(m.start, m.end, p.start_char, p.end_char) for m in mentions):
+        if any(overlaps(m.start, m.end, p.start_char, p.end_char) for m in (*mentions, *named)):
+            continue  # the ceasefire word or the venue itself ("the Sochi agreement")
+        if (p.location_id or "").startswith("abroad:"):
             continue
         if any(_names_area(cd.text, p, m.start, m.end) for m in named):
             return p

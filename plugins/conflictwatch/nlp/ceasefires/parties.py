@@ -15,6 +15,9 @@ from conflictwatch.nlp.kit.terms import Lexicon
 _RELATIVE_CLAUSE_RE = re.compile(r"\s*[-–—]\s*(?:which|who)\b[^,–—]*[,–—]")
 _WITH_RE = re.compile(r"\S+(?:\s+[\w-]+){0,2}?\s+with\s+")
 _LIST_GAP = r"\s*,?\s*(?:and|&)?\s*(?:the\s+)?"
+_AUXILIARIES = r"\s*(?:(?:has|have|had)(?:\s+been)?\s+)?"
+_POSSESSIVE_GAP_RE = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,4}")
+_ANNOUNCE_GAP = 40
 
 
 @dataclass
@@ -58,7 +61,7 @@ def chain_before(text: str, pos: int, actors: list[ActorMention], floor: int) ->
     out: list[ActorMention] = []
     cur = pos
     for a in sorted((a for a in actors if floor <= a.start_char and a.end_char <= pos), key=lambda a: -a.start_char):
-        if not re.fullmatch(r"\s*" if not out else _LIST_GAP, text[a.end_char:cur], re.I):
+        if not re.fullmatch(_AUXILIARIES if not out else _LIST_GAP, text[a.end_char:cur], re.I):
             break
         out.insert(0, a)
         cur = a.start_char
@@ -101,25 +104,49 @@ def _hyphen_pairs(seg: Segment) -> list[str]:
     return out
 
 
-def announcer(seg: Segment, actors: list[ActorMention], clause: tuple[int, int], lex: Lexicon) -> str | None:
-    """The actor right before announced/declared, near the agreement's clause."""
+def announcer(seg: Segment, actors: list[ActorMention], mention: int, lex: Lexicon) -> str | None:
+    """Who announced the agreement: the subject of "announced / declared" right before the mention
+    ("Russia's Defence Ministry declared a 48-hour truce"), the agent of "announced by" after it, or
+    the possessor of a claim or promise of it ("Russia's claims about a halt to the bombing")."""
     text = seg.doc.text
-    for h in lex.find("announce", seg.text, seg.start_char):
-        if not (clause[0] - 200 <= h.start <= clause[1]):
+    for h in lex.find("announce", text[max(seg.start_char, mention - _ANNOUNCE_GAP - 20):mention], max(seg.start_char, mention - _ANNOUNCE_GAP - 20)):
+        if mention - h.end > _ANNOUNCE_GAP or "," in text[h.end:mention]:
             continue
         subj = [a for a in actors if a.end_char <= h.start and h.start - a.end_char < 40]
         if subj and (len(subj) == 1 or not re.search(r"[,;]", text[subj[-1].end_char:h.start])):
             return subj[-1].name
-    return None
+    by = re.match(r"\S*\s+(?:[\w-]+\s+){0,3}?(?:announced|declared)\s+(?:[\w-]+\s+){0,3}?by\s+", text[mention:mention + 70], re.I)
+    if by:
+        found = chain(text, mention + by.end(), actors, mention + by.end() + 4, lex)
+        if found:
+            return found[0].name
+    return next((a.name for a in _possessors(seg, actors, mention) if lex.first("announcement_of", text[a.end_char:mention])), None)
 
 
-def parties_of(seg: Segment, actors: list[ActorMention], mention: int, clause: tuple[int, int], lex: Lexicon) -> Parties:
-    """The agreement's parties, brokers and announcer as the segment names them (`actors` are
-    the segment's)."""
+def _possessors(seg: Segment, actors: list[ActorMention], mention: int) -> list[ActorMention]:
+    """An actor in the possessive right before the mention ("Russia's unilateral ceasefire",
+    "Russias claims about a halt"): lost apostrophes leave "Russias"."""
+    text = seg.doc.text
+    out = []
+    for a in actors:
+        if a.end_char > mention or mention - a.end_char > 60:
+            continue
+        lost_apostrophe = a.text.lower() == a.name.lower() + "s"  # "Russias", never "rebels"
+        possessive = lost_apostrophe or text[a.end_char:a.end_char + 2] in ("'s", "’s")
+        if possessive and _POSSESSIVE_GAP_RE.fullmatch(text[a.end_char:mention]):
+            out.append(a)
+    return out
+
+
+def parties_of(seg: Segment, actors: list[ActorMention], mention: int, lex: Lexicon) -> Parties:
+    """The agreement's parties, brokers and announcer as the segment names them (`actors` are the
+    segment's). A possessor of the ceasefire itself ("Russia's unilateral ceasefire") is its party."""
+    text = seg.doc.text
     parties = _after(seg, "between", actors, lex) + _with(seg, actors, mention, lex)
     parties += _after(seg, "by_party", actors, lex) + _before_verbs(seg, actors, lex) + _hyphen_pairs(seg)
+    parties += [a.name for a in _possessors(seg, actors, mention) if not lex.first("announcement_of", text[a.end_char:mention])]
     brokers = _after(seg, "by_broker", actors, lex)
-    by = announcer(seg, actors, clause, lex)
+    by = announcer(seg, actors, mention, lex)
     if by and by in parties and len(parties) > 1:
         by = None
     return Parties(unique(parties), unique(brokers), by)

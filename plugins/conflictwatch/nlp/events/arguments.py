@@ -263,6 +263,8 @@ def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
     doc = cand.sent.doc
     for t in cand.triggers:
         start, end = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
+        if actor.start_char <= start < actor.end_char:
+            return "agent"  # "Turkish air strikes", "regime warplanes": the actor's name holds the attack word
         gap_before = doc.text[actor.end_char:start]
         if 0 <= start - actor.end_char <= 12 and re.fullmatch(r"(?:\s*(?:'s|’s|s)?\s*(?:and\s+\w+\s+)?)", gap_before):
             return "agent"
@@ -326,19 +328,37 @@ def _dedupe(actors: list[ActorMention]) -> list[ActorMention]:
 
 
 def choose_date(cand: Candidate, dates: list[DateMention]) -> DateMention | None:
-    """The date mention nearest the event in the tree (a weekday or day beats a month or a year)."""
+    """The date mention nearest the event in the tree: a day the event is told on beats the day a
+    source spoke ("the monitor said Saturday"), a day beats a month or a year."""
     best, best_key = None, None
     toks = cand.tokens()
+    cand.date_reported = False
     for d in dates:
         head = head_of(cand.sent, d.start_char, d.end_char)
         if head is None:
             continue
+        reported = reported_day(head)
         dist = min(distance(head, t) for t in toks)
         rank = 0 if d.kind in ("absolute", "month_day", "weekday", "relative") and d.precision == "day" else 1
-        key = (rank, dist)
+        key = (reported, rank, dist)
         if best_key is None or key < best_key:
             best, best_key = d, key
+    cand.date_reported = bool(best_key and best_key[0])
     return best
+
+
+def reported_day(head: Token) -> bool:
+    """A day that hangs from a speech verb ("said Saturday", "told AFP on Monday"): when the source
+    spoke, which is the event's day only when nothing better is said."""
+    t = head
+    for _ in range(3):
+        if t.dep_ in ("pobj",) and t.head is not t:
+            t = t.head
+            continue
+        if t.head is t:
+            return False
+        return t.head.lemma_.lower() in ("say", "tell", "report", "announce", "add", "confirm", "state")
+    return False
 
 
 def sentence_mentions(sent: Span, mentions: list) -> list:

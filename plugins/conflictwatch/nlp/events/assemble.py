@@ -41,6 +41,11 @@ WAR_RE = re.compile(
     re.I,
 )
 PAST_24H_RE = re.compile(r"\b(?:past|last)\s+24\s+hours\b", re.I)
+LONGER_HOURS_RE = re.compile(r"\b(?:past|last)\s+(?:[3-9]\d|\d{3})\s+hours\b", re.I)
+MONTH_ONLY_RE = re.compile(
+    r"\b(?i:in|during|throughout|since|over)\s+(?:(?i:early|late|mid)[\s-]+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b(?!\s+\d)")
+PERIOD_START_RE = re.compile(r"\b(?:since|from|until|till|starting)\s+(?:\w+\s+)?$", re.I)
 
 
 @dataclass
@@ -54,6 +59,8 @@ class Event:
     date_precision: str
     date_text: str | None
     sub_event_type: str | None
+    date_mention: object | None = None  # the DateMention, for dbt to resolve when no report date is known
+    date_reported: bool = False  # only the day a source spoke
     told: list[Candidate] = field(default_factory=list)
     killed: int | None = None
     killed_low: int | None = None
@@ -65,10 +72,11 @@ class Event:
     injured_vague: str | None = None
     killed_children: int | None = None
     killed_women: int | None = None
+    displaced: int | None = None
     injured_children: int | None = None
     injured_women: int | None = None
     divided_among: int | None = None
-    as_reported: int | None = None
+    as_reported: dict | None = None
     role: str = "event"  # event | tally
     scope: str | None = None  # tally scope: article_total | period | war | claim
     score: float | None = None  # the event model's probability, when one is loaded
@@ -93,6 +101,9 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
             return "background"
         if day is not None and (day - reference).days > 1:
             return "drop"  # a date after the report: a plan, a deadline, a future meeting
+    if cand.tolls and all(t.role == "displaced" for t in cand.tolls):
+        return "tally"  # people who fled: a displacement figure, never an attack's toll
+    cand.tolls = [t for t in cand.tolls if t.role != "displaced"] or cand.tolls
     if cand.tolls and _tally_cue(cand):
         return "tally"
     if not cand.tolls and _campaign(cand):
@@ -126,16 +137,70 @@ def _campaign(cand: Candidate) -> bool:
     return not day and bool(PERIOD_RE.search(cand.sent.text) or WAR_RE.search(cand.sent.text)) and not PAST_24H_RE.search(cand.sent.text)
 
 
+TALLY_CUES = (
+    # a class or series of attacks, not one: "similar attacks", "four separate operations", "across Idlib"
+    re.compile(r"\b(?:similar|separate|several|multiple|a\s+series\s+of|a\s+wave\s+of|repeated|a\s+string\s+of)\s+"
+               r"(?:\w+\s+)?(?:attacks|strikes|raids|operations|bombings|incidents|explosions)\b|\bacross\s+(?:the\s+)?"
+               r"(?:country|province|region|governorate|[A-Z]\w+\s+(?:province|governorate))\b", re.I),
+    # two days in one figure: "on Monday and Tuesday", "between Sunday and Tuesday"
+    re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+(?:and|to|through|-)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
+    # disasters and hardship are not attacks
+    re.compile(r"\b(?:floods?|flooding|earthquakes?|storms?|snow|cold|freezing|starvation|starved|hunger|"
+               r"malnutrition|disease|cholera|drown(?:ed|ing)|heat\s*wave|landslide)\b", re.I),
+)
+AGGREGATE_MIN = 10  # "120 air strikes killed ...": a count of attacks this large is a campaign
+
+
 def _tally_cue(cand: Candidate) -> bool:
-    """The count is summed over a period or the war: 'since 2011', 'in three days', 'this year'."""
+    """The count is summed over a period, a class of attacks or the war: 'since 2011', 'in three days',
+    'in March', 'similar attacks', '120 air strikes', or it is not an attack's toll at all (floods)."""
     text = cand.sent.text
     if PAST_24H_RE.search(text):
         return False
     toll = cand.killed() or cand.injured()
     local = cand.sent.doc.text[max(cand.sent.start_char, toll.start_char - 80): min(cand.sent.end_char, toll.end_char + 80)]
+    day = cand.date is not None and cand.date.precision == "day" and not cand.date_reported and not _starts_period(cand)
+    if any(rx.search(text) for rx in TALLY_CUES):
+        return True
+    if LONGER_HOURS_RE.search(text) or MONTH_ONLY_RE.search(text):
+        return not day
     if WAR_RE.search(local) or PERIOD_RE.search(local):
-        return not (cand.date is not None and cand.date.precision == "day" and not WAR_RE.search(local))
+        return not (day and not WAR_RE.search(local))
+    if cand.date is not None and cand.date.precision in ("month", "year") and not day:
+        return True  # "In March more than 70 were killed": a month's toll
+    if _many_attacks(cand):
+        return True
     return (toll.value or 0) >= 1000
+
+
+def _starts_period(cand: Candidate) -> bool:
+    """"Since Monday": the date opens a period; it is not the event's day."""
+    d = cand.date
+    text = cand.sent.doc.text
+    return bool(PERIOD_START_RE.search(text[max(0, d.start_char - 20) : d.start_char]))
+
+
+def _many_attacks(cand: Candidate) -> bool:
+    for t in cand.triggers:
+        for c in cand.sent.doc[t.head].children:
+            if c.dep_ == "nummod" and c.like_num:
+                from conflictwatch.nlp.kit.numbers import words_to_int
+
+                n = words_to_int(c.text)
+                if n is not None and n >= AGGREGATE_MIN:
+                    return True
+    return False
+
+
+def tally_scope(cand: Candidate) -> str:
+    text = cand.sent.text
+    if WAR_RE.search(text):
+        return "war"
+    if TALLY_CUES[2].search(text):
+        return "disaster"
+    if speech_head(cand.anchor) is not None and not PERIOD_RE.search(text) and not any(rx.search(text) for rx in TALLY_CUES):
+        return "claim"
+    return "period"
 
 
 # ---- 2. place and date from context --------------------------------------------------------------
@@ -176,32 +241,45 @@ def _compatible(cand: Candidate, ev: Event) -> bool:
     return cand.sub_event_type is None or ev.sub_event_type is None or cand.sub_event_type == ev.sub_event_type
 
 
-def own_date(cand: Candidate, reference: dt.date | None) -> tuple[dt.date | None, str, str | None]:
-    """The date the candidate's own sentence gives (resolved), else (None, 'unknown', None)."""
+@dataclass
+class When:
+    """An event's date: the day (resolved when the report's date is known), its precision, the words
+    it came from, the mention itself (for dbt when no report date is known) and whether it is only
+    the day a source spoke."""
+
+    day: dt.date | None = None
+    precision: str = "unknown"
+    text: str | None = None
+    mention: object | None = None
+    reported: bool = False
+
+
+def own_date(cand: Candidate, reference: dt.date | None) -> When:
+    """The date the candidate's own sentence gives, else an empty When."""
     if cand.date is not None:
         day, precision = resolve(cand.date, reference)
-        if day is not None:
-            return day, precision, cand.date.text
+        return When(day, precision if day else "unknown", cand.date.text, cand.date, cand.date_reported)
     if PAST_24H_RE.search(cand.sent.text) and reference is not None:
-        return reference, "day", "past 24 hours"
-    return None, "unknown", None
+        return When(reference, "day", "past 24 hours")
+    return When()
 
 
-def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | None) -> tuple[dt.date | None, str, str | None]:
+def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | None) -> When:
     """Its own date; else the day of the nearest earlier sentence that gives one (the narrative's day,
     as a coder reads on); else the report's date at week precision."""
-    day = own_date(cand, reference)
-    if day[0] is not None:
-        return day
+    own = own_date(cand, reference)
+    if own.mention is not None or own.day is not None:
+        return own
     for other in reversed(before):
         if other.role in ("background", "drop"):
             continue
         d = own_date(other, reference)
-        if d[0] is not None and d[1] == "day":
+        if (d.day is not None and d.precision == "day") or (d.day is None and d.mention is not None
+                                                            and getattr(d.mention, "precision", "") == "day"):
             return d
     if reference is not None:
-        return reference, "week", None
-    return None, "unknown", None
+        return When(reference, "week")
+    return When()
 
 
 CLAIM_RE = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the\s+(?:attack|bombing|blast|explosion|assault|strike))|"
@@ -285,17 +363,45 @@ def place_key(p: PlaceMention | None) -> str:
     return re.sub(r"[^a-z]", "", p.text.lower())
 
 
+ANOTHER_RE = re.compile(r"\b(?:also|another|other|meanwhile|separately|elsewhere|separate|in\s+addition|further)\b", re.I)
+
+
+def elaborates(broad: Event, specific: Event) -> bool:
+    """A report at a governorate or region told in detail at a named place of it by the next sentences
+    ("killed nine in Idlib ... The raids hit the village of Taftanaz"), unless they say it is another
+    event ("also", "meanwhile", "another")."""
+    if broad.place is None or specific.place is None or broad.place.kind not in ("admin1", "region", "admin2"):
+        return False
+    if specific.place.kind in ("admin1", "region", "admin2", "country"):
+        return False
+    gov = broad.place.admin1 or broad.place.name
+    inside = specific.place.admin1 == gov or specific.place.admin1_hint == gov or specific.place.admin1 is None
+    near = 0 <= specific.main.sent_index - broad.main.sent_index <= 2
+    exact = broad.killed is not None and specific.killed is not None and broad.killed != specific.killed
+    return inside and near and not exact and not ANOTHER_RE.search(specific.main.sent.text)
+
+
 def same_event(a: Event, b: Event) -> bool:
     if a.sub_event_type != b.sub_event_type and None not in (a.sub_event_type, b.sub_event_type):
         return False
     if (a.fixed_counts or b.fixed_counts) and a.killed is not None and b.killed is not None and a.killed != b.killed:
         return False  # a place's own figure in a breakdown is not the article's total told again
-    if a.date != b.date and not (a.date_precision == "week" or b.date_precision == "week"):
+    if a.date != b.date and not (a.date_precision == "week" or b.date_precision == "week"
+                                 or a.date_reported or b.date_reported):
+        return False
+    if a.date is None and b.date is None and _weekday(a) != _weekday(b) and None not in (_weekday(a), _weekday(b)):
         return False
     if place_key(a.place) == place_key(b.place):
         return True
+    if elaborates(a, b) or elaborates(b, a):
+        return True
     # the headline's or lead's broad place ("Aleppo") told in detail below ("Tareeq al-Bab in Aleppo")
     return _contains(a.place, b.place) and (a.main.features.get("headline") or b.main.features.get("headline"))
+
+
+def _weekday(ev: Event):
+    m = ev.date_mention
+    return (getattr(m, "kind", None), getattr(m, "weekday", None), getattr(m, "offset_days", None)) if m else None
 
 
 def headline_match(events: list[Event], head: Event) -> Event | None:
@@ -332,8 +438,10 @@ def merge(into: Event, other: Event) -> None:
         into.place = other.place
     if not into.main.perpetrators and other.main.perpetrators:
         into.main.perpetrators = other.main.perpetrators
-    if into.date_precision == "week" and other.date_precision == "day":
+    if (into.date_precision == "week" and other.date_precision == "day") or (into.date_reported and not other.date_reported
+                                                                            and other.date_mention is not None):
         into.date, into.date_precision, into.date_text = other.date, other.date_precision, other.date_text
+        into.date_mention, into.date_reported = other.date_mention, other.date_reported
     if not into.fixed_counts and _better_evidence(other.main, into.main):
         into.told.append(into.main)
         into.told.remove(other.main)
@@ -347,6 +455,8 @@ def settle_counts(ev: Event) -> None:
     if ev.fixed_counts:
         return
     tellings = [ev.main, *ev.told]
+    moved = [t.value for c in tellings for t in c.tolls if t.role == "displaced" and t.value is not None]
+    ev.displaced = max(moved) if moved else None
     for role in ("killed", "injured"):
         tolls = [t for c in tellings for t in c.tolls if t.role == role]
         exact = [t for t in tolls if t.value is not None]
@@ -392,7 +502,8 @@ def mark_totals(events: list[Event]) -> None:
             continue
         parts = [o for o in events if o is not ev and o.role == "event" and o.killed is not None
                  and o.place is not None and place_key(o.place) != place_key(ev.place)]
-        if len(parts) >= 2 and sum(o.killed for o in parts) <= ev.killed:
+        # restated by its parts: the places' figures add up to the total (give or take a tenth)
+        if len(parts) >= 2 and 0.9 * ev.killed <= sum(o.killed for o in parts) <= ev.killed:
             ev.role, ev.scope = "tally", "article_total"
 
 
@@ -436,16 +547,10 @@ def split_places(ev: Event, places: list[PlaceMention]) -> list[Event]:
                 setattr(part, role, share)
                 setattr(part, role + "_low", None)
                 setattr(part, role + "_high", None)
+            if i > 0:  # a subset ("including two children") stays with the first place, as the count's remainder
+                setattr(part, role + "_children", None)
+                setattr(part, role + "_women", None)
         part.divided_among = n
-        part.as_reported = ev.killed
+        part.as_reported = {"killed": ev.killed, "injured": ev.injured}
         out.append(part)
     return out
-
-
-def tally_scope(cand: Candidate) -> str:
-    text = cand.sent.text
-    if WAR_RE.search(text):
-        return "war"
-    if speech_head(cand.anchor) is not None and not PERIOD_RE.search(text):
-        return "claim"
-    return "period"

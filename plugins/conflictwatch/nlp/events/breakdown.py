@@ -71,7 +71,9 @@ def find_breakdown(sent: Span, places: list[PlaceMention], previous_has_toll: bo
         if not seg_places:
             pending = pending if pending is not None else start
             continue
-        count = _segment_count(text, pending if pending is not None else start, seg_places[0].start_char)
+        count = _segment_count(text, start, seg_places[0].start_char)
+        if count is None and pending is not None:  # "nine members of a family, six of whom ..., in X"
+            count = _segment_count(text, pending, seg_places[0].start_char)
         pending = None
         if count is None:
             continue
@@ -82,4 +84,5 @@ def find_breakdown(sent: Span, places: list[PlaceMention], previous_has_toll: bo
             part = {subset.group(2).lower(): nums.words_to_int(subset.group(1))}
         for p in seg_places:
             out.append(PlaceCount(p, value, role, each or len(seg_places) == 1, at, p.end_char, **part))
-    return out if len({id(c.place) for c in out}) >= 2 else []
+    # a breakdown lists two counts or more; one count for several places is divided instead (split_places)
+    return out if len({c.start_char for c in out}) >= 2 else []

@@ -46,6 +46,7 @@ class Candidate:
     targets: list = field(default_factory=list)
     sources: list = field(default_factory=list)
     date: object | None = None  # DateMention
+    date_reported: bool = False  # the date is the day a source spoke, not the event's
     date_from: str | None = None
     features: dict = field(default_factory=dict)
     score: float = 0.0
@@ -179,7 +180,7 @@ def _instrument_acts(sent: Span, group: list[TriggerMatch]) -> bool:
 def _one_per_role(tolls: list[Toll]) -> list[Toll]:
     """One killed and one injured count per candidate: the first exact figure, else the first."""
     out = []
-    for role in ("killed", "injured"):
+    for role in ("killed", "injured", "displaced"):
         mine = [t for t in tolls if t.role == role]
         if mine:
             exact = [t for t in mine if t.value is not None]

@@ -159,9 +159,10 @@ class EventCoder:
         before = [o for o in cands if o.sent_index < c.sent_index]
         same_sentence = [o for o in cands if o.sent_index == c.sent_index]
         places, place_from = asm.inherit_place(c, events, lead_place, same_sentence)
-        day, precision, date_text = asm.event_date(c, before, reference)
+        when = asm.event_date(c, before, reference)
         sub = asm.resolve_type(c, context_type)
-        ev = asm.Event(c, places[0] if places else None, place_from, day, precision, date_text, sub)
+        ev = asm.Event(c, places[0] if places else None, place_from, when.day, when.precision, when.text, sub,
+                       date_mention=when.mention, date_reported=when.reported)
         asm.settle_counts(ev)
         if not c.perpetrators:
             c.perpetrators = asm.context_perpetrators(c, before, sub)

@@ -51,12 +51,20 @@ def _base(doc: Doc, ev: Event, frame_type: str) -> Frame:
         frame.date_kind = "absolute"
         frame.date_year, frame.date_month, frame.date_day = ev.date.year, ev.date.month, ev.date.day
         frame.date_text = ev.date_text
-    attrs = {k: getattr(ev, k) for k in COUNT_FIELDS if getattr(ev, k) is not None}
+    elif ev.date_mention is not None:  # no report date known: the parts, for dbt to resolve
+        m = ev.date_mention
+        frame.date_kind, frame.date_text = m.kind, m.text
+        frame.date_year, frame.date_month, frame.date_day = m.year, m.month, m.day
+        frame.date_weekday, frame.date_offset_days = m.weekday, m.offset_days
+    attrs = {k: getattr(ev, k) for k in COUNT_FIELDS}  # every count key, null where the text gives none
+    if ev.displaced is not None:
+        attrs["displaced"] = ev.displaced
     for role in ("killed", "injured"):
         if getattr(ev, role + "_vague"):
             attrs[role + "_vague"] = True
             attrs[role + "_vague_text"] = getattr(ev, role + "_vague")
-    attrs["date_precision"] = ev.date_precision if ev.date is not None else "unknown"
+    if ev.date is not None:
+        attrs["date_precision"] = ev.date_precision
     if perps:
         attrs["perpetrator_actor_ids"] = [a.actor_id for a in perps]
     if c.targets:
@@ -68,7 +76,7 @@ def _base(doc: Doc, ev: Event, frame_type: str) -> Frame:
     attrs["location_from"] = ev.place_from
     if ev.divided_among:
         attrs["count_divided_among"] = ev.divided_among
-        attrs["count_as_reported"] = ev.as_reported
+        attrs["count_as_reported"] = ev.as_reported  # {"killed": n, "injured": m} before the division
     if ev.told:
         attrs["restated_in"] = sorted({(t.sent.start_char, t.sent.end_char) for t in ev.told})
     attrs["coder"] = "events_v1"

@@ -18,11 +18,13 @@ from spacy.tokens import Span, Token
 from conflictwatch.nlp.kit import numbers as nums
 
 KILLED_VERBS = frozenset({"kill", "die", "perish", "martyr", "slay", "slaughter", "execute", "behead", "massacre",
-                          "assassinate", "murder", "shoot"})
+                          "assassinate", "murder", "shoot", "eliminate", "neutralize", "neutralise"})
 INJURED_VERBS = frozenset({"wound", "injure", "hurt", "maim"})
 KILLED_NOUNS = frozenset({"dead", "death", "deaths", "fatality", "fatalities", "body", "bodies", "martyr", "martyrs",
                           "toll", "killed", "life", "lives"})
-INJURED_NOUNS = frozenset({"injured", "wounded", "injury", "injuries", "wound", "wounds"})
+DISPLACED_VERBS = frozenset({"flee", "displace", "uproot"})
+INJURED_NOUNS = frozenset({"injured", "wounded", "injury", "injuries", "wound", "wounds", "suffocation",
+                           "difficulty", "difficulties"})
 SUBSET_PREPS = frozenset({"including", "include", "among", "amongst", "of"})
 CHILD = frozenset(w.lower() for w in nums.CHILD_NOUNS)
 WOMEN = frozenset(w.lower() for w in nums.WOMEN_NOUNS)
@@ -33,10 +35,12 @@ _OF_WHOM_RE = re.compile(
 )
 _NO_ONE_RE = re.compile(r"\b(?:no|not\s+a\s+single)\s+$", re.I)
 _AFTER_RE = re.compile(
-    r"^\s*(?:[\w'’-]+\s+){0,3}?(?P<w>killed|dead|died|wounded|injured|hurt|martyred|(?:have\s+|has\s+|had\s+)?lost\s+(?:their|his|her)\s+(?:life|lives))\b",
+    r"^\s*(?:[\w'’-]+\s+){0,3}?(?P<w>killed|dead|died|wounded|injured|hurt|martyred|eliminated|"
+    r"(?:have\s+|has\s+|had\s+)?lost\s+(?:their|his|her)\s+(?:life|lives)|suffered\s+(?:breathing|respiratory))\b",
     re.I)
 _BEFORE_RE = re.compile(
-    r"\b(?P<w>kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|claim(?:ed|ing)\s+the\s+lives\s+of|lives\s+of)"
+    r"\b(?P<w>kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|eliminat(?:ed|ing)|claim(?:ed|ing)\s+the\s+lives\s+of|"
+    r"lives\s+of|suffocation\s+cases\s+for|(?:caus|leav)(?:ed|ing)\s+(?:suffocation|breathing\s+difficult(?:y|ies))\s+(?:cases\s+)?(?:for|to))"
     r"\s+(?:(?:at\s+least|more\s+than|about|around|some|nearly|over|up\s+to)\s+)?$",
     re.I,
 )
@@ -44,7 +48,7 @@ _BEFORE_RE = re.compile(
 
 @dataclass
 class Toll:
-    role: str  # killed | injured
+    role: str  # killed | injured | displaced
     value: int | None  # exact figure (None when vague)
     low: int | None
     high: int | None
@@ -68,6 +72,8 @@ def _role_of_lemma(lemma: str) -> str | None:
         return "killed"
     if lemma in INJURED_VERBS or lemma in INJURED_NOUNS:
         return "injured"
+    if lemma in DISPLACED_VERBS:
+        return "displaced"
     return None
 
 
@@ -138,12 +144,12 @@ def _role_by_pattern(sent: Span, start: int, end: int) -> tuple[str, Token] | No
     if after:
         tok = _token_at(sent, end + after.start("w"))
         word = after.group("w").lower()
-        return ("injured" if word in ("wounded", "injured", "hurt") else "killed"), tok
+        return ("injured" if word in ("wounded", "injured", "hurt") or word.startswith("suffered") else "killed"), tok
     before = _BEFORE_RE.search(text[max(sent.start_char, start - 60) : start])
     if before:
         word = before.group("w").lower()
         tok = _token_at(sent, max(sent.start_char, start - 60) + before.start("w"))
-        return ("injured" if word.startswith(("wound", "injur")) else "killed"), tok
+        return ("injured" if word.startswith(("wound", "injur", "suffocation", "caus", "leav")) else "killed"), tok
     return None
 
 
@@ -177,14 +183,24 @@ def _group(nominal: Token) -> str:
 
 
 _SUBSET_WORDS = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|the\s+(?:dead|victims|wounded|injured))|"
-                           r"of\s+(?:whom|them)|mostly|mainly|most\s+of\s+them)\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?$", re.I)
+                           r"of\s+(?:whom|them)|mostly|mainly|most\s+of\s+them)\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?"
+                           r"(?:[\w-]+\s+[\w-]+\s+(?:,\s*)?and\s+)?$", re.I)
+_ALONG_WITH = re.compile(r"\b(?:along|together)\s+with\s+$|\bas\s+well\s+as\s+$|\bin\s+addition\s+to\s+$", re.I)
 
 
-def _subset_by_words(text: str, start: int, before: list[Toll]) -> Toll | None:
-    """A count right after 'including' / 'among them' qualifies the count before it."""
-    if not before or not _SUBSET_WORDS.search(text[max(0, start - 40) : start]):
+_AMONG_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:among|amongst)\s+(?:them|whom|the\s+(?:dead|victims))\b", re.I)
+
+
+def _subset_by_words(text: str, start: int, before: list[Toll], end: int | None = None) -> Toll | None:
+    """A count right after 'including' / 'among them' (or followed by it: "two children among them")
+    qualifies the count before it."""
+    if not before:
         return None
-    return before[-1]
+    if _SUBSET_WORDS.search(text[max(0, start - 40) : start]):
+        return before[-1]
+    if end is not None and _AMONG_AFTER.match(text[end : end + 40]):
+        return before[-1]
+    return None
 
 
 def _subset_parent(nominal: Token, tolls: dict[int, Toll]) -> Toll | None:
@@ -222,7 +238,7 @@ def find_tolls(sent: Span) -> list[Toll]:
         nominal = _nominal(num_tok) if not isinstance(mention, nums.PersonCount) else num_tok
         if not _is_person(nominal, num_tok):
             continue
-        parent = _subset_parent(nominal, found) or _subset_by_words(text, start, order)
+        parent = _subset_parent(nominal, found) or _subset_by_words(text, start, order, end)
         if parent is not None:  # "including seven women", "among them four children": part of a count
             part = _make_toll(mention, start, end, nominal, (parent.role, sent.doc[parent.anchor]))
             if part.group in ("children", "women") and part.value is not None:
@@ -232,6 +248,8 @@ def find_tolls(sent: Span) -> list[Toll]:
                 parent.women = parent.women or (mention.women or None)
             continue
         role = _role_by_parse(nominal) or _role_by_pattern(sent, start, end)
+        if role is None and order and _ALONG_WITH.search(text[max(0, start - 24) : start]):
+            role = (order[-1].role, sent.doc[order[-1].anchor])  # "nine children were killed along with two teachers"
         if role is None:
             continue
         toll = _make_toll(mention, start, end, nominal, role)
@@ -273,7 +291,8 @@ def _make_toll(mention, start: int, end: int, nominal: Token, role: tuple[str, T
     return t
 
 
-_COORD_GAP = re.compile(r"\s*(?:[\w'’-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+as|plus|,)\s+(?:another\s+|other\s+)?", re.I)
+_COORD_GAP = re.compile(r"\s*(?:[\w'’-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+as|plus|along\s+with|together\s+with|in\s+addition\s+to|,)\s+"
+                        r"(?:another\s+|other\s+)?", re.I)
 
 
 def _add_coordinated(tolls: list[Toll], doc_text: str) -> list[Toll]:

@@ -84,3 +84,22 @@ def clause_span(seg: Segment, required: list[tuple[int, int]]) -> tuple[int, int
         if close != -1:
             end = close + 1
     return start, end
+
+
+_TITLE_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+_SMALL_WORDS = frozenset({"of", "in", "to", "the", "a", "an", "and", "for", "on", "by", "at", "with", "despite", "from",
+                          "as", "after", "over", "into", "amid", "via", "is", "are", "its", "or"})
+
+
+def in_title_case(text: str, start: int, end: int, reach: int = 4) -> bool:
+    """Whether [start, end) sits in a run of Title Case words (a headline, or the headline of another
+    article pasted in as a link: "Related Four Ceasefire Violations Recorded in Damascus Province").
+    Reads `reach` words on either side on the same line; small words do not count either way."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = _TITLE_WORD_RE.findall(text[line_start:start])[-reach:]
+    after = _TITLE_WORD_RE.findall(text[end:line_end])[:reach]
+    words = [w for w in (*before, *_TITLE_WORD_RE.findall(text[start:end]), *after) if w.lower() not in _SMALL_WORDS]
+    capitalised = sum(w[0].isupper() for w in words)
+    return len(words) >= 5 and capitalised >= len(words) - 1

@@ -247,3 +247,19 @@ def date_parts(d: DateMention | None) -> dict | None:
              "offset_days": d.offset_days, "text": d.text}
     return {k: v for k, v in parts.items() if v is not None}
 
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def same_time(a: dt.date, a_precision: str, b: dt.date, b_precision: str) -> bool:
+    """Two resolved dates that can be the same time, at the coarser of their precisions (a day
+    within one day, a week within seven, the same month, the same year)."""
+    rank = max(_PRECISION_RANK.get(a_precision, 0), _PRECISION_RANK.get(b_precision, 0))
+    if rank == 0:
+        return abs((a - b).days) <= 1
+    if rank == 1:
+        return abs((a - b).days) <= 7
+    if rank == 2:
+        return (a.year, a.month) == (b.year, b.month)
+    return a.year == b.year

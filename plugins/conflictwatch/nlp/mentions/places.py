@@ -1097,6 +1097,14 @@ class PlacesMatcher:
         return None
 
     @staticmethod
+    def _after_article(toks: list[_Tok], k: int) -> bool:
+        """The word at k (or the article at k - 1) follows an article: "al-Imam", "al- Aziziyeh"."""
+        q = k - 1
+        while q >= 0 and toks[q].text == "-":
+            q -= 1
+        return q >= 0 and toks[q].article
+
+    @staticmethod
     def _in_list(ctx: _Ctx, i: int) -> bool:
         """Token i is in a run of names that a place cue opens and list words join (or a settlement noun opens)."""
         r = ctx.run_of[i]
@@ -1137,20 +1145,29 @@ class PlacesMatcher:
         r = ctx.run_of[c.i]
         if r < 0 or r != ctx.run_of[k]:
             return "name"
-        if left and not ctx.gz_end[k] and (
-            any(toks[q].article for q in range(k + 1, c.i + 1)) or toks[c.i].piece.split(" ")[0] in NAME_SUFFIXES
-        ):
-            return "name"  # "Urum al-Kubra": an article or a suffix goes on with the name before it
-        if not left and not ctx.gz_start[k] and (
-            any(toks[q].article for q in range(c.j, k)) or t.piece.split(" ")[0] in NAME_SUFFIXES
-        ):
-            return "name"  # "Habreh al-Sharqi": the same, seen from the first word
+        # An article or a suffix goes on with the name before it ("Urum al-Kubra", "Habreh al-Sharqi",
+        # "Taibet al-Imam"); in a list, a second article form starts the next name ("Tibet al-Imam
+        # al-Masasneh al-Lahaya"), as in `_split_names`.
+        listed = self._in_list(ctx, c.i)
+        first = next((toks[q] for q in range(c.i, c.j) if toks[q].piece), toks[c.i])
+        if left:
+            article_between = any(toks[q].article for q in range(k + 1, c.i + 1))
+            if first.piece.split(" ")[0] in NAME_SUFFIXES or (
+                article_between and not ctx.gz_end[k] and not (listed and self._after_article(toks, k))
+            ):
+                return "name"
+        else:
+            article_between = any(toks[q].article for q in range(c.j, k))
+            if t.piece.split(" ")[0] in NAME_SUFFIXES or (
+                article_between and not ctx.gz_start[k] and not (listed and (toks[c.i].article or self._after_article(toks, c.i)))
+            ):
+                return "name"
         if ctx.run_cue[r] == "settlement" or (ctx.run_joined[r] and (ctx.run_cue[r] or ctx.run_covered[r])):
             bound = ctx.gz_end[k] if left else any(ctx.gz_start[q] for q in range(c.j, k + 1))
             if bound:
                 return "gazetteer"
-            if ctx.run_cue[r] == "settlement":
-                return "unknown"
+            if ctx.run_cue[r] == "settlement" or (listed and article_between):
+                return "unknown"  # "in Tibet al-Imam al-Masasneh ... and Kafr Zita": an article starts a name
         return "name"
 
     def _resolve(self, ctx: _Ctx, c: _Cand) -> PlaceMention | None:
@@ -1540,6 +1557,8 @@ class PlacesMatcher:
                 words = [t for t in toks[ent.start : ent.end] if t.piece]
                 if any(t.cap and t.text.lower() in lower_words for t in words if t.low not in TOPONYM_HEADS):
                     continue
+                if self._in_list(ctx, ent.start) and ctx.run_of[ent.end - 1] == ctx.run_of[ent.start]:
+                    continue  # a piece of a list of names: cut with the list, below
                 spans.append((ent.start, ent.end, "ner", False))
         # "the village of X", "the neighbourhoods of X Y and Z", "X village": names next to a settlement word.
         for k, t in enumerate(toks):
@@ -1554,10 +1573,10 @@ class PlacesMatcher:
             plural = t.low in PLURAL_SETTLEMENTS
             if k + 2 < n and toks[k + 1].low == "of" and ctx.run_of[k + 2] >= 0:
                 r = ctx.run_of[k + 2]
-                spans.append((k + 2, ctx.runs[r][1], "settlement", plural or (None if ctx.run_joined[r] else False)))
+                spans.append((k + 2, ctx.runs[r][1], "settlement", True if plural else None))
             if k >= 1 and ctx.run_of[k - 1] >= 0:
                 r = ctx.run_of[k - 1]
-                spans.append((ctx.runs[r][0], k, "settlement", plural or (None if ctx.run_joined[r] else False)))
+                spans.append((ctx.runs[r][0], k, "settlement", True if plural else None))
         # "Kafr X", "Tal X", "Deir X": the first word says a settlement even if the name is unknown.
         for k, t in enumerate(toks):
             if t.cap and t.piece in TOPONYM_HEADS and k + 1 < n:
@@ -1575,12 +1594,15 @@ class PlacesMatcher:
         # The other names of a list that a place cue opens ("bombed the towns of A B and C", "in A and B").
         for r, (rs, re_) in enumerate(ctx.runs):
             cue = ctx.run_cue[r]
-            if cue == "settlement" or (cue and ctx.run_joined[r] and any(taken[rs:re_])):
+            if cue == "settlement" or (cue and ctx.run_joined[r]):
                 spans.append((rs, re_, "list" if cue != "settlement" else "settlement", True if cue == "settlement" else None))
             elif not any(taken[rs:re_]) and self._appositive_settlement(toks, re_):
                 spans.append((rs, re_, "settlement", False))  # "Rashidin, a southwestern suburb of the city"
         out = []
-        for i, j, evidence, split in sorted(spans, key=lambda s: (s[0], -s[1])):
+        # lists last: their other names are known by then ("in Khan al-Assad and Oram al-Sughra")
+        for i, j, evidence, split in sorted(spans, key=lambda s: (s[2] == "list", s[0], -s[1])):
+            if evidence == "list" and not any(taken[i:j]):
+                continue
             while i < j and (toks[i].low in STOP_WORDS or toks[i].barrier) and not toks[i].article:
                 i += 1
             while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article):
@@ -1611,14 +1633,14 @@ class PlacesMatcher:
                     for t in content
                 ):
                     continue  # what is left of "Aleppo Media Center" is no place
-                if evidence == "list" and (
-                    not any(taken[b : ctx.runs[ctx.run_of[a]][1]])
-                    or (
-                        {ctx.ent_label.get(q) for q in range(a, b)} & NOT_PLACE_LABELS
-                        and not self._next_to_place(toks, a, b, taken)
+                if evidence == "list" and not (
+                    self._list_item(toks, a, b, taken)
+                    and (
+                        not {ctx.ent_label.get(q) for q in range(a, b)} & NOT_PLACE_LABELS
+                        or self._next_to_place(toks, a, b, taken)
                     )
                 ):
-                    continue  # after "in A": only names between places of the list, not a name after them
+                    continue  # after "in A": only names of the list, not "in Aleppo Rami Abdel Rahman said"
                 for q in range(a, b):
                     taken[q] = True
                 start, end = toks[a].start, toks[b - 1].end
@@ -1664,6 +1686,13 @@ class PlacesMatcher:
             if toks[q].barrier and toks[q].text != "-":
                 return False
         return False
+
+    @staticmethod
+    def _list_item(toks: list[_Tok], a: int, b: int, taken: list[bool]) -> bool:
+        """Tokens a..b are an item of a list of places: a place follows, or a list word after a place precedes."""
+        if any(taken[q] for q in range(b, min(len(toks), b + 2))):
+            return True
+        return a >= 2 and toks[a - 1].low in LIST_JOINERS and taken[a - 2]
 
     @staticmethod
     def _next_to_place(toks: list[_Tok], a: int, b: int, taken: list[bool]) -> bool:
@@ -1729,7 +1758,8 @@ class PlacesMatcher:
                 cur = names[-1]
                 prev = cur[-1]
                 if (
-                    (prev[2] in JOIN_PREFIXES and not prev[3])  # "Bustan al-Qasr Mashhad": al-Qasr ends a name
+                    # "al-Sheikh Saad", but "Bustan al-Qasr Mashhad": al-Qasr ends a name
+                    (prev[2] in JOIN_PREFIXES and (len(cur) == 1 or not prev[3]))
                     or u[2] in ("ibn", "bin", "bint")
                     or (u[3] and len(cur) == 1 and not cur[0][3])
                     or u[4]
