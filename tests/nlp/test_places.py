@@ -594,3 +594,20 @@ def test_an_article_form_closes_a_name_in_an_unknown_list(nlp) -> None:
 def test_no_facility_or_list_from_numbers_and_creeds(nlp) -> None:
     assert texts(nlp, "Seven field commanders were killed.") == []
     assert texts(nlp, "Many of the towns Catholic and Orthodox Christians fled.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # in a list a second article form starts the next name; the gazetteer knows two of them
+        ("Jets struck positions in Zuqaylbat al-Kawkab al-Masasneh al-Lahaya and Kafr Zita in Hama countryside.",
+         ["Zuqaylbat al-Kawkab", "al-Masasneh", "al-Lahaya", "Kafr Zita", "Hama"]),
+        # an article or a suffix after a bare word goes on with its name, also in a list
+        ("Jets hit Khan Zuqaylbat and Zuqaylbat al-Sughra west of Aleppo.",
+         ["Khan Zuqaylbat", "Zuqaylbat al-Sughra", "Aleppo"]),
+        ("Shells hit the neighborhoods of al-Sheikh Zuqaylbat and Bab Kawkab.", ["al-Sheikh Zuqaylbat", "Bab Kawkab"]),
+        ("Raids hit areas north of Maan and Zuqaylbat al-Imam and the farms.", ["Maan", "Zuqaylbat al-Imam"]),
+    ],
+)
+def test_names_of_a_list_with_articles(nlp, text: str, expected: list[str]) -> None:
+    assert texts(nlp, text) == expected
