@@ -32,8 +32,6 @@ from conflictwatch.nlp.kit.spans import DateMention, PlaceMention
 from conflictwatch.nlp.kit.terms import Hit
 from conflictwatch.records import Frame
 
-_DAY_KINDS = ("absolute", "month_day", "weekday")
-
 
 @dataclass
 class Reading:
@@ -64,7 +62,7 @@ class Reading:
     def score(self) -> int:
         """How well the mention identifies its agreement (the record's evidence is the best one's)."""
         p = self.parties
-        return (4 * bool(self.start) + (self.start is not None and self.start.kind in _DAY_KINDS)
+        return (4 * bool(self.start) + (self.start is not None and self.start.precision == "day")
                 + 2 * bool(p.parties or p.brokers) + bool(p.announced_by) + bool(self.venue) + bool(self.name) + bool(self.area)
                 - 4 * self.headline)
 
@@ -233,9 +231,10 @@ def _place(cd: CeasefireDocument, si: int, r: Reading, out: Agreements) -> None:
         if out.found and (r.definite or r.context):
             out.by_segment.setdefault(si, out.found[-1])  # "the truce": the one last mentioned
         return
+    in_force = r.context or r.parties.possessed or cd.lex.first("establish", r.window.text)
     only_parties = not (r.venue or r.start or r.name or r.area or r.parties.announced_by)
-    if only_parties and not cd.lex.first("establish", r.window.text) and not out.found:
-        return  # parties alone, nothing that puts it in force ("X and Y discussed a truce")
+    if only_parties and not in_force and not out.found:
+        return  # parties alone, nothing that says it was ever in force ("X and Y discussed a truce")
     same = next((ag for ag in reversed(out.found) if _compatible(cd, ag, r)), None)
     if same is None:
         same = Agreement([])

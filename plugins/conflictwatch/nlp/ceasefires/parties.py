@@ -25,6 +25,7 @@ class Parties:
     parties: list[str] = field(default_factory=list)
     brokers: list[str] = field(default_factory=list)
     announced_by: str | None = None
+    possessed: bool = False  # "Russia's ceasefire": a ceasefire someone has is one in force
 
 
 def chain(text: str, pos: int, actors: list[ActorMention], limit: int, lex: Lexicon) -> list[ActorMention]:
@@ -144,9 +145,9 @@ def parties_of(seg: Segment, actors: list[ActorMention], mention: int, lex: Lexi
     text = seg.doc.text
     parties = _after(seg, "between", actors, lex) + _with(seg, actors, mention, lex)
     parties += _after(seg, "by_party", actors, lex) + _before_verbs(seg, actors, lex) + _hyphen_pairs(seg)
-    parties += [a.name for a in _possessors(seg, actors, mention) if not lex.first("announcement_of", text[a.end_char:mention])]
+    owners = [a.name for a in _possessors(seg, actors, mention) if not lex.first("announcement_of", text[a.end_char:mention])]
     brokers = _after(seg, "by_broker", actors, lex)
     by = announcer(seg, actors, mention, lex)
-    if by and by in parties and len(parties) > 1:
+    if by and by in parties + owners and len(parties + owners) > 1:
         by = None
-    return Parties(unique(parties), unique(brokers), by)
+    return Parties(unique(parties + owners), unique(brokers), by, bool(owners))

@@ -98,8 +98,9 @@ def in_title_case(text: str, start: int, end: int, reach: int = 4) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    before = _TITLE_WORD_RE.findall(text[line_start:start])[-reach:]
-    after = _TITLE_WORD_RE.findall(text[end:line_end])[:reach]
-    words = [w for w in (*before, *_TITLE_WORD_RE.findall(text[start:end]), *after) if w.lower() not in _SMALL_WORDS]
+    def content(chunk: str) -> list[str]:
+        return [w for w in _TITLE_WORD_RE.findall(chunk) if w.lower() not in _SMALL_WORDS]
+
+    words = content(text[line_start:start])[-reach:] + content(text[start:end]) + content(text[end:line_end])[:reach]
     capitalised = sum(w[0].isupper() for w in words)
     return len(words) >= 5 and capitalised >= len(words) - 1
