@@ -747,6 +747,7 @@ class _Ctx:
     """One document's state while matching: tokens, NER labels, runs of names, facilities, choices."""
 
     doc: Doc
+    text: str  # doc.text, read once (Doc.text joins every token each time)
     toks: list[_Tok]
     ent_label: dict[int, str]
     title_sents: set[int]
@@ -802,7 +803,8 @@ class PlacesMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = get_list(doc, "cw_places")
-        mentions.extend(m for m in self.find(doc) if not is_dateline(doc.text, m))
+        text = doc.text  # Doc.text joins every token each time it is read
+        mentions.extend(m for m in self.find(doc) if not is_dateline(text, m))
         mentions.sort(key=lambda m: m.start_char)
         return doc
 
@@ -816,7 +818,10 @@ class PlacesMatcher:
             for k in range(ent.start, ent.end):
                 ent_label[k] = ent.label_
         lower_words = {t.text for t in toks if t.text.islower()}
-        ctx = _Ctx(doc, toks, ent_label, self._title_case_sentences(toks), lower_words, self._lost_possessives(toks))
+        text = doc.text
+        ctx = _Ctx(
+            doc, text, toks, ent_label, self._title_case_sentences(toks), lower_words, self._lost_possessives(toks)
+        )
         cands = _candidates(toks, gaz)
         # Governorate mentions first: they are the hints for everything else.
         for c in cands:
@@ -825,9 +830,9 @@ class PlacesMatcher:
                 for x in c.idxs:
                     p = gaz.places[x]
                     if p.admin1 and (p.kind == "admin1" or (p.kind == "region" and "admin1" not in kinds)):
-                        span_text = doc.text[toks[c.i].start : toks[c.j - 1].end]
+                        span_text = text[toks[c.i].start : toks[c.j - 1].end]
                         probe = PlaceMention(toks[c.i].start, toks[c.j - 1].end, span_text, p.kind)
-                        if not is_dateline(doc.text, probe):  # where the report was filed hints nothing
+                        if not is_dateline(text, probe):  # where the report was filed hints nothing
                             ctx.admin_spans.append((c.i, c.j, p.admin1, toks[c.i].sent))
                         break
         for k, x in ctx.poss_admin.items():  # "Aleppos Kadi Askar": the lost possessive is a hint too
@@ -1172,7 +1177,7 @@ class PlacesMatcher:
 
     def _resolve(self, ctx: _Ctx, c: _Cand) -> PlaceMention | None:
         gaz = self.gaz
-        doc, toks, ent_label = ctx.doc, ctx.toks, ctx.ent_label
+        toks, ent_label = ctx.toks, ctx.ent_label
 
         def sent_of(m: PlaceMention) -> int:
             return self._sent_at(toks, m.start_char)
@@ -1337,14 +1342,14 @@ class PlacesMatcher:
             evidence = self._evidence(ctx, c, hint, places) or "name"
         if len({p.admin1 for p in places}) > 1:
             return PlaceMention(
-                start, end, doc.text[start:end], kind, admin1_hint=hint, geo_precision=precision,
+                start, end, ctx.text[start:end], kind, admin1_hint=hint, geo_precision=precision,
                 confidence=confidence, evidence=evidence,
             )
         place = min(places, key=lambda p: p.location_id)
         return PlaceMention(
             start,
             end,
-            doc.text[start:end],
+            ctx.text[start:end],
             place.kind,
             place.location_id,
             place.name,
@@ -1438,7 +1443,7 @@ class PlacesMatcher:
                         # "Bab al-Faraj al-Neel street": a known place, then the street
                         start2, end2 = toks[a].start, toks[pe - 1].end
                         ctx.chosen.append(PlaceMention(
-                            start2, end2, ctx.doc.text[start2:end2], "unresolved",
+                            start2, end2, ctx.text[start2:end2], "unresolved",
                             admin1_hint=self._hint(ctx, a, pe), confidence="medium", evidence="list",
                         ))
                         ctx.spans.append((a, pe, 0))
@@ -1469,7 +1474,7 @@ class PlacesMatcher:
             mention = PlaceMention(
                 start,
                 end,
-                ctx.doc.text[start:end],
+                ctx.text[start:end],
                 "unresolved",
                 admin1_hint=self._hint(ctx, a, e),
                 # "Division 30" may be the unit, not its base
@@ -1490,7 +1495,7 @@ class PlacesMatcher:
         toks = ctx.toks
         ai, _aj, level = span
         start, end = anchor.start_char, toks[e - 1].end
-        text = ctx.doc.text[start:end]
+        text = ctx.text[start:end]
         if anchor.kind in ("country", "region", "road", "crossing"):
             return None
         place: Place | None = None
@@ -1534,7 +1539,7 @@ class PlacesMatcher:
                 continue  # "Syria's northern Aleppo": where in Syria, not which part of Aleppo
             start = toks[k].start
             ctx.chosen[idx] = replace(
-                m, start_char=start, text=ctx.doc.text[start : m.end_char],
+                m, start_char=start, text=ctx.text[start : m.end_char],
                 geo_precision=2 if m.kind == "community" else m.geo_precision,
             )
             ctx.spans[idx] = (k, j, level)
@@ -1646,7 +1651,7 @@ class PlacesMatcher:
                 start, end = toks[a].start, toks[b - 1].end
                 if big is not None:  # "in Aleppo as UN meets": spaCy's place is the governorate or country
                     out.append(PlaceMention(
-                        start, end, doc.text[start:end], big.kind, big.location_id, big.name, big.admin1,
+                        start, end, ctx.text[start:end], big.kind, big.location_id, big.name, big.admin1,
                         big.admin2, None, big.latitude, big.longitude, 3, confidence="medium", evidence="ner",
                     ))
                     continue
@@ -1658,7 +1663,7 @@ class PlacesMatcher:
                     PlaceMention(
                         start,
                         end,
-                        doc.text[start:end],
+                        ctx.text[start:end],
                         "unresolved",
                         admin1_hint=self._hint(ctx, a, b),
                         confidence=confidence,
