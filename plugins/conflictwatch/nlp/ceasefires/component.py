@@ -16,7 +16,6 @@ from spacy.tokens import Doc
 from conflictwatch.nlp.ceasefires.agreements import find_agreements
 from conflictwatch.nlp.ceasefires.lexicon import CeasefireDocument, load_lexicon
 from conflictwatch.nlp.ceasefires.merge import (
-    drop_bare_aggregates,
     merge_adjacent,
     merge_headline,
     merge_twins,
@@ -41,7 +40,7 @@ class Ceasefires:
         cd = CeasefireDocument.of(doc, self.lex)
         agreements = find_agreements(cd)
         violations = merge_adjacent(find_violations(cd, agreements))
-        violations = merge_twins(merge_headline(doc.text, drop_bare_aggregates(violations)))
+        violations = merge_twins(merge_headline(doc.text, violations))
         return [a.frame for a in agreements.found] + violations
 
 

@@ -26,6 +26,7 @@ _AGE_RE = re.compile(r"\b(?:(?P<n>\w+)-)?(?P<unit>day|week|month|year)-old\s+(?:
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _UNIT_PRECISION = {"day": "day", "week": "week", "month": "month", "year": "year"}
 MAX_BEFORE_WORDS = 8
+_OWN_PHRASE_WORDS = 2
 
 
 def _before_ok(text: str, d: DateMention, mention: int, actors: list[ActorMention], lex: Lexicon) -> bool:
@@ -101,7 +102,10 @@ def start_and_announced(seg: Segment, dates: list[DateMention], mention: int, ac
     after_cue = [d for d in near if any(0 <= d.start_char - s < 40 for s in starts)]
     if after_cue:
         return after_cue[0], announced
-    if near and context_of(text, mention, lex) is None:
+    if context_of(text, mention, lex) is not None:
+        # "the September 12 truce ... collapsed": a date in the mention's own phrase is still its start
+        near = [d for d in near if d.end_char <= mention and len(_WORD_RE.findall(text[d.end_char:mention])) <= _OWN_PHRASE_WORDS]
+    if near:
         return min(near, key=lambda d: abs(d.start_char - mention)), announced
     return None, announced
 

@@ -1,5 +1,6 @@
 """One record per violation: adjacent statements of one attack, a headline and the lead that
-repeats it, a count-less aggregate next to a counted one, near-identical evidence."""
+repeats it, near-identical evidence. (A general statement, "has repeatedly violated the truce",
+stays a record of its own next to a count, as the codebook's aggregates do.)"""
 
 from __future__ import annotations
 
@@ -59,26 +60,6 @@ def merge_adjacent(items: list[tuple[int, Frame, bool]]) -> list[Frame]:
                 continue
         out.append((si, f, explicit))
     return [f for _, f, _ in out]
-
-
-def _bare(f: Frame) -> bool:
-    a = f.attrs
-    return a["kind"] == "aggregate" and not any(a.get(k) is not None for k in ("violations_low", "period_days", "killed", "injured"))
-
-
-def drop_bare_aggregates(frames: list[Frame]) -> list[Frame]:
-    """A count-less aggregate ("has consistently violated ...") stands only when the article has
-    no other violation of the same agreement; the violators it names fill the other's gap."""
-    kept = []
-    for f in frames:
-        other = next((g for g in frames if g is not f and not _bare(g) and agreement_key(g) == agreement_key(f)), None) \
-            if _bare(f) else None
-        if other is None:
-            kept.append(f)
-        elif f.attrs.get("violators") and not other.attrs.get("violators"):
-            other.attrs["violators"] = f.attrs["violators"]
-            other.perpetrator_mention, other.perpetrator_actor_id = f.perpetrator_mention, f.perpetrator_actor_id
-    return kept
 
 
 def merge_headline(text: str, frames: list[Frame]) -> list[Frame]:

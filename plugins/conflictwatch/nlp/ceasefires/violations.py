@@ -3,6 +3,7 @@ violators, agreement, counts (from the event coder's frames), date and place."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from conflictwatch.nlp.ceasefires.agreements import Agreement, Agreements, pick_agreement
@@ -15,7 +16,6 @@ from conflictwatch.nlp.ceasefires.counts import (
     linked_casualty,
 )
 from conflictwatch.nlp.ceasefires.lexicon import TIMES_RE, CeasefireDocument
-from conflictwatch.nlp.ceasefires.mentions import ceasefire_words
 from conflictwatch.nlp.ceasefires.triggers import Found, find_trigger
 from conflictwatch.nlp.ceasefires.violators import Violators, violators_of
 from conflictwatch.nlp.kit.clauses import clause_around
@@ -26,6 +26,10 @@ from conflictwatch.nlp.kit.mentions import within
 from conflictwatch.nlp.kit.numbers import first_count
 from conflictwatch.nlp.kit.spans import DateMention, PlaceMention
 from conflictwatch.records import Frame
+
+_ITEM_RE = re.compile(r"\b(?P<n>\d[\d,]*)\s+(?:(?:breaches|violations|times)\s+)?by\s+")
+_MIN_EVIDENCE_WORDS = 5
+_ITEM_TAIL_RE = re.compile(r"(?:\s+(?!and\b)[a-z][\w-]*)*")  # the actor's head noun ("Russian forces")
 
 
 @dataclass
@@ -41,14 +45,50 @@ class Violation:
 
 
 def find_violations(cd: CeasefireDocument, ags: Agreements) -> list[tuple[int, Frame, bool]]:
-    """(segment index, frame, explicit) for each violation statement, in text order."""
-    any_ceasefire = bool(ags.found) or any(ceasefire_words(s, cd.lex) for s in cd.segs)
+    """(segment index, frame, explicit) for each violation statement, in text order; a list of
+    counts by violator ("20 by Russian forces, 13 by regime forces") gives one aggregate each."""
     out = []
     for si in range(len(cd.segs)):
-        found = find_trigger(cd, si, ags, any_ceasefire)
-        if found is not None:
-            out.append((si, build(cd, found, ags), found.explicit))
+        found = find_trigger(cd, si, ags)
+        if found is None:
+            continue
+        items = itemised(cd, found, ags)
+        out += [(si, f, True) for f in items] or [(si, build(cd, found, ags), found.explicit)]
     return out
+
+
+def _five_words_back(text: str, floor: int, start: int, end: int) -> int:
+    """An evidence start moved back so the evidence has the codebook's five words at least."""
+    while len(text[start:end].split()) < _MIN_EVIDENCE_WORDS and start > floor:
+        prev = text.rfind(" ", floor, start - 1)
+        start = floor if prev < 0 else prev + 1
+    return start
+
+
+def itemised(cd: CeasefireDocument, found: Found, ags: Agreements) -> list[Frame]:
+    """"Breaches recorded included: 20 by Russian forces 13 by regime forces 2 by the PYD militia":
+    two or more counts, each of one violator's breaches."""
+    seg, text = found.seg, cd.text
+    items = []
+    for m in _ITEM_RE.finditer(seg.text):
+        at = m.end() + seg.start_char
+        actor = next((a for a in cd.actors if at <= a.start_char <= at + 12 and a.end_char <= seg.end_char
+                      and re.fullmatch(r"\s*(?:the\s+)?", text[at:a.start_char])), None)
+        if actor is not None:
+            items.append((m.start() + seg.start_char, actor, first_count(m.group("n"))))
+    if len(items) < 2:
+        return []
+    frames = []
+    for i, (start, actor, n) in enumerate(items):
+        # the item runs to the next one (or the clause's end): "13 by regime forces"
+        stop = items[i + 1][0] if i + 1 < len(items) else seg.end_char
+        end = actor.end_char + len(_ITEM_TAIL_RE.match(text, actor.end_char, stop).group(0))
+        v = Violation(found, {"kind": "aggregate", "violations_low": n, "violators": [actor.name]}, None)
+        _link_agreement(cd, v, ags)
+        frame = make_frame(seg, "ceasefire_violation", (start, end, text[start:end]), [], v.attrs)
+        set_evidence(frame, text, _five_words_back(text, seg.start_char, start, end), end)
+        frames.append(frame)
+    return frames
 
 
 def _agreement_clause(found: Found, cd: CeasefireDocument) -> tuple[int, int] | None:
@@ -69,13 +109,15 @@ def _kind_and_counts(cd: CeasefireDocument, v: Violation) -> None:
     times, period, toll = TIMES_RE.search(seg.text), find_period(seg.text, seg.start_char), counted(cd, seg)
     killed, killed_low, injured = (int_or_none(toll, k) for k in ("killed", "killed_low", "injured"))
     habitual = cd.lex.first("habitual", seg.text) and not (killed or injured)
-    kind = "aggregate" if times or habitual or is_period_toll(toll) else "event"
+    total = cd.lex.first("total_breaches", seg.text)
+    kind = "aggregate" if times or total or habitual or v.found.general or is_period_toll(toll) else "event"
     v.attrs.update({"kind": kind, "killed": killed, "killed_low": killed_low, "injured": injured})
     if kind == "aggregate" and toll is not None and toll.attrs.get("period_text") and not period:
         v.attrs["period_text"] = toll.attrs["period_text"]
-    if times:
-        v.attrs["violations_low"] = first_count(times.group("n"))
-        v.need.append((times.start() + seg.start_char, times.end() + seg.start_char))
+    if times or total:
+        count = times or total
+        v.attrs["violations_low"] = first_count(count.group("n"))
+        v.need.append((count.start() + seg.start_char, count.end() + seg.start_char))
     if period:
         v.attrs.update({"period_days": period.days, "period_text": period.text})
         v.need.append((period.start, period.end))
