@@ -9,7 +9,7 @@ import re
 from conflictwatch.nlp.aid.arguments import negated
 from conflictwatch.nlp.aid.lexicon import AidLexicon
 from conflictwatch.nlp.aid.statement import DocumentMentions
-from conflictwatch.nlp.kit.clauses import Segment
+from conflictwatch.nlp.kit.clauses import Segment, at_least_words
 from conflictwatch.nlp.kit.dates import most_specific
 from conflictwatch.nlp.kit.frames import make_frame, set_date, set_evidence, set_location
 from conflictwatch.nlp.kit.mentions import place_name
@@ -30,9 +30,12 @@ def compact_deliveries(seg: Segment, mentions: DocumentMentions, lex: AidLexicon
 
 
 def _is_intention(seg: Segment, m: re.Match, lex: AidLexicon) -> bool:
-    """"to send aid", "plans to deliver" (not "managed to deliver"); a bare "sent relief"."""
+    """"to send aid", "plans to deliver" (not "managed to deliver"); a bare "sent relief"; a convoy
+    described by what it carried ("a convoy delivering aid ... was hit": no delivery is stated)."""
     v0 = m.start() + seg.start_char
     before = seg.doc.text[max(seg.start_char, v0 - 30):v0]
+    if m.group("verb").lower().endswith("ing") and lex.terms.ends("convoy_noun", before):
+        return True
     if lex.terms.first("purpose_before", before) and not lex.terms.first("success_before", before):
         return True
     return lex.terms.matches("loose_send_verb", m.group("verb")) and not (m.group("qty") or m.group("dest"))
@@ -56,7 +59,8 @@ def _destination(seg: Segment, m: re.Match, places: list[PlaceMention]) -> tuple
     dest = next((p for p in places if ds <= p.start_char < de and p.kind not in ("country",)), None)
     if dest is not None:
         return dest, None
-    return None, _DEST_LEAD_RE.sub("", m.group("dest")) or None
+    name = _DEST_LEAD_RE.sub("", m.group("dest"))
+    return None, name if name[:1].isupper() else None  # "to civilians" names no place
 
 
 def _clause_frame(seg: Segment, m: re.Match, mentions: DocumentMentions, lex: AidLexicon) -> Frame | None:
@@ -84,7 +88,8 @@ def _clause_frame(seg: Segment, m: re.Match, mentions: DocumentMentions, lex: Ai
         "to_area": place_name(dest) if dest else dest_text,
     }
     frame = make_frame(seg, "aid_flow", (v0, m.end("verb") + off, m.group("verb")), [(start, end)], attrs)
-    set_evidence(frame, seg.doc.text, start, end)  # the clause alone: a run-on sentence holds several
+    # the clause alone (a run-on sentence holds several), five words at least
+    set_evidence(frame, seg.doc.text, at_least_words(seg.doc.text, seg.start_char, start, end), end)
     if dest is not None:
         set_location(frame, dest.text, dest.location_id, dest.start_char)
     near = [d for d in mentions.dates if off <= d.start_char < seg.end_char

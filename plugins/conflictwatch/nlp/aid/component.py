@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from conflictwatch.nlp.aid.compact import compact_deliveries
 from conflictwatch.nlp.aid.kinds import statement_frame
 from conflictwatch.nlp.aid.lexicon import AidLexicon, load_lexicon
-from conflictwatch.nlp.aid.merge import drop_repeats, merge_authorisations, merge_headline
+from conflictwatch.nlp.aid.merge import drop_repeats, merge_authorisations, merge_headline, merge_restatements
 from conflictwatch.nlp.aid.statement import DocumentMentions, read_statement
 from conflictwatch.nlp.kit.clauses import Segment, segments
 from conflictwatch.nlp.kit.spans import get_list
@@ -33,10 +33,10 @@ class AidFlows:
 
     def flows(self, doc: Doc) -> list[Frame]:
         mentions = DocumentMentions.of(doc, self.lex)
-        frames = [f for seg in segments(doc) for f in self.segment_flows(seg, mentions)]
-        frames = drop_repeats(frames)
-        frames = merge_headline(doc.text, frames)
-        return merge_authorisations(frames)
+        frames = [f for seg in segments(doc) for f in self.segment_flows(seg, mentions)
+                  if not mentions.in_link(f.evidence_start_char, f.evidence_end_char)]
+        frames = merge_headline(doc.text, drop_repeats(frames))
+        return merge_restatements(doc.text, merge_authorisations(frames))
 
     def segment_flows(self, seg: Segment, mentions: DocumentMentions) -> list[Frame]:
         """The kind rules' frame and the compact clauses' (which stand for the delivery if both find one)."""

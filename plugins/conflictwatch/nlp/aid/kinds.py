@@ -130,7 +130,8 @@ def blocked(st: Statement) -> Frame | None:
         return None
     _borrow_destination(st)
     before = st.text[:m.start()][-30:]
-    if not (st.aid_word or st.agencies) or (terms.first("purpose_before", before) and not terms.first("decided_before", before)):
+    about_aid = st.aid_word or st.agencies or terms.first("food_context", st.text)
+    if not about_aid or (terms.first("purpose_before", before) and not terms.first("decided_before", before)):
         return None
     b0 = m.start() + st.off
     givers = [a for a in st.agencies if a.end <= b0]
@@ -253,6 +254,48 @@ def arrived_carrier(st: Statement) -> Frame | None:
     return st.finish("delivery", as_trigger(trig, st.off), extra, need)
 
 
+def took_place(st: Statement) -> Frame | None:
+    """"Aid deliveries to the suburb have taken place": a delivery (not when negated)."""
+    m = st.lex.terms.first("took_place", st.text)
+    if m is None:
+        return None
+    kind, status = ("interruption", "interrupted") if negated(st.text, m.end() - 12, st.lex) else ("delivery", None)
+    need = [*st.required, *([(st.area.start_char, st.area.end_char)] if st.area else [])]
+    return st.finish(kind, as_trigger(m, st.off), {"status": status}, need)
+
+
+def received(st: Statement) -> Frame | None:
+    """"X received its first shipment of medical aid": a delivery to the receiver (the place
+    before the verb, when there is one)."""
+    m = st.lex.terms.first("received", st.text)
+    if m is None or st.lex.terms.first("purpose_before", st.text[:m.start()][-30:]):
+        return None
+    receiver = [p for p in st.mentions.places if st.off <= p.start_char < m.start() + st.off
+                and p.kind in (*AREA_KINDS, "unresolved") and p.kind != "country"]
+    if receiver:
+        st.set_area(receiver[-1])
+    kind, status = ("interruption", "interrupted") if negated(st.text, m.start(), st.lex) else ("delivery", None)
+    need = [*st.required, *([(st.area.start_char, st.area.end_char)] if st.area else [])]
+    return st.finish(kind, as_trigger(m, st.off), {"status": status, "agency": st.agency}, need)
+
+
+def permission(st: Statement) -> Frame | None:
+    """"The UN had been granted permission by Syria to send convoys with aid": an authorisation by
+    the one who gave it (a country stands for its government)."""
+    m = st.lex.terms.first("permission", st.text)
+    if m is None or not st.aid_word:
+        return None
+    at = m.end() + st.off
+    giver = next((a.name for a in st.mentions.actors if at <= a.start_char < at + 15), None)
+    if giver is None:
+        place = next((p for p in st.mentions.places if at <= p.start_char < at + 15 and p.kind == "country"), None)
+        giver = f"{place_name(place)}n government" if place is not None and place_name(place) == "Syria" else None
+    if giver is None:
+        return None
+    extra = {"authorised_by": giver, "status": "authorised", "agency": st.agency}
+    return st.finish("authorisation", as_trigger(m, st.off), extra, [*st.required])
+
+
 def attacked_convoy(st: Statement) -> object | None:
     """An attack on a convoy is an incident, not an aid flow."""
     return STOP if st.lex.terms.first("attacked", st.text) else None
@@ -295,8 +338,8 @@ def convoy_moved(st: Statement) -> Frame | None:
 
 
 RULES: tuple[Rule, ...] = (
-    consent, closure_after_lapse, authorisation, crossing_opening, not_reached, blocked, crossing_status,
-    shares, provider, arrived_carrier, attacked_convoy, quantity_moved, convoy_moved,
+    permission, consent, closure_after_lapse, authorisation, crossing_opening, not_reached, blocked, crossing_status,
+    shares, provider, arrived_carrier, took_place, received, attacked_convoy, quantity_moved, convoy_moved,
 )
 
 

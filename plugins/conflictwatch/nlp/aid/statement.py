@@ -16,7 +16,7 @@ from conflictwatch.nlp.aid.arguments import (
     from_country_of,
 )
 from conflictwatch.nlp.aid.lexicon import AidLexicon
-from conflictwatch.nlp.kit.clauses import Segment
+from conflictwatch.nlp.kit.clauses import Segment, in_title_case
 from conflictwatch.nlp.kit.dates import most_specific, statement_dates
 from conflictwatch.nlp.kit.durations import Duration, find_duration
 from conflictwatch.nlp.kit.frames import Trigger, make_frame, set_date, set_location
@@ -40,6 +40,20 @@ class DocumentMentions:
     def of(cls, doc: Doc, lex: AidLexicon) -> DocumentMentions:
         return cls(doc, doc_places(doc), statement_dates(doc.text, doc._.cw_dates),
                    doc_actors(doc, lex.terms["party"]), document_from_country(doc.text))
+
+    def in_link(self, start: int, end: int) -> bool:
+        """Page furniture: in Title Case outside the document's own headline (the headline of another
+        article pasted in as a link: "Russian Military Delivers 5 Tonnes of Aid to Hama"), or in a
+        "Related ..." list the layout found. (A "Tags" list runs on into the text when the page lost
+        its full stops: it is no reason to drop a statement.)"""
+        text = self.doc.text
+        first_line_end = text.find("\n")
+        in_headline = first_line_end < 0 or end <= first_line_end
+        if not in_headline and in_title_case(text, start, end):
+            return True
+        layout = self.doc._.cw_document if Doc.has_extension("cw_document") else None
+        spans = layout.debris if layout is not None else []
+        return any(s <= start < e and not text.startswith("Tags", s) for s, e in spans)
 
 
 @dataclass

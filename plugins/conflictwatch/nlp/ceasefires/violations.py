@@ -18,7 +18,7 @@ from conflictwatch.nlp.ceasefires.counts import (
 from conflictwatch.nlp.ceasefires.lexicon import TIMES_RE, CeasefireDocument
 from conflictwatch.nlp.ceasefires.triggers import Found, find_trigger
 from conflictwatch.nlp.ceasefires.violators import Violators, violators_of
-from conflictwatch.nlp.kit.clauses import clause_around
+from conflictwatch.nlp.kit.clauses import at_least_words, clause_around
 from conflictwatch.nlp.kit.dates import most_specific
 from conflictwatch.nlp.kit.durations import find_period
 from conflictwatch.nlp.kit.frames import copy_date, make_frame, set_date, set_evidence, set_location
@@ -57,14 +57,6 @@ def find_violations(cd: CeasefireDocument, ags: Agreements) -> list[tuple[int, F
     return out
 
 
-def _five_words_back(text: str, floor: int, start: int, end: int) -> int:
-    """An evidence start moved back so the evidence has the codebook's five words at least."""
-    while len(text[start:end].split()) < _MIN_EVIDENCE_WORDS and start > floor:
-        prev = text.rfind(" ", floor, start - 1)
-        start = floor if prev < 0 else prev + 1
-    return start
-
-
 def itemised(cd: CeasefireDocument, found: Found, ags: Agreements) -> list[Frame]:
     """"Breaches recorded included: 20 by Russian forces 13 by regime forces 2 by the PYD militia":
     two or more counts, each of one violator's breaches."""
@@ -86,7 +78,7 @@ def itemised(cd: CeasefireDocument, found: Found, ags: Agreements) -> list[Frame
         v = Violation(found, {"kind": "aggregate", "violations_low": n, "violators": [actor.name]}, None)
         _link_agreement(cd, v, ags)
         frame = make_frame(seg, "ceasefire_violation", (start, end, text[start:end]), [], v.attrs)
-        set_evidence(frame, text, _five_words_back(text, seg.start_char, start, end), end)
+        set_evidence(frame, text, at_least_words(text, seg.start_char, start, end, _MIN_EVIDENCE_WORDS), end)
         frames.append(frame)
     return frames
 

@@ -104,3 +104,12 @@ def in_title_case(text: str, start: int, end: int, reach: int = 4) -> bool:
     words = content(text[line_start:start])[-reach:] + content(text[start:end]) + content(text[end:line_end])[:reach]
     capitalised = sum(w[0].isupper() for w in words)
     return len(words) >= 5 and capitalised >= len(words) - 1
+
+
+def at_least_words(text: str, floor: int, start: int, end: int, n: int = 5) -> int:
+    """An evidence start moved back (not before `floor`) until the evidence has `n` words: the
+    codebook asks for five at least."""
+    while len(text[start:end].split()) < n and start > floor:
+        prev = text.rfind(" ", floor, start - 1)
+        start = floor if prev < 0 else prev + 1
+    return start
