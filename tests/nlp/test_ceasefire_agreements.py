@@ -241,3 +241,21 @@ def test_a_headline_in_title_case_gives_no_name(nlp, finder):
     assert a.attrs["name_source"] == "built" and "Hour Truce" not in a.attrs["name"]
     assert a.date_weekday == 4 and a.attrs["announced_by"] == "Russia"
 
+
+
+def test_a_cessation_of_hostilities_in_general_is_not_the_one_of_that_name(nlp, finder):
+    assert agreements(nlp, finder, "Action must be taken by compelling the regime to abide by a cessation of hostilities.") == []
+
+
+def test_an_area_alone_needs_something_that_puts_the_truce_in_force(nlp, finder):
+    text = "A truce in Kafr Example is needed before winter, officials said."
+    s = text.index("Kafr Example")
+    places = [PlaceMention(s, s + 12, "Kafr Example", "community", "c:1", "Kafr Example", "Idlib")]
+    assert agreements(nlp, finder, text, places=places) == []
+
+
+def test_a_weekday_ahead_is_the_next_one(nlp, finder):
+    # GIVEN a report of Saturday 10 September 2016: "would begin Monday" is Monday 12, two days on
+    text = "After talks in Geneva the ministers of Russia and the United States said a ceasefire would begin Monday."
+    (a,) = agreements(nlp, finder, text, published="2016-09-10")
+    assert (a.date_kind, a.date_offset_days) == ("relative", 2)

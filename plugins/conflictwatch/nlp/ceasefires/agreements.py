@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from conflictwatch.nlp.ceasefires.dates import context_of, implied_start, start_and_announced
+from conflictwatch.nlp.ceasefires.dates import ahead, context_of, implied_start, start_and_announced
 from conflictwatch.nlp.ceasefires.lexicon import CeasefireDocument, made_by_re
 from conflictwatch.nlp.ceasefires.mentions import (
     agreement_mentions,
@@ -181,6 +181,7 @@ def _read(cd: CeasefireDocument, window: Segment, m: Hit, named: list[Hit], ment
     actors = within(cd.actors, off, window.end_char)
     start, announced = start_and_announced(window, dates, m.start, actors, cd.lex)
     start = start or announced or implied_start(window, m.start, clause[1], cd.lex)  # "a truce declared last week"
+    start = ahead(start, cd.text, cd.reference, cd.lex)
     parties = parties_of(window, actors, m.start, cd.lex)
     venue = m.canonical if is_venue(m) else next((v.canonical for v in mentions if is_venue(v)), None)
     definite = bool(cd.lex.first("definite_before", text[max(0, rel - 30):rel])) \
@@ -232,9 +233,9 @@ def _place(cd: CeasefireDocument, si: int, r: Reading, out: Agreements) -> None:
             out.by_segment.setdefault(si, out.found[-1])  # "the truce": the one last mentioned
         return
     in_force = r.context or r.parties.possessed or cd.lex.first("establish", r.window.text)
-    only_parties = not (r.venue or r.start or r.name or r.area or r.parties.announced_by)
+    only_parties = not (r.venue or r.start or r.name or r.parties.announced_by)  # or an area
     if only_parties and not in_force and not out.found:
-        return  # parties alone, nothing that says it was ever in force ("X and Y discussed a truce")
+        return  # parties or an area alone, nothing that says it was in force ("a truce in X is needed")
     same = next((ag for ag in reversed(out.found) if _compatible(cd, ag, r)), None)
     if same is None:
         same = Agreement([])

@@ -10,6 +10,7 @@ end or of a concession ("violated the truce on Monday", "declared the ceasefire 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from conflictwatch.nlp.kit.clauses import Segment
@@ -133,3 +134,14 @@ def implied_start(seg: Segment, mention: int, clause_end: int, lex: Lexicon) -> 
         if n is not None:
             return _ago(mention + held.start(), mention + held.end(), held.group(0), n, held.group("unit"))
     return None
+
+
+def ahead(d: DateMention | None, text: str, reference: dt.date | None, lex: Lexicon) -> DateMention | None:
+    """A weekday the text puts ahead ("a ceasefire would begin Monday", "starting on Thursday") is
+    the next such day after the report, not the last one: a relative date counted from the report."""
+    if d is None or d.kind != "weekday" or d.weekday is None or reference is None:
+        return d
+    if not lex.first("future_cue", text[max(0, d.start_char - 40):d.start_char]):
+        return d
+    days = (d.weekday - reference.isoweekday()) % 7
+    return DateMention(d.start_char, d.end_char, d.text, "relative", offset_days=days, precision="day")

@@ -16,6 +16,7 @@ _OUTSIDE_BEFORE_RE = re.compile(r"\boutside\s+(?:of\s+)?(?:the\s+|a\s+)?(?:[\w-]
 _IN_A_BEFORE_RE = re.compile(r"\b(?:in|inside|within)\s+(?:a|an|one of the)\s+(?:[\w-]+\s+)?[\"“”']?$", re.I)
 _ZONE_END_RE = re.compile(r"(?:zones?|areas?)$", re.I)
 _TAGS_RE = re.compile(r"\bTags:?\s+((?:[\w'’-]+\s+){0,15})$")
+_INDEFINITE_BEFORE_RE = re.compile(r"\b(?:a|an|any|another)\s+(?:[\w-]+\s+)?$", re.I)
 _CALL_BREAK_RE = re.compile(r"[,;]|\b(?:after|when|but|although)\b", re.I)
 
 
@@ -84,8 +85,8 @@ def explicit_name(text: str, lex: Lexicon) -> str | None:
     """A name the text gives: capitalised ("the Sochi Memorandum", "Astana Agreement"), or one the
     reports use as a name ("the cessation of hostilities", "the de-escalation zones agreement")."""
     named = lex.first("named_agreement", text)
-    if named:
-        return named.group(0)
+    if named and not _INDEFINITE_BEFORE_RE.search(text[:named.start()]):
+        return named.group(0)  # "a cessation of hostilities" is any, not the one of that name
     m = EXPLICIT_NAME_RE.search(text)
     if m and in_title_case(text, m.start(1), m.end(1)):
         return None  # a headline's capitals are no name

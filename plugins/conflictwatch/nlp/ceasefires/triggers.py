@@ -17,6 +17,7 @@ _BARE_NOUN_RE = re.compile(r"violations?|breach(?:es)?", re.I)
 _BROKE_RE = re.compile(r"broke|broken", re.I)
 _AGREEMENT_AFTER_RE = re.compile(r"\bagreements?\b|\bdeals?\b", re.I)
 _AGREEMENT_OBJECT_RE = re.compile(r"\s*(?:of|to|in|against|on|since)\s+(?:[\w\"“”-]+\s+){0,4}?(?:agreements?|deals?)\b", re.I)
+_HEDGE_BEFORE_RE = re.compile(r"\b(?:could|would|may|might|threat\w*|risk\w*|warn\w*|fear\w*)\b(?:\s+\w+){0,2}\s*$", re.I)
 _BUT_RE = re.compile(r",?\s+but\s+")
 _NOT_ATTACKS = ("killed", "killing", "hit")
 _DIGIT_RE = re.compile(r"\d")
@@ -76,7 +77,8 @@ def _undermined(cd: CeasefireDocument, text: str, mentions: list[Hit], off: int)
     for m in mentions:
         for verb in cd.lex["undermine_verb"]:
             for v in verb.regex.finditer(text[:m.start - off]):
-                if len(text[v.end():m.start - off].split()) <= 5:
+                hedged = _HEDGE_BEFORE_RE.search(text[max(0, v.start() - 30):v.start()])
+                if len(text[v.end():m.start - off].split()) <= 5 and not hedged:
                     return v
     return None
 
