@@ -734,11 +734,12 @@ def test_headline_figure_that_the_body_gives_as_a_tally_is_a_tally(nlp):
 # --- perpetrators: victims' group and speakers (test-set categories, invented sentences) -----------
 
 
-def test_victims_group_not_inherited_from_chain(nlp):
+def test_attackers_killed_in_their_own_attack_stay_the_attackers(nlp):
+    # codebook 2.4: actor 1 is who attacked, whoever died; the army (attacked) is the target
     text = ("Daesh militants shelled army posts in Idlib on Tuesday. "
             "Eleven Daesh members were killed in the attack in Idlib.")
-    ev = events(nlp, text)
-    assert ev and all("islamic_state" not in (f.attrs.get("perpetrator_actor_ids") or []) for f in ev)
+    (f,) = events(nlp, text)
+    assert f.attrs["perpetrator_actor_ids"] == ["islamic_state"] and f.attrs["killed"] == 11
 
 
 def test_speaker_is_not_perpetrator(nlp):

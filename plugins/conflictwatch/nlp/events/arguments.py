@@ -232,6 +232,8 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
     head = head_of(cand.sent, actor.start_char, actor.end_char)
     if head is None:
         return "other"
+    while head.dep_ in ("compound", "amod") and head.head is not head and head.head.pos_ in ("NOUN", "PROPN"):
+        head = head.head  # "Syrian regime forces": the actor's name modifies the noun that acts
     if actor.role == "source":
         return "source"
     if head.dep_ == "nsubj" and head.head.lemma_.lower() in (

@@ -357,6 +357,9 @@ def resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidat
     if cand.sub_event_type:
         return cand.sub_event_type
     generic = next((cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers if t.kind == "generic"), None)
+    earlier = [o for o in cands if o.sent_index < cand.sent_index and o.sub_event_type and o.role == "event"]
+    if generic and earlier and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in cand.anchor.children):
+        return earlier[-1].sub_event_type  # "the attack": the one just told
     if generic == "attack" and any(t.actor_id in ARMED_TARGETS for t in cand.targets):
         return "Armed clash"
     if not cand.triggers:  # a count with no attack word: the next sentence often says how ("Warplanes hit ...")

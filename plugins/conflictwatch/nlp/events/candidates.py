@@ -115,6 +115,19 @@ def cluster_triggers(sent: Span, triggers: list[TriggerMatch]) -> list[list[Trig
     return sorted(groups.values(), key=lambda g: g[0].start)
 
 
+def _fold_clashes(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
+    """'X captured Z after clashes': a change of control that came with fighting is one event (codebook 2.1)."""
+    territory = [g for g in groups if any(t.kind == "territory" for t in g)]
+    if len(territory) != 1:
+        return groups
+    clashes = [g for g in groups if g is not territory[0] and all(t.sub_event_type in ("Armed clash", None) for t in g)
+               and any(t.sub_event_type == "Armed clash" for t in g)]
+    if not clashes:
+        return groups
+    merged = territory[0] + [t for g in clashes for t in g]
+    return [g for g in groups if g is not territory[0] and g not in clashes] + [sorted(merged, key=lambda t: t.start)]
+
+
 def _fold_generic(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
     """A generic word ("a separate attack") in a sentence that tells one kind of attack is that attack."""
     specific = [g for g in groups if any(t.kind in ("event", "territory") for t in g)]
@@ -149,7 +162,7 @@ def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]
 def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
-    for group in _fold_generic(cluster_triggers(sent, triggers)):
+    for group in _fold_clashes(_fold_generic(cluster_triggers(sent, triggers))):
         sub, territory, generic = cluster_type(group)
         if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group):
             continue

@@ -219,6 +219,25 @@ def _subset_parent(nominal: Token, tolls: dict[int, Toll]) -> Toll | None:
     return None
 
 
+NONE_REPORTED = re.compile(
+    r"\bno\s+(?P<what>fatalities|casualties|deaths|dead|injuries|one\s+was\s+(?:killed|hurt|injured|wounded))"
+    r"(?:\s+(?:were|was|have\s+been|had\s+been))?\s+(?:reported|recorded|documented)?", re.I)
+
+
+def _none_reported(sent: Span) -> list[Toll]:
+    """"No fatalities were reported", "no casualties": a count of zero (codebook 2.4)."""
+    m = NONE_REPORTED.search(sent.text)
+    if not m:
+        return []
+    what = m.group("what").lower()
+    role = "injured" if what.startswith(("injur", "one was hurt", "one was injured", "one was wounded")) else "killed"
+    start = sent.start_char + m.start()
+    anchor = next((t for t in sent if t.idx >= start), sent.root)
+    toll = Toll(role, 0, 0, 0, None, start, sent.start_char + m.end(), anchor.i, anchor.i)
+    return [toll] + ([Toll("injured", 0, 0, 0, None, start, sent.start_char + m.end(), anchor.i, anchor.i)]
+                     if what == "casualties" else [])
+
+
 def find_tolls(sent: Span) -> list[Toll]:
     """Every casualty count of the sentence, subsets folded in, coordinated counts added up."""
     text = sent.doc.text
@@ -258,6 +277,8 @@ def find_tolls(sent: Span) -> list[Toll]:
         found[nominal.i] = toll
         order.append(toll)
     _of_whom(sent, order)
+    if not order:
+        order = _none_reported(sent)
     return _add_coordinated(order, text)
 
 
