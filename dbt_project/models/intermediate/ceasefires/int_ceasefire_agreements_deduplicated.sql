@@ -2,11 +2,11 @@
 
 {#- The same agreement mentioned in several places (or articles) gets one agreement_id. Two
     mentions are the same agreement when their start dates agree at the coarser of the two
-    precisions (within a day; within a week if either gives only a week, as "last week" does;
-    same month if either gives only a month; same year if either gives only a year) and their
-    parties agree (same set, or one mention names none). Undated mentions match only by name and
-    only within one document: without a date, two articles' "the ceasefire brokered by Russia"
-    need not be one agreement. Each mention takes the id of the mention it attaches to
+    precisions (same day; same month if either gives only a month; same year if either gives
+    only a year) and their parties agree (same set, or one mention names none). Undated mentions
+    match only by name and only within one document: without a date, two articles' "the ceasefire
+    brokered by Russia" need not be one agreement. (Within a document the NLP has already made
+    one record of the mentions that do not contradict each other.) Each mention takes the id of the mention it attaches to
     (see pairs), followed one step further so that chains (month-level A ~ day-level B ~ C)
     settle on one id. -#}
 
@@ -60,9 +60,7 @@ pairs as (
                                 then year(mention.start_date) = year(anchor.start_date)
                             when 'month' in (mention.date_precision, anchor.date_precision)
                                 then date_trunc('month', mention.start_date) = date_trunc('month', anchor.start_date)
-                            when 'week' in (mention.date_precision, anchor.date_precision)
-                                then abs(date_diff('day', mention.start_date, anchor.start_date)) <= 7
-                            else abs(date_diff('day', mention.start_date, anchor.start_date)) <= 1
+                            else mention.start_date = anchor.start_date
                         end
                     )
                     or (
