@@ -94,5 +94,5 @@ def _clause_frame(seg: Segment, m: re.Match, mentions: DocumentMentions, lex: Ai
         set_location(frame, dest.text, dest.location_id, dest.start_char)
     near = [d for d in mentions.dates if off <= d.start_char < seg.end_char
             and (start <= d.start_char < end or 0 <= d.start_char - end < 40)]
-    set_date(frame, most_specific(near))
+    set_date(frame, most_specific(near), mentions.reference)
     return frame

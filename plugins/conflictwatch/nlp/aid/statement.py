@@ -3,6 +3,7 @@ dates, duration) and how a kind rule turns it into a frame."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -20,7 +21,7 @@ from conflictwatch.nlp.kit.clauses import Segment, in_title_case
 from conflictwatch.nlp.kit.dates import most_specific, statement_dates
 from conflictwatch.nlp.kit.durations import Duration, find_duration
 from conflictwatch.nlp.kit.frames import Trigger, make_frame, set_date, set_location
-from conflictwatch.nlp.kit.mentions import doc_actors, doc_places, place_name, within
+from conflictwatch.nlp.kit.mentions import doc_actors, doc_places, place_name, report_date, within
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention
 from conflictwatch.nlp.kit.terms import Hit
 from conflictwatch.records import Frame
@@ -35,11 +36,12 @@ class DocumentMentions:
     dates: list[DateMention]
     actors: list[ActorMention]
     from_country: str | None
+    reference: dt.date | None  # the report's date: the day a statement's date counts from
 
     @classmethod
     def of(cls, doc: Doc, lex: AidLexicon) -> DocumentMentions:
         return cls(doc, doc_places(doc), statement_dates(doc.text, doc._.cw_dates),
-                   doc_actors(doc, lex.terms["party"]), document_from_country(doc.text))
+                   doc_actors(doc, lex.terms["party"]), document_from_country(doc.text), report_date(doc))
 
     def in_link(self, start: int, end: int) -> bool:
         """Page furniture: in Title Case outside the document's own headline (the headline of another
@@ -108,7 +110,8 @@ class Statement:
             set_location(frame, where.text, where.location_id, where.start_char)
         dates = self.mentions.dates
         inside = within(dates, frame.evidence_start_char, frame.evidence_end_char)
-        set_date(frame, most_specific(inside or within(dates, self.seg.start_char, self.seg.end_char)))
+        set_date(frame, most_specific(inside or within(dates, self.seg.start_char, self.seg.end_char)),
+                 self.mentions.reference)
         return frame
 
 

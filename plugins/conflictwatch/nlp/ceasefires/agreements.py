@@ -32,6 +32,8 @@ from conflictwatch.nlp.kit.spans import DateMention, PlaceMention
 from conflictwatch.nlp.kit.terms import Hit
 from conflictwatch.records import Frame
 
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
 
 @dataclass
 class Reading:
@@ -79,8 +81,11 @@ class Agreement:
 
     @property
     def start(self) -> DateMention | None:
+        """The most precise start any mention gives ("took effect three days ago" over "this week")."""
         dated = [r for r in self.readings if r.start is not None]
-        return max(dated, key=lambda r: r.score).start if dated else None
+        if not dated:
+            return None
+        return min(dated, key=lambda r: (_PRECISION_RANK.get(r.start.precision, 9), -r.score)).start
 
     @property
     def parties(self) -> list[str]:
@@ -111,13 +116,18 @@ class Agreement:
         return (d.year if d.year is not None else 9999, d.month or 0, d.day or 0)
 
     def hint(self) -> dict:
-        """What a violation records to be tied to this agreement in dbt (its date parts and name)."""
+        """What a violation records to be tied to this agreement in dbt: its name and start (the
+        resolved day to the precision known, else the date's parts)."""
         frame = self.frame
         out = {"name": frame.attrs.get("name") if frame else None, "start_char": frame.evidence_start_char if frame else None}
-        d = self.start
-        if d is not None:
-            out.update({k: v for k, v in (("year", d.year), ("month", d.month), ("day", d.day),
-                                          ("weekday", d.weekday), ("kind", d.kind)) if v is not None})
+        if self.resolved is not None:
+            day, precision = self.resolved
+            parts = {"year": day.year, "month": day.month if precision != "year" else None,
+                     "day": day.day if precision in ("day", "week") else None, "kind": "absolute"}
+        else:
+            d = self.start
+            parts = {} if d is None else {"year": d.year, "month": d.month, "day": d.day, "weekday": d.weekday, "kind": d.kind}
+        out.update({k: v for k, v in parts.items() if v is not None})
         return out
 
 
@@ -181,7 +191,7 @@ def _read(cd: CeasefireDocument, window: Segment, m: Hit, named: list[Hit], ment
     actors = within(cd.actors, off, window.end_char)
     start, announced = start_and_announced(window, dates, m.start, actors, cd.lex)
     start = start or announced or implied_start(window, m.start, clause[1], cd.lex)  # "a truce declared last week"
-    start = ahead(start, cd.text, cd.reference, cd.lex)
+    start = ahead(start, cd.text, cd.reference, announced if announced is not start else None, cd.lex)
     parties = parties_of(window, actors, m.start, cd.lex)
     venue = m.canonical if is_venue(m) else next((v.canonical for v in mentions if is_venue(v)), None)
     definite = bool(cd.lex.first("definite_before", text[max(0, rel - 30):rel])) \
@@ -266,7 +276,8 @@ def _frame(cd: CeasefireDocument, ag: Agreement) -> Frame:
     need += [(a.start_char, a.end_char) for a in within(cd.actors, best.window.start_char, best.window.end_char)
              if a.name in best.parties.parties or a.name in best.parties.brokers or a.name == best.parties.announced_by]
     frame = make_frame(seg, "ceasefire_agreement", (m0.start, m0.end, m0.text), need, attrs)
-    set_date(frame, start)
+    set_date(frame, start, cd.reference)
+    ag.resolved = _resolved(cd, start)
     if best.area is not None:
         set_location(frame, best.area.text, best.area.location_id, best.area.start_char)
     ag.frame = frame

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from conflictwatch.nlp.kit.clauses import Segment
+from conflictwatch.nlp.kit.dates import resolve
 from conflictwatch.nlp.kit.numbers import word_value
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention
 from conflictwatch.nlp.kit.terms import Lexicon
@@ -36,7 +37,7 @@ def _before_ok(text: str, d: DateMention, mention: int, actors: list[ActorMentio
     for a in actors:
         if d.end_char <= a.start_char and a.end_char <= mention:
             gap = gap.replace(text[a.start_char:a.end_char], " ")
-    words = _WORD_RE.findall(gap)
+    words = [w for w in (w.strip("-'’") for w in _WORD_RE.findall(gap)) if w]
     return len(words) <= MAX_BEFORE_WORDS and all(lex.matches("start_gap_word", w) for w in words)
 
 
@@ -104,8 +105,10 @@ def start_and_announced(seg: Segment, dates: list[DateMention], mention: int, ac
     if after_cue:
         return after_cue[0], announced
     if context_of(text, mention, lex) is not None:
-        # "the September 12 truce ... collapsed": a date in the mention's own phrase is still its start
-        near = [d for d in near if d.end_char <= mention and len(_WORD_RE.findall(text[d.end_char:mention])) <= _OWN_PHRASE_WORDS]
+        # "the September 12 truce ... collapsed", "despite a ceasefire that Turkey and Russia brokered
+        # in December": a date in the mention's own phrase is still its start
+        near = [d for d in near if (d.end_char <= mention and len(_WORD_RE.findall(text[d.end_char:mention])) <= _OWN_PHRASE_WORDS)
+                or (d.start_char > mention and lex.first("making_verb", text[mention:d.start_char]))]
     if near:
         return min(near, key=lambda d: abs(d.start_char - mention)), announced
     return None, announced
@@ -136,12 +139,16 @@ def implied_start(seg: Segment, mention: int, clause_end: int, lex: Lexicon) -> 
     return None
 
 
-def ahead(d: DateMention | None, text: str, reference: dt.date | None, lex: Lexicon) -> DateMention | None:
-    """A weekday the text puts ahead ("a ceasefire would begin Monday", "starting on Thursday") is
-    the next such day after the report, not the last one: a relative date counted from the report."""
+def ahead(d: DateMention | None, text: str, reference: dt.date | None, announced: DateMention | None,
+          lex: Lexicon) -> DateMention | None:
+    """A weekday the text puts ahead ("a ceasefire would begin Monday", "set to begin on Thursday")
+    is the next such day after it was said (the announcement's day when the text gives it, else the
+    report's), not the last one: a date relative to the report."""
     if d is None or d.kind != "weekday" or d.weekday is None or reference is None:
         return d
     if not lex.first("future_cue", text[max(0, d.start_char - 40):d.start_char]):
         return d
-    days = (d.weekday - reference.isoweekday()) % 7
-    return DateMention(d.start_char, d.end_char, d.text, "relative", offset_days=days, precision="day")
+    said = resolve(announced, reference)[0] if announced is not None else None
+    said = said or reference
+    day = said + dt.timedelta(days=(d.weekday - said.isoweekday()) % 7)
+    return DateMention(d.start_char, d.end_char, d.text, "relative", offset_days=(day - reference).days, precision="day")

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from conflictwatch.nlp.kit.clauses import Segment, segments
 from conflictwatch.nlp.kit.dates import statement_dates
-from conflictwatch.nlp.kit.mentions import doc_actors, doc_places
+from conflictwatch.nlp.kit.mentions import doc_actors, doc_places, report_date
 from conflictwatch.nlp.kit.numbers import WORD_NUMBER
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list
 from conflictwatch.nlp.kit.terms import Lexicon
@@ -69,7 +69,7 @@ class CeasefireDocument:
     def of(cls, doc: Doc, lex: Lexicon) -> CeasefireDocument:
         counts = [f for f in get_list(doc, "cw_frames") if f.frame_type in ("casualty_event", "casualty_tally")]
         return cls(doc, lex, segments(doc), doc_actors(doc, lex["party"]), statement_dates(doc.text, doc._.cw_dates),
-                   doc_places(doc), counts, _reference_date(doc))
+                   doc_places(doc), counts, report_date(doc))
 
     def in_headline(self, start: int, end: int) -> bool:
         model = _layout(self.doc)
@@ -91,20 +91,6 @@ class CeasefireDocument:
 def _layout(doc: Doc):
     """The document model (headline, dateline, debris) when the layout component ran."""
     return doc._.cw_document if Doc.has_extension("cw_document") else None
-
-
-def _reference_date(doc: Doc) -> dt.date | None:
-    model = _layout(doc)
-    if model is not None and model.reference_date is not None:
-        return model.reference_date
-    meta = (doc._.cw_meta if Doc.has_extension("cw_meta") else None) or {}
-    value = meta.get("published_date")
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return value if isinstance(value, dt.date) else None
 
 
 def load_lexicon(configured_dir: str | None = None) -> Lexicon:

@@ -168,7 +168,7 @@ def _dates(cd: CeasefireDocument, v: Violation, frame: Frame, cas_dated: Frame |
     if not own and v.who is not None and v.who.from_previous:
         prev = cd.segs[v.found.si - 1]
         own = within(cd.dates, prev.start_char, prev.end_char)
-    set_date(frame, most_specific(own))
+    set_date(frame, most_specific(own), cd.reference)
     if not own and cas_dated is not None and v.attrs["kind"] == "event":
         copy_date(frame, cas_dated)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from conflictwatch.nlp.kit.clauses import Segment, clause_span
+from conflictwatch.nlp.kit.dates import resolve
 from conflictwatch.nlp.kit.spans import DateMention
 from conflictwatch.records import Frame
 
@@ -40,9 +42,19 @@ def set_evidence(frame: Frame, text: str, start: int, end: int) -> None:
     frame.evidence_text = text[start:end]
 
 
-def set_date(frame: Frame, d: DateMention | None) -> None:
-    """The frame's date parts from a mention (nothing when there is none)."""
+def set_date(frame: Frame, d: DateMention | None, reference: dt.date | None = None) -> None:
+    """The frame's date from a mention (nothing when there is none). With the report's date known
+    (its dateline, else its manifest), the day is resolved here, as the event coder does, with its
+    precision in attrs["date_precision"] ("last week": the day seven days back, precision week);
+    otherwise the parts go to dbt, which resolves them against the publication date."""
     if d is None:
+        return
+    day, precision = resolve(d, reference) if reference is not None else (None, "unknown")
+    if day is not None:
+        frame.date_text, frame.date_kind = d.text, "absolute"
+        frame.date_year, frame.date_month, frame.date_day = day.year, day.month, day.day
+        frame.date_weekday, frame.date_offset_days = None, None
+        frame.attrs["date_precision"] = d.precision if d.precision in ("week", "month", "year") else precision
         return
     frame.date_text, frame.date_kind = d.text, d.kind
     frame.date_year, frame.date_month, frame.date_day = d.year, d.month, d.day

@@ -6,6 +6,7 @@ not run (the extension is None, as in tests on blank pipelines) a small fallback
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -68,3 +69,19 @@ def doc_actors(doc: Doc, party_terms: Iterable[Term]) -> list[ActorMention]:
             continue
         found.append(ActorMention(s, e, surface, "lexicon:" + canonical.lower().replace(" ", "-"), canonical, "party"))
     return sorted(found, key=lambda a: a.start_char)
+
+
+def report_date(doc: Doc) -> dt.date | None:
+    """The day the report was filed, which relative dates count from: its dateline (the document
+    model's), else the manifest's publication date (doc._.cw_meta), else None."""
+    model = doc._.cw_document if Doc.has_extension("cw_document") else None
+    if model is not None and model.reference_date is not None:
+        return model.reference_date
+    meta = (doc._.cw_meta if Doc.has_extension("cw_meta") else None) or {}
+    value = meta.get("published_date")
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return value if isinstance(value, dt.date) else None
