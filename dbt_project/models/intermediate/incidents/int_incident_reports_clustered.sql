@@ -94,17 +94,30 @@ governorate_pairs as (
 
 all_pairs as (
 
-    select a_id, b_id from pairs
+    select
+        a_id,
+        b_id
+    from pairs
     union all
-    select a_id, b_id from governorate_pairs where n_places = 1
+    select
+        a_id,
+        b_id
+    from governorate_pairs
+    where n_places = 1
 
 ),
 
 edges as (
 
-    select a_id as source_id, b_id as target_id from all_pairs
+    select
+        a_id as source_id,
+        b_id as target_id
+    from all_pairs
     union all
-    select b_id as source_id, a_id as target_id from all_pairs
+    select
+        b_id as source_id,
+        a_id as target_id
+    from all_pairs
 
 ),
 
@@ -140,7 +153,7 @@ components as (
 dated_incidents as (
 
     select
-        dated.* exclude (kind_key, date_slack, place_name_key, broad_place),
+        dated.* exclude (dated.kind_key, dated.date_slack, dated.place_name_key, dated.broad_place),
         substr(md5('incident|' || components.component), 1, 16) as incident_id
 
     from dated
