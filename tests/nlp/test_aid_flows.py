@@ -149,3 +149,12 @@ def test_deliveries_to_a_place_on_other_days_or_naming_no_place_stay_apart(nlp, 
     d1, d9 = text.index("June 1"), text.index("June 9")
     dates = [DateMention(d1, d1 + 6, "June 1", "month_day", None, 6, 1), DateMention(d9, d9 + 6, "June 9", "month_day", None, 6, 9)]
     assert kinds(run(nlp, flows, text, places=places, dates=dates)) == ["delivery", "delivery", "delivery"]
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels seized an army convoy of fuel trucks near the town on Monday.",
+    "The UN received reports of aid being diverted in the province.",
+    "The bakery stopped operating after the air strikes, residents said.",
+])
+def test_a_fighters_convoy_reports_about_aid_or_a_shop_that_closed_are_no_flow(nlp, flows, text):
+    assert run(nlp, flows, text) == []

@@ -260,3 +260,9 @@ def test_a_weekday_ahead_is_the_next_one(nlp, finder):
     text = "After talks in Geneva the ministers of Russia and the United States said a ceasefire would begin Monday."
     (a,) = agreements(nlp, finder, text, published="2016-09-10")
     assert (a.date_year, a.date_month, a.date_day) == (2016, 9, 12)
+
+
+def test_a_relative_start_is_resolved_against_the_reports_date(nlp, finder):
+    text = "Violence continued despite an extension of a nationwide truce declared last week by the government forces."
+    (a,) = agreements(nlp, finder, text, published="2016-07-12")
+    assert (a.date_kind, a.date_year, a.date_month, a.date_day, a.attrs["date_precision"]) == ("absolute", 2016, 7, 5, "week")

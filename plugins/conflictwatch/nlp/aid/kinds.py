@@ -130,8 +130,7 @@ def blocked(st: Statement) -> Frame | None:
         return None
     _borrow_destination(st)
     before = st.text[:m.start()][-30:]
-    about_aid = st.aid_word or st.agencies or terms.first("food_context", st.text)
-    if not about_aid or (terms.first("purpose_before", before) and not terms.first("decided_before", before)):
+    if not (st.aid_word or st.agencies) or (terms.first("purpose_before", before) and not terms.first("decided_before", before)):
         return None
     b0 = m.start() + st.off
     givers = [a for a in st.agencies if a.end <= b0]
