@@ -120,6 +120,16 @@ def date_of(match: re.Match[str], form: str) -> dt.date | None:
         return None
 
 
+def title_line(text: str) -> str | None:
+    """The document's first line when it reads as a title (four words or more, no closing full stop,
+    a body after it): statements inside it are the headline's, told again in the body."""
+    first = text.split("\n", 1)[0]
+    title = first.strip()
+    if "\n" not in text or len(title.split()) < 4 or title[-1] in ".!?":
+        return None
+    return first
+
+
 def _headline(text: str) -> tuple[int, int] | None:
     """The first line when a body follows it and it does not end like a sentence."""
     m = re.match(r"\s*([^\n]{8,300}?)\s*\n\s*\n", text)

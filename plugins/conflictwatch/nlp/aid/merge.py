@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conflictwatch.nlp.context import title_line
+from conflictwatch.nlp.document import title_line
 from conflictwatch.records import Frame
 
 _SAME_IN_HEADLINE_AND_BODY = ("crossing_id", "agency", "status")
