@@ -46,7 +46,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(rf"\b(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH})\b")),
     ("my", re.compile(rf"(?:\b{_MOD})?\b(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
     ("y", re.compile(
-        rf"\b(?:in|since|of|until|till|by|during|from|throughout|before|after|year|early|late|mid)[\s-]+"
+        rf"\b(?:in|since|of|until|till|by|during|from|throughout|before|after|year|early|late|mid)[\s-]+(?:the\s+)?"
         rf"(?P<y>{_YEAR})\b(?![\s-]*(?:people|civilians|persons|km|\d))",
         re.IGNORECASE,
     )),
