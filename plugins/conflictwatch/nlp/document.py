@@ -223,6 +223,8 @@ def build_model(text: str, manifest_date: dt.date | None = None, title: str | No
     body = len(text) - len(text[body:].lstrip())
     repeat = _title_repeat(text, headline, body)
     dateline = find_dateline(text, repeat[1], after_title=True) if repeat else None
+    if dateline is not None and dateline.start_char > repeat[1]:
+        repeat = (repeat[0], dateline.start_char)  # "<title> Monitoring group Reuters <date>": the tag is the header's
     if dateline is None:
         dateline = find_dateline(text, body)
     return DocumentModel(headline, repeat, dateline, body, find_debris(text, body), manifest_date, title)
