@@ -20,13 +20,12 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint eval eval-dev eval-corpus error-budget train audit bench-extract airflow-init clean
+.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract airflow-init clean
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
 	@echo "make test           set up .venv and run the whole test suite (pytest, dbt build, ruff, sqlfluff)"
 	@echo "make eval           score the pipeline's marts on the seeds against the gold file"
-	@echo "make eval-dev       the same on the FA-KES dev sets (incidents; aid flows and ceasefires)"
 	@echo "make eval-corpus    score the annotated corpus's dev and test splits (corpus/, docs/codebook.md)"
 	@echo "make error-budget   how much incident F1 each kind of error costs on a split (SPLIT=dev|train)"
 	@echo "make train          rebuild the event coder's learned files from corpus/train"
@@ -72,14 +71,6 @@ eval: setup
 	@mkdir -p data
 	@$(BIN)/conflictwatch run --input include/seeds --warehouse data/eval.duckdb > data/eval-run.log 2>&1 || { cat data/eval-run.log; exit 1; }
 	@$(BIN)/conflictwatch eval --gold tests/fixtures/gold/seed_gold.yaml --warehouse data/eval.duckdb
-
-# Dev sets from real reporting (FA-KES; tests/fixtures/devset*/README.md says how they were chosen).
-eval-dev: setup
-	@mkdir -p data
-	@for set in devset devset_aid; do \
-	  $(BIN)/conflictwatch run --input tests/fixtures/$$set --warehouse data/$$set.duckdb > data/$$set-run.log 2>&1 || { cat data/$$set-run.log; exit 1; }; \
-	  echo "== $$set =="; $(BIN)/conflictwatch eval --gold tests/fixtures/$$set/dev_gold.yaml --warehouse data/$$set.duckdb; \
-	done
 
 # The annotated corpus (corpus/README.md): dev and test scored with the whole pipeline. The test
 # split is scored once per release of the event coder and never used to choose a rule.
