@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from conflictwatch.nlp.kit.dates import MONTHS
+from conflictwatch.nlp.kit.spans import text_of
 
 _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _WD = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)"
@@ -269,7 +270,7 @@ def _manifest_date(doc: Doc) -> tuple[dt.date | None, str | None]:
 def make_layout(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
         manifest, title = _manifest_date(doc)
-        model = build_model(doc.text, manifest, title)
+        model = build_model(text_of(doc), manifest, title)
         doc._.cw_document = model
         mark_sentence_starts(doc, model)
         return doc

@@ -20,7 +20,7 @@ from conflictwatch.nlp import document as _layout  # noqa: F401  (registers the 
 from conflictwatch.nlp.aid import component as _aid  # noqa: F401  (registers its factory)
 from conflictwatch.nlp.ceasefires import component as _ceasefires  # noqa: F401
 from conflictwatch.nlp.events import component as _events  # noqa: F401
-from conflictwatch.nlp.kit.spans import get_list, register_extensions
+from conflictwatch.nlp.kit.spans import get_list, register_extensions, text_of
 from conflictwatch.nlp.mentions import actors, dates, places  # noqa: F401
 from conflictwatch.records import Annotation, Document, Entity, IngestError, Sentence, error_from_exception
 
@@ -89,7 +89,7 @@ def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
     model = doc._.cw_document
     if model is not None and model.dateline is not None:
         d = model.dateline
-        entities.append(Entity(document_id, 0, sentence_of(d.start_char), "DATELINE", doc.text[d.start_char:d.end_char],
+        entities.append(Entity(document_id, 0, sentence_of(d.start_char), "DATELINE", text_of(doc)[d.start_char:d.end_char],
                                d.start_char, d.end_char, d.date.isoformat() if d.date else None, "layout"))
     entities.sort(key=lambda e: (e.start_char, e.end_char, e.origin))
     for i, e in enumerate(entities):
@@ -99,7 +99,7 @@ def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
         f.document_id = document_id
         f.frame_index = i
         f.sentence_index = sentence_of(f.evidence_start_char)
-        if doc.text[f.evidence_start_char : f.evidence_end_char] != f.evidence_text:
+        if text_of(doc)[f.evidence_start_char : f.evidence_end_char] != f.evidence_text:
             raise ValueError(f"frame evidence does not match the text at {f.evidence_start_char}")
     return Annotation(sentences, entities, frames)
 

@@ -15,7 +15,7 @@ from conflictwatch.nlp.aid.lexicon import (
 from conflictwatch.nlp.kit.clauses import Segment
 from conflictwatch.nlp.kit.mentions import AREA_KINDS, place_name, within
 from conflictwatch.nlp.kit.numbers import as_int, exact_counts
-from conflictwatch.nlp.kit.spans import ActorMention, PlaceMention
+from conflictwatch.nlp.kit.spans import ActorMention, PlaceMention, text_of
 from conflictwatch.nlp.kit.terms import Hit
 
 _COUNTRY_OF_ADJ = {"Turkish": "Turkey", "Jordanian": "Jordan", "Iraqi": "Iraq"}
@@ -69,7 +69,7 @@ def agencies_in(seg: Segment, lex: AidLexicon) -> list[Hit]:
     """Agencies acting in the segment; one only quoted as a source ("according to") is not.
     Hyphens read as spaces, so "a UN-Syrian Arab Red Crescent convoy" names two agencies."""
     found = lex.terms.find("agency", seg.text.replace("-", " "), seg.start_char)
-    text = seg.doc.text
+    text = text_of(seg.doc)
     return [a for a in found if not lex.terms.first("source_before", text[max(seg.start_char, a.start - 25):a.start])]
 
 
@@ -107,14 +107,14 @@ def destination(seg: Segment, places: list[PlaceMention], exclude: list[tuple[in
              and not any(p.start_char < e and s < p.end_char for s, e in exclude)
              and place_name(p) not in NEIGHBOURS and not (p.kind == "country" and place_name(p) != "Syria")]
     for p in cands:
-        if lex.terms.first("destination_before", seg.doc.text[max(seg.start_char, p.start_char - 30):p.start_char]):
+        if lex.terms.first("destination_before", text_of(seg.doc)[max(seg.start_char, p.start_char - 30):p.start_char]):
             return p
     return cands[0] if cands else None
 
 
 def previous_destination(seg: Segment, places: list[PlaceMention], lex: AidLexicon) -> PlaceMention | None:
     """The last place the previous sentence names after a destination word ("let aid into X")."""
-    text = seg.doc.text
+    text = text_of(seg.doc)
     lo = max(0, seg.start_char - 400)
     prev = [p for p in places if lo <= p.start_char < seg.start_char and _area_like(p)
             and not re.search(r"[.!?]\s", text[p.end_char:seg.start_char].rstrip())]

@@ -14,7 +14,7 @@ from conflictwatch.nlp.kit.dates import most_specific
 from conflictwatch.nlp.kit.frames import make_frame, set_date, set_evidence, set_location
 from conflictwatch.nlp.kit.mentions import place_name
 from conflictwatch.nlp.kit.numbers import as_int, exact_counts
-from conflictwatch.nlp.kit.spans import PlaceMention
+from conflictwatch.nlp.kit.spans import PlaceMention, text_of
 from conflictwatch.records import Frame
 
 _DEST_LEAD_RE = re.compile(r"^(?:(?:Syria(?:s|'s|’s)?|Syrian|the|besieged|rebel-held|opposition-held|\w+ern)\s+)+", re.I)
@@ -33,7 +33,7 @@ def _is_intention(seg: Segment, m: re.Match, lex: AidLexicon) -> bool:
     """"to send aid", "plans to deliver" (not "managed to deliver"); a bare "sent relief"; a convoy
     described by what it carried ("a convoy delivering aid ... was hit": no delivery is stated)."""
     v0 = m.start() + seg.start_char
-    before = seg.doc.text[max(seg.start_char, v0 - 30):v0]
+    before = text_of(seg.doc)[max(seg.start_char, v0 - 30):v0]
     if m.group("verb").lower().endswith("ing") and lex.terms.ends("convoy_noun", before):
         return True
     if lex.terms.first("purpose_before", before) and not lex.terms.first("success_before", before):
@@ -47,7 +47,7 @@ def _giver(seg: Segment, v0: int, mentions: DocumentMentions, lex: AidLexicon) -
     cands = [(a.start, a.end, a.canonical) for a in agencies if a.end <= v0] + \
             [(a.start_char, a.end_char, a.name) for a in mentions.actors if a.end_char <= v0 and seg.start_char <= a.start_char]
     for s0, e0, name in sorted(cands, key=lambda c: -c[1]):
-        return (s0, e0, name) if lex.terms.matches("giver_gap", seg.doc.text[e0:v0].lstrip()) else None
+        return (s0, e0, name) if lex.terms.matches("giver_gap", text_of(seg.doc)[e0:v0].lstrip()) else None
     return None
 
 
@@ -89,7 +89,7 @@ def _clause_frame(seg: Segment, m: re.Match, mentions: DocumentMentions, lex: Ai
     }
     frame = make_frame(seg, "aid_flow", (v0, m.end("verb") + off, m.group("verb")), [(start, end)], attrs)
     # the clause alone (a run-on sentence holds several), five words at least
-    set_evidence(frame, seg.doc.text, at_least_words(seg.doc.text, seg.start_char, start, end), end)
+    set_evidence(frame, text_of(seg.doc), at_least_words(text_of(seg.doc), seg.start_char, start, end), end)
     if dest is not None:
         set_location(frame, dest.text, dest.location_id, dest.start_char)
     near = [d for d in mentions.dates if off <= d.start_char < seg.end_char

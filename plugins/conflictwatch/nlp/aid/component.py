@@ -17,7 +17,7 @@ from conflictwatch.nlp.aid.lexicon import AidLexicon, load_lexicon
 from conflictwatch.nlp.aid.merge import drop_repeats, merge_authorisations, merge_headline, merge_restatements
 from conflictwatch.nlp.aid.statement import DocumentMentions, read_statement
 from conflictwatch.nlp.kit.clauses import Segment, segments
-from conflictwatch.nlp.kit.spans import get_list
+from conflictwatch.nlp.kit.spans import get_list, text_of
 from conflictwatch.records import Frame
 
 
@@ -35,8 +35,8 @@ class AidFlows:
         mentions = DocumentMentions.of(doc, self.lex)
         frames = [f for seg in segments(doc) for f in self.segment_flows(seg, mentions)
                   if not mentions.in_link(f.evidence_start_char, f.evidence_end_char)]
-        frames = merge_headline(doc.text, drop_repeats(frames))
-        return merge_restatements(doc.text, merge_authorisations(frames))
+        frames = merge_headline(text_of(doc), drop_repeats(frames))
+        return merge_restatements(text_of(doc), merge_authorisations(frames))
 
     def segment_flows(self, seg: Segment, mentions: DocumentMentions) -> list[Frame]:
         """The kind rules' frame and the compact clauses' (which stand for the delivery if both find one)."""

@@ -22,6 +22,7 @@ from conflictwatch.nlp.aid.statement import Statement
 from conflictwatch.nlp.kit.frames import as_trigger
 from conflictwatch.nlp.kit.mentions import AREA_KINDS, place_name, unique, within
 from conflictwatch.nlp.kit.numbers import PERCENT_RE, as_int, word_value
+from conflictwatch.nlp.kit.spans import text_of
 from conflictwatch.records import Frame
 
 STOP = object()
@@ -93,7 +94,7 @@ def crossing_opening(st: Statement) -> Frame | None:
         return None
     after = [c for c in st.crossings if c.start >= m.start() + st.off]
     target = after[0] if after else st.crossings[0]
-    count = count_before(st.seg.doc.text, target.start, st.off)
+    count = count_before(text_of(st.seg.doc), target.start, st.off)
     subj = within(st.mentions.actors, st.off, m.start() + st.off) or opening_subject(st.seg, st.mentions.actors)
     extra = {"crossings_count": count if count is not None else (len(after) or None),
              "authorised_by": subj[-1].name if subj else None, "status": "open"}
@@ -318,7 +319,7 @@ def quantity_moved(st: Statement) -> Frame | None:
     kind, stuck = _moved_or_stuck(st, moved, convoy)
     need = [*st.required, (s, e), *([as_trigger(moved, st.off)[:2]] if moved else [])]
     extra = {"quantity": value, "unit": unit, "status": "interrupted" if stuck else None}
-    return st.finish(kind, (s, e, st.seg.doc.text[s:e]), extra, need)
+    return st.finish(kind, (s, e, text_of(st.seg.doc)[s:e]), extra, need)
 
 
 def convoy_moved(st: Statement) -> Frame | None:

@@ -22,7 +22,7 @@ from conflictwatch.nlp.kit.dates import most_specific, statement_dates
 from conflictwatch.nlp.kit.durations import Duration, find_duration
 from conflictwatch.nlp.kit.frames import Trigger, make_frame, set_date, set_location
 from conflictwatch.nlp.kit.mentions import doc_actors, doc_places, place_name, report_date, within
-from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, text_of
 from conflictwatch.nlp.kit.terms import Hit
 from conflictwatch.records import Frame
 
@@ -40,15 +40,15 @@ class DocumentMentions:
 
     @classmethod
     def of(cls, doc: Doc, lex: AidLexicon) -> DocumentMentions:
-        return cls(doc, doc_places(doc), statement_dates(doc.text, doc._.cw_dates),
-                   doc_actors(doc, lex.terms["party"]), document_from_country(doc.text), report_date(doc))
+        return cls(doc, doc_places(doc), statement_dates(text_of(doc), doc._.cw_dates),
+                   doc_actors(doc, lex.terms["party"]), document_from_country(text_of(doc)), report_date(doc))
 
     def in_link(self, start: int, end: int) -> bool:
         """Page furniture: in Title Case outside the document's own headline (the headline of another
         article pasted in as a link: "Russian Military Delivers 5 Tonnes of Aid to Hama"), or in a
         "Related ..." list the layout found. (A "Tags" list runs on into the text when the page lost
         its full stops: it is no reason to drop a statement.)"""
-        text = self.doc.text
+        text = text_of(self.doc)
         first_line_end = text.find("\n")
         in_headline = first_line_end < 0 or end <= first_line_end
         if not in_headline and in_title_case(text, start, end):

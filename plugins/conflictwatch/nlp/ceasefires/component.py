@@ -21,7 +21,7 @@ from conflictwatch.nlp.ceasefires.merge import (
     merge_twins,
 )
 from conflictwatch.nlp.ceasefires.violations import find_violations
-from conflictwatch.nlp.kit.spans import get_list
+from conflictwatch.nlp.kit.spans import get_list, text_of
 from conflictwatch.nlp.kit.terms import Lexicon
 from conflictwatch.records import Frame
 
@@ -40,7 +40,7 @@ class Ceasefires:
         cd = CeasefireDocument.of(doc, self.lex)
         agreements = find_agreements(cd)
         violations = merge_adjacent(find_violations(cd, agreements))
-        violations = merge_twins(merge_headline(doc.text, violations))
+        violations = merge_twins(merge_headline(text_of(doc), violations))
         return [a.frame for a in agreements.found] + violations
 
 

@@ -16,7 +16,7 @@ import re
 from conflictwatch.nlp.kit.clauses import Segment
 from conflictwatch.nlp.kit.dates import resolve
 from conflictwatch.nlp.kit.numbers import word_value
-from conflictwatch.nlp.kit.spans import ActorMention, DateMention
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, text_of
 from conflictwatch.nlp.kit.terms import Lexicon
 
 _TIED_BREAK_RE = re.compile(r"[;:]|\s[–—]\s", re.I)
@@ -63,7 +63,7 @@ def _announced(seg: Segment, dates: list[DateMention], starts: list[int], lex: L
     ann = lex.first("announce", seg.text)
     if ann is None or len(dates) < 2:
         return None
-    text = seg.doc.text
+    text = text_of(seg.doc)
     a_pos, a_end = ann.start() + seg.start_char, ann.end() + seg.start_char
     found = None
     for d in dates:
@@ -95,7 +95,7 @@ def start_and_announced(seg: Segment, dates: list[DateMention], mention: int, ac
     a superseded plan ("initially scheduled to start on"). The announcement's date is told apart."""
     if not dates:
         return None, None
-    text = seg.doc.text
+    text = text_of(seg.doc)
     starts = [h.end for h in lex.find("start_cue", seg.text, seg.start_char)]
     announced = _announced(seg, dates, starts, lex)
     rest = [d for d in dates if d is not announced
@@ -124,7 +124,7 @@ def implied_start(seg: Segment, mention: int, clause_end: int, lex: Lexicon) -> 
     """A start the text implies: an age before the mention ("Syria's fragile week-old ceasefire":
     a week before the report) or a time in force after it ("had kept the town calm for over two
     years"), as a date relative to the report at that precision."""
-    text = seg.doc.text
+    text = text_of(seg.doc)
     age = _AGE_RE.search(text[max(seg.start_char, mention - 40):mention])
     if age:
         n = word_value(age.group("n")) if age.group("n") else 1

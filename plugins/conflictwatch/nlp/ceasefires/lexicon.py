@@ -13,7 +13,7 @@ from conflictwatch.nlp.kit.clauses import Segment, segments
 from conflictwatch.nlp.kit.dates import statement_dates
 from conflictwatch.nlp.kit.mentions import doc_actors, doc_places, report_date
 from conflictwatch.nlp.kit.numbers import WORD_NUMBER
-from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list, text_of
 from conflictwatch.nlp.kit.terms import Lexicon
 from conflictwatch.records import Frame
 
@@ -68,7 +68,7 @@ class CeasefireDocument:
     @classmethod
     def of(cls, doc: Doc, lex: Lexicon) -> CeasefireDocument:
         counts = [f for f in get_list(doc, "cw_frames") if f.frame_type in ("casualty_event", "casualty_tally")]
-        return cls(doc, lex, segments(doc), doc_actors(doc, lex["party"]), statement_dates(doc.text, doc._.cw_dates),
+        return cls(doc, lex, segments(doc), doc_actors(doc, lex["party"]), statement_dates(text_of(doc), doc._.cw_dates),
                    doc_places(doc), counts, report_date(doc))
 
     def in_headline(self, start: int, end: int) -> bool:
@@ -81,7 +81,7 @@ class CeasefireDocument:
 
     @property
     def text(self) -> str:
-        return self.doc.text
+        return text_of(self.doc)
 
     @property
     def casualties(self) -> list[Frame]:

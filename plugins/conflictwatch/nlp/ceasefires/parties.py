@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from conflictwatch.nlp.ceasefires.lexicon import COUNTRY_OF, HYPHEN_PAIR_RE, modifier_pattern
 from conflictwatch.nlp.kit.clauses import Segment
 from conflictwatch.nlp.kit.mentions import unique
-from conflictwatch.nlp.kit.spans import ActorMention
+from conflictwatch.nlp.kit.spans import ActorMention, text_of
 from conflictwatch.nlp.kit.terms import Lexicon
 
 _RELATIVE_CLAUSE_RE = re.compile(r"\s*[-–—]\s*(?:which|who)\b[^,–—]*[,–—]")
@@ -70,13 +70,13 @@ def chain_before(text: str, pos: int, actors: list[ActorMention], floor: int) ->
 
 
 def _after(seg: Segment, category: str, actors: list[ActorMention], lex: Lexicon) -> list[str]:
-    text, off = seg.doc.text, seg.start_char
+    text, off = text_of(seg.doc), seg.start_char
     return [a.name for h in lex.find(category, seg.text, off) for a in chain(text, h.end, actors, h.end + 3, lex)]
 
 
 def _with(seg: Segment, actors: list[ActorMention], mention: int, lex: Lexicon) -> list[str]:
     """"had a local truce with the regime": the actor before the mention and those after "with"."""
-    text = seg.doc.text
+    text = text_of(seg.doc)
     w = _WITH_RE.match(text[mention:mention + 60])
     if not w:
         return []
@@ -92,7 +92,7 @@ def _before_verbs(seg: Segment, actors: list[ActorMention], lex: Lexicon) -> lis
     """"Turkey, Russia and Iran agreed": two or more actors, or one before held/signed/agreed."""
     out: list[str] = []
     for h in lex.find("party_verb", seg.text, seg.start_char):
-        before = chain_before(seg.doc.text, h.start, actors, seg.start_char)
+        before = chain_before(text_of(seg.doc), h.start, actors, seg.start_char)
         if len(before) >= 2 or (before and lex.matches("strong_party_verb", h.text.lower())):
             out += [a.name for a in before]
     return out
@@ -109,7 +109,7 @@ def announcer(seg: Segment, actors: list[ActorMention], mention: int, lex: Lexic
     """Who announced the agreement: the subject of "announced / declared" right before the mention
     ("Russia's Defence Ministry declared a 48-hour truce"), the agent of "announced by" after it, or
     the possessor of a claim or promise of it ("Russia's claims about a halt to the bombing")."""
-    text = seg.doc.text
+    text = text_of(seg.doc)
     for h in lex.find("announce", text[max(seg.start_char, mention - _ANNOUNCE_GAP - 20):mention], max(seg.start_char, mention - _ANNOUNCE_GAP - 20)):
         if mention - h.end > _ANNOUNCE_GAP or "," in text[h.end:mention]:
             continue
@@ -127,7 +127,7 @@ def announcer(seg: Segment, actors: list[ActorMention], mention: int, lex: Lexic
 def _possessors(seg: Segment, actors: list[ActorMention], mention: int) -> list[ActorMention]:
     """An actor in the possessive right before the mention ("Russia's unilateral ceasefire",
     "Russias claims about a halt"): lost apostrophes leave "Russias"."""
-    text = seg.doc.text
+    text = text_of(seg.doc)
     out = []
     for a in actors:
         if a.end_char > mention or mention - a.end_char > 60:
@@ -142,7 +142,7 @@ def _possessors(seg: Segment, actors: list[ActorMention], mention: int) -> list[
 def parties_of(seg: Segment, actors: list[ActorMention], mention: int, lex: Lexicon) -> Parties:
     """The agreement's parties, brokers and announcer as the segment names them (`actors` are the
     segment's). A possessor of the ceasefire itself ("Russia's unilateral ceasefire") is its party."""
-    text = seg.doc.text
+    text = text_of(seg.doc)
     parties = _after(seg, "between", actors, lex) + _with(seg, actors, mention, lex)
     parties += _after(seg, "by_party", actors, lex) + _before_verbs(seg, actors, lex) + _hyphen_pairs(seg)
     owners = [a.name for a in _possessors(seg, actors, mention) if not lex.first("announcement_of", text[a.end_char:mention])]

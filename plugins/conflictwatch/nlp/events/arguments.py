@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.candidates import Candidate
-from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import distance, governing_prep, head_of, path_labels
 
 LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "around", "across", "into", "onto",
@@ -92,7 +92,7 @@ def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list
         "near": 1.0 if m.geo_precision == 2 else 0.0,
         "first_in_sent": 1.0 if sent_places and sent_places[0] is m else 0.0,
         "on_actor": 1.0 if head is not None and _hangs_on_actor(head, actors) else 0.0,
-        "excepted": 1.0 if EXCEPT_RE.search(cand.sent.doc.text[max(0, m.start_char - 40) : m.start_char]) else 0.0,
+        "excepted": 1.0 if EXCEPT_RE.search(text_of(cand.sent.doc)[max(0, m.start_char - 40) : m.start_char]) else 0.0,
     }
     return f
 
@@ -185,7 +185,7 @@ LIST_GAP = re.compile(r"^(?:\s*(?:,|and|&|as\s+well\s+as|or|plus)?\s*(?:the\s+)?
 def listed_with(best: PlaceOption, others: list[PlaceOption]) -> list[PlaceOption]:
     """Places written in one list with the chosen one ("in A, B and C", "A B and C" once commas are
     lost): only separators between neighbours, chained both ways."""
-    text = best.head.doc.text if best.head is not None else ""
+    text = text_of(best.head.doc) if best.head is not None else ""
     ordered = sorted([best, *others], key=lambda o: o.mention.start_char)
     at = ordered.index(best)
     out = []
@@ -276,10 +276,10 @@ def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
         start, end = doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1].text)
         if actor.start_char <= start < actor.end_char:
             return "agent"  # "Turkish air strikes", "regime warplanes": the actor's name holds the attack word
-        gap_before = doc.text[actor.end_char:start]
+        gap_before = text_of(doc)[actor.end_char:start]
         if 0 <= start - actor.end_char <= 12 and re.fullmatch(r"(?:\s*(?:'s|’s|s)?\s*(?:and\s+\w+\s+)?)", gap_before):
             return "agent"
-        gap_after = doc.text[end:actor.start_char]
+        gap_after = text_of(doc)[end:actor.start_char]
         if 0 <= actor.start_char - end <= 40 and re.fullmatch(r"\s+(?:\w+\s+){0,3}?(?:by|from)\s+(?:the\s+)?", gap_after):
             return "agent"
     return None
@@ -308,7 +308,7 @@ def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
     for a in actors:  # "Syrian and Russian jets", "regime and Russian air strikes": conjuncts share a role
         if relations[id(a)] == "other":
             partner = next((b for b in actors if b is not a and relations[id(b)] in ("agent", "target")
-                            and _joined(cand.sent.doc.text, a, b)), None)
+                            and _joined(text_of(cand.sent.doc), a, b)), None)
             if partner is not None:
                 relations[id(a)] = relations[id(partner)]
     for a in actors:

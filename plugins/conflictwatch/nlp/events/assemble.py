@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
 from conflictwatch.nlp.kit.dates import resolve
-from conflictwatch.nlp.kit.spans import PlaceMention
+from conflictwatch.nlp.kit.spans import PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head
 
 WINDOW_DAYS = 31
@@ -171,7 +171,7 @@ def _tally_cue(cand: Candidate) -> bool:
     if PAST_24H_RE.search(text):
         return False
     toll = cand.killed() or cand.injured()
-    local = cand.sent.doc.text[max(cand.sent.start_char, toll.start_char - 80): min(cand.sent.end_char, toll.end_char + 80)]
+    local = text_of(cand.sent.doc)[max(cand.sent.start_char, toll.start_char - 80): min(cand.sent.end_char, toll.end_char + 80)]
     day = cand.date is not None and cand.date.precision == "day" and not cand.date_reported and not _starts_period(cand)
     if any(rx.search(text) for rx in TALLY_CUES):
         return True
@@ -197,7 +197,7 @@ def _perfect(cand: Candidate) -> bool:
 def _starts_period(cand: Candidate) -> bool:
     """"Since Monday": the date opens a period; it is not the event's day."""
     d = cand.date
-    text = cand.sent.doc.text
+    text = text_of(cand.sent.doc)
     return bool(PERIOD_START_RE.search(text[max(0, d.start_char - 20) : d.start_char]))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from conflictwatch.nlp.kit import numbers as nums
-from conflictwatch.nlp.kit.spans import PlaceMention
+from conflictwatch.nlp.kit.spans import PlaceMention, text_of
 
 CASUALTY_WORDS = re.compile(r"\b(?:killed|killing|dead|deaths?|died|victims|casualties|wounded|injured|toll|lives)\b", re.I)
 INJURY_WORDS = re.compile(r"\b(?:wounded|injured|injuries|hurt)\b", re.I)
@@ -60,7 +60,7 @@ def _segment_count(doc_text: str, start: int, first_place: int) -> tuple[int, bo
 
 
 def find_breakdown(sent: Span, places: list[PlaceMention], previous_has_toll: bool) -> list[PlaceCount]:
-    text = sent.doc.text
+    text = text_of(sent.doc)
     if not (CASUALTY_WORDS.search(sent.text) or previous_has_toll):
         return []
     role = "injured" if INJURY_WORDS.search(sent.text) and not re.search(r"\b(?:killed|dead|died|deaths?)\b", sent.text, re.I) else "killed"

@@ -24,7 +24,7 @@ from conflictwatch.nlp.events.frames import event_frame, tally_frame
 from conflictwatch.nlp.events.lexicon import load_lexicon
 from conflictwatch.nlp.events.models import load_models
 from conflictwatch.nlp.events.tolls import find_tolls
-from conflictwatch.nlp.kit.spans import get_list
+from conflictwatch.nlp.kit.spans import get_list, text_of
 
 
 class EventCoder:
@@ -36,7 +36,7 @@ class EventCoder:
         self.event_threshold = event_threshold
 
     def __call__(self, doc: Doc) -> Doc:
-        model = doc._.cw_document or build_model(doc.text)
+        model = doc._.cw_document or build_model(text_of(doc))
         cands = self.candidates(doc, model)
         actors = get_list(doc, "cw_actors")
         events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))

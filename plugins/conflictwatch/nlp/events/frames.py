@@ -6,6 +6,7 @@ from spacy.tokens import Doc
 
 from conflictwatch.nlp.events.assemble import Event
 from conflictwatch.nlp.events.lexicon import EVENT_TYPE_OF
+from conflictwatch.nlp.kit.spans import text_of
 from conflictwatch.records import Frame
 
 COUNT_FIELDS = ("killed", "killed_low", "killed_high", "injured", "injured_low", "injured_high",
@@ -14,7 +15,7 @@ COUNT_FIELDS = ("killed", "killed_low", "killed_high", "injured", "injured_low",
 
 def evidence_span(doc: Doc, ev: Event) -> tuple[int, int]:
     sent = ev.main.sent
-    text = doc.text
+    text = text_of(doc)
     start, end = sent.start_char, sent.end_char
     while start < end and text[start].isspace():
         start += 1
@@ -33,7 +34,7 @@ def _base(doc: Doc, ev: Event, frame_type: str) -> Frame:
         frame_type=frame_type,
         frame_index=0,
         sentence_index=c.sent_index,
-        evidence_text=doc.text[start:end],
+        evidence_text=text_of(doc)[start:end],
         evidence_start_char=start,
         evidence_end_char=end,
         trigger=doc[trigger.start : trigger.end].text if trigger else None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.kit import numbers as nums
+from conflictwatch.nlp.kit.spans import text_of
 
 KILLED_VERBS = frozenset({"kill", "die", "perish", "martyr", "slay", "slaughter", "execute", "behead", "massacre",
                           "assassinate", "murder", "shoot", "eliminate", "neutralize", "neutralise"})
@@ -139,7 +140,7 @@ def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
 
 
 def _role_by_pattern(sent: Span, start: int, end: int) -> tuple[str, Token] | None:
-    text = sent.doc.text
+    text = text_of(sent.doc)
     after = _AFTER_RE.match(text[end : end + 60])
     if after:
         tok = _token_at(sent, end + after.start("w"))
@@ -240,7 +241,7 @@ def _none_reported(sent: Span) -> list[Toll]:
 
 def find_tolls(sent: Span) -> list[Toll]:
     """Every casualty count of the sentence, subsets folded in, coordinated counts added up."""
-    text = sent.doc.text
+    text = text_of(sent.doc)
     base = sent.start_char
     found: dict[int, Toll] = {}
     order: list[Toll] = []

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from conflictwatch.nlp.kit.spans import text_of
+
 CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s+|\s+[–—]\s+|:\s+")
 _CLAUSE_EDGE_RE = re.compile(r",\s+|;\s+|\s+[–—]\s+")
 _CLAUSE_END_RE = re.compile(r",\s+|;\s+|\s+[–—]\s+|\.\s*$")
@@ -27,7 +29,7 @@ class Segment:
 
     @property
     def text(self) -> str:
-        return self.doc.text[self.start_char : self.end_char]
+        return text_of(self.doc)[self.start_char : self.end_char]
 
 
 def segments(doc: Doc) -> list[Segment]:
@@ -75,7 +77,7 @@ def clause_span(seg: Segment, required: list[tuple[int, int]]) -> tuple[int, int
     lo, hi = min(r[0] for r in req), max(r[1] for r in req)
     start = max([s for s, _ in clauses if s <= lo], default=clauses[0][0])
     end = min([e for _, e in clauses if e >= hi], default=clauses[-1][1])
-    text = seg.doc.text
+    text = text_of(seg.doc)
     while start < end and text[start].isspace():
         start += 1
     chunk = text[start:end]

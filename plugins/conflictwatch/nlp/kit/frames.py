@@ -7,7 +7,7 @@ import re
 
 from conflictwatch.nlp.kit.clauses import Segment, clause_span
 from conflictwatch.nlp.kit.dates import resolve
-from conflictwatch.nlp.kit.spans import DateMention
+from conflictwatch.nlp.kit.spans import DateMention, text_of
 from conflictwatch.records import Frame
 
 DATE_FIELDS = ("date_text", "date_kind", "date_year", "date_month", "date_day", "date_weekday", "date_offset_days")
@@ -29,7 +29,7 @@ def make_frame(seg: Segment, frame_type: str, trigger: Trigger, required: list[t
         frame_type=frame_type,
         frame_index=0,
         sentence_index=0,
-        evidence_text=seg.doc.text[start:end],
+        evidence_text=text_of(seg.doc)[start:end],
         evidence_start_char=start,
         evidence_end_char=end,
         trigger=trigger[2],

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-from conflictwatch.nlp.kit.spans import ActorMention, PlaceMention
+from conflictwatch.nlp.kit.spans import ActorMention, PlaceMention, text_of
 from conflictwatch.nlp.kit.terms import Term, find_terms
 
 # "northwest Syria", "rebel-held Syria": a region the gazetteer does not list
@@ -44,7 +44,7 @@ def doc_places(doc: Doc) -> list[PlaceMention]:
     """cw_places, plus region phrases ("northwest Syria") and, when no places component ran,
     spaCy's GPE/LOC entities."""
     places = list(doc._.cw_places or [])
-    extra = [PlaceMention(m.start(), m.end(), m.group(0), "region") for m in AREA_RE.finditer(doc.text)]
+    extra = [PlaceMention(m.start(), m.end(), m.group(0), "region") for m in AREA_RE.finditer(text_of(doc))]
     if doc._.cw_places is None:
         extra += [PlaceMention(e.start_char, e.end_char, e.text, "unresolved") for e in doc.ents if e.label_ in ("GPE", "LOC")]
     for p in extra:
@@ -64,7 +64,7 @@ def doc_actors(doc: Doc, party_terms: Iterable[Term]) -> list[ActorMention]:
     """cw_actors, plus what a party lexicon adds where they found nothing (metonyms such as
     "Moscow", adjectives such as "Russian warplanes")."""
     found = list(doc._.cw_actors or [])
-    for s, e, surface, canonical in find_terms(party_terms, doc.text):
+    for s, e, surface, canonical in find_terms(party_terms, text_of(doc)):
         if any(overlaps(s, e, a.start_char, a.end_char) for a in found):
             continue
         found.append(ActorMention(s, e, surface, "lexicon:" + canonical.lower().replace(" ", "-"), canonical, "party"))

@@ -104,3 +104,12 @@ def get_list(doc: Doc, name: str) -> list:
 
 
 register_extensions()
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text, built once: spaCy's `Doc.text` joins every token on each read, which
+    is quadratic when a component reads it per mention."""
+    text = doc.user_data.get("cw_text")
+    if text is None:
+        text = doc.user_data["cw_text"] = doc.text
+    return text

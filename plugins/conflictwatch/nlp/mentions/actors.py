@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from conflictwatch.nlp.kit.spans import ActorMention, get_list
+from conflictwatch.nlp.kit.spans import ActorMention, get_list, text_of
 
 # "a truce brokered (announced, declared) by Russia and Turkey": the brokers (the whole list) make the peace; they are not
 # perpetrators or violators. Matched on the text that ends right before an actor.
@@ -199,7 +199,7 @@ def make_actors(nlp: Language, name: str, reference_dir: str | None):
     matcher = load_matcher(reference_dir)
 
     def component(doc: Doc) -> Doc:
-        get_list(doc, "cw_actors").extend(matcher.find(doc.text))
+        get_list(doc, "cw_actors").extend(matcher.find(text_of(doc)))
         return doc
 
     return component
