@@ -5,15 +5,20 @@ Examples are our own sentences, not the seed articles'.
 
 from __future__ import annotations
 
+import ast
 import csv
+import inspect
 import itertools
+from pathlib import Path
 
 import pytest
 import spacy
+from spacy.language import Language
 
 from conflictwatch.config import Settings
 from conflictwatch.nlp.kit.spans import PlaceMention
 from conflictwatch.nlp.mentions import places as places_module  # noqa: F401  (registers the factory)
+from conflictwatch.nlp.mentions.places import make_places
 
 REFERENCE = Settings().reference_dir
 
@@ -611,3 +616,24 @@ def test_no_facility_or_list_from_numbers_and_creeds(nlp) -> None:
 )
 def test_names_of_a_list_with_articles(nlp, text: str, expected: list[str]) -> None:
     assert texts(nlp, text) == expected
+
+
+# --- the component's shape -----------------------------------------------------------------
+
+
+def test_factory_declares_what_it_assigns_and_requires() -> None:
+    # GIVEN the registered factory WHEN its meta is read THEN it sets cw_places and reads the NER and sentences
+    meta = Language.get_factory_meta("conflictwatch_places_v1")
+    assert meta.assigns == ["doc._.cw_places"]
+    assert set(meta.requires) == {"doc.ents", "token.is_sent_start"}
+
+
+def test_no_function_of_the_component_is_longer_than_sixty_lines() -> None:
+    # GIVEN places.py WHEN its functions are measured THEN each is a named step of 60 lines at most
+    tree = ast.parse(Path(inspect.getsourcefile(make_places)).read_text(encoding="utf-8"))
+    lengths = {
+        node.name: node.end_lineno - min([node.lineno] + [d.lineno for d in node.decorator_list]) + 1
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert {name: n for name, n in lengths.items() if n > 60} == {}

@@ -19,6 +19,10 @@ How it matches (details and the rules' reasons in docs/places.md):
    mention keeps location_id None (documented as ambiguous, never a guess).
 5. spaCy GPE/LOC/FAC entities and "the village of X" spans not in the gazetteer are kept with
    kind "unresolved", location_id None and the governorate hint, for dbt to fall back on.
+
+The code keeps that order: `find` reads the document (tokens, governorate hints, runs of names,
+facility words), `_resolve` takes each gazetteer match through the checks of 2-4 as named steps,
+then `_facilities`, `_compass_parts` and `_unresolved` (5) add what the gazetteer alone misses.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from conflictwatch.nlp.kit import translit
-from conflictwatch.nlp.kit.spans import PlaceMention, get_list
+from conflictwatch.nlp.kit.dates import MONTHS, WEEKDAYS
+from conflictwatch.nlp.kit.spans import PlaceMention, get_list, text_of
 
 NORTHWEST = ("SY07", "SY02", "SY05", "SY06")  # Idleb, Aleppo, Hama, Lattakia
 CURATED_KINDS = frozenset({"region", "road", "crossing"})
@@ -321,73 +326,18 @@ NEIGHBOUR_OK = frozenset(
         "turkey",
     }
 )
-NOT_PLACE_WORDS = frozenset(
-    {
-        "ramadan",
-        "eid",
-        "shiite",
-        "shia",
-        "sunni",
-        "alawite",
-        "druze",
-        "kurd",
-        "kurds",
-        "turkmen",
-        "yazidi",
-        "armenian",
-        "islamic",
-        "islamist",
-        "jihadist",
-        "muslims",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "god",
-        "allah",
-        "muslim",
-        "christian",
-        "arab",
-        "kurdish",
-        "turkish",
-        "russian",
-        "syrian",
-        "iranian",
-        "palestinian",
-        "lebanese",
-        "iraqi",
-        "jordanian",
-        "israeli",
-        "american",
-        "british",
-        "french",
-        "saudi",
-        "qatari",
-        "emirati",
-        "chechen",
-        "afghan",
-        "uzbek",
-        "catholic",
-        "orthodox",
-        "assyrian",
-        "maronite",
-        "christians",
-    }
+# Words that are never (part of) a place name: feasts, faiths, peoples, and the day and month
+# names of the dates module (full month names only: "Mar" begins names, "Mar Elias").
+NOT_PLACE_WORDS = (
+    frozenset({
+        "ramadan", "eid", "shiite", "shia", "sunni", "alawite", "druze", "kurd", "kurds", "turkmen",
+        "yazidi", "armenian", "islamic", "islamist", "jihadist", "muslims", "god", "allah", "muslim",
+        "christian", "arab", "kurdish", "turkish", "russian", "syrian", "iranian", "palestinian", "lebanese",
+        "iraqi", "jordanian", "israeli", "american", "british", "french", "saudi", "qatari", "emirati",
+        "chechen", "afghan", "uzbek", "catholic", "orthodox", "assyrian", "maronite", "christians"
+    })
+    | frozenset(WEEKDAYS)
+    | frozenset(max((m for m in MONTHS if MONTHS[m] == n), key=len) for n in set(MONTHS.values()))
 )
 UNRESOLVED_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAPON_NOUNS = frozenset({"rocket", "rockets", "missile", "missiles", "launcher", "launchers", "shells", "mortars"})
@@ -508,6 +458,22 @@ GENERIC_WORDS = (NEIGHBOUR_OK - {"syria", "turkey"}) | SETTLEMENT_WORDS | PLURAL
 # Reporters write "Damascus" for the capital's countryside too ("Jaramana, a suburb of Damascus").
 DAMASCUS_PAIR = {"Damascus", "Rural Damascus"}
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
+# "Omar ibn al-Khattab": a word that makes the names around it a man's.
+SON_OF = frozenset({"ibn", "bin", "bint"})
+# Verbs of saying among ACTOR_NOUNS: "X said" makes X a speaker, unless X is in a list of places.
+SPEECH_WORDS = frozenset({"said", "told", "says"})
+# Punctuation between the parts of a page title ("... NGO - Region - World").
+TITLE_SEPARATORS = frozenset({"-", "–", "—", "|"})
+# "the historic citadel", "its old city": a landmark needs one of these before it to be the one of the place.
+LANDMARK_ADJECTIVES = frozenset({"historic", "ancient", "famous", "besieged"})
+LANDMARK_DETERMINERS = frozenset({"the", "its", "their", "'s", "’s"})
+# Each step of `_resolve` may only lower a mention's confidence, never raise it.
+_CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def _weaker(a: str, b: str) -> str:
+    """The lower of two confidence values."""
+    return a if _CONFIDENCE_RANK[a] <= _CONFIDENCE_RANK[b] else b
 
 
 @dataclass(frozen=True)
@@ -538,6 +504,7 @@ def _float(value: str) -> float | None:
 
 
 def _level_keys(name: str) -> tuple[str, str, str]:
+    """A name's place_key, vowel_key and skeleton_key, built word by word as the matcher builds n-grams."""
     words = translit.split_words(name)
     pieces = [translit.word_key(w) for w in words]
     k1 = " ".join(p for p in pieces if p)
@@ -547,6 +514,7 @@ def _level_keys(name: str) -> tuple[str, str, str]:
 
 
 def build_gazetteer(path: Path) -> Gazetteer:
+    """The gazetteer of a places.csv: its rows, one index per key level, prefix sets and town seats."""
     places: list[Place] = []
     index: tuple[dict[str, set[int]], ...] = (defaultdict(set), defaultdict(set), defaultdict(set))
     with path.open(encoding="utf-8", newline="") as f:
@@ -631,7 +599,25 @@ class _Cand:
     n_words: int
 
 
+@lru_cache(maxsize=100_000)
+def _word_keys(text: str) -> tuple[str, str]:
+    """A token's folded form and its key (its words' keys), kept: most words recur across documents."""
+    return translit.fold(text), " ".join(translit.word_key(w) for w in translit.split_words(text)).strip()
+
+
+@lru_cache(maxsize=100_000)
+def _level_pieces(piece: str) -> tuple[str, str, str]:
+    """A token's key at each level (place, vowel, skeleton), kept: a token is read by every n-gram over it."""
+    words = piece.split(" ")
+    return (
+        piece,
+        " ".join(translit.word_vowel_key(p) for p in words),
+        " ".join(translit.word_skeleton(p) for p in words),
+    )
+
+
 def _tokens(doc: Doc) -> list[_Tok]:
+    """The doc's tokens with their keys, case and sentence (a rough split where the doc has none)."""
     sent_of = [0] * len(doc)
     if doc.has_annotation("SENT_START"):
         for s_i, sent in enumerate(doc.sents):
@@ -647,22 +633,21 @@ def _tokens(doc: Doc) -> list[_Tok]:
     for k, t in enumerate(doc):
         text = t.text
         low = text.lower()
-        folded = translit.fold(text)
+        folded, piece = _word_keys(text)
         is_hyphen = text in ("-", "‐", "–") and not t.whitespace_
         article = folded in translit.ARTICLES
         barrier = not is_hyphen and (t.is_punct or t.is_space or not folded.strip())
         if barrier or is_hyphen:
             piece = ""
-        else:
-            piece = " ".join(translit.word_key(w) for w in translit.split_words(text))
         cap = text[:1].isupper() or text[:1].isdigit()
         toks.append(
-            _Tok(text, low, t.idx, t.idx + len(text), barrier, article, piece.strip(), cap, sent_of[k], t.like_num)
+            _Tok(text, low, t.idx, t.idx + len(text), barrier, article, piece, cap, sent_of[k], t.like_num)
         )
     return toks
 
 
 def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
+    """Every token n-gram whose key at some level is a gazetteer key (prefix sets stop an n-gram early)."""
     out: list[_Cand] = []
     n = len(toks)
     max_tokens = gaz.max_words * 3
@@ -684,10 +669,9 @@ def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
             if not u.piece:
                 continue
             words += 1
-            parts[0].append(u.piece)
-            parts[1].append(" ".join(translit.word_vowel_key(p) for p in u.piece.split(" ")))
-            parts[2].append(" ".join(translit.word_skeleton(p) for p in u.piece.split(" ")))
+            levels = _level_pieces(u.piece)
             for level in range(3):
+                parts[level].append(levels[level])
                 if not live[level]:
                     continue
                 key = " ".join(parts[level])
@@ -761,6 +745,7 @@ class _Ctx:
     run_joined: list[bool] = field(default_factory=list)  # the run holds "and", "or" or a comma
     gz_start: list[bool] = field(default_factory=list)  # a gazetteer match starts / ends at this token
     gz_end: list[bool] = field(default_factory=list)
+    gz_cov: list[bool] = field(default_factory=list)  # a plausible gazetteer match covers this word
     fac_tok: list[bool] = field(default_factory=list)  # head or modifier word of a facility phrase
     fac_start: dict[int, str] = field(default_factory=dict)  # first token of a facility phrase -> class
     chosen: list[PlaceMention] = field(default_factory=list)
@@ -802,28 +787,48 @@ class PlacesMatcher:
         self._poss_cache: dict[str, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
+        """Set doc._.cw_places: the place mentions, datelines left out."""
         mentions = get_list(doc, "cw_places")
-        text = doc.text  # Doc.text joins every token each time it is read
+        text = text_of(doc)
         mentions.extend(m for m in self.find(doc) if not is_dateline(text, m))
         mentions.sort(key=lambda m: m.start_char)
         return doc
 
     def find(self, doc: Doc) -> list[PlaceMention]:
+        """Every place mention of doc in text order, datelines included."""
         toks = _tokens(doc)
         if not toks:
             return []
-        gaz = self.gaz
+        ctx = self._context(doc, toks)
+        cands = _candidates(toks, self.gaz)
+        self._governorate_hints(ctx, cands)  # first: they are the hints for everything else
+        self._gazetteer_bounds(ctx, cands)
+        self._find_runs(ctx)
+        phrases = self._facility_phrases(ctx)
+        taken = self._take_gazetteer_matches(ctx, cands)
+        self._facilities(ctx, phrases, taken)
+        self._compass_parts(ctx, taken)
+        chosen = [m for m in ctx.chosen if m is not None]
+        chosen.extend(self._unresolved(ctx, taken))
+        chosen.sort(key=lambda m: m.start_char)
+        return chosen
+
+    # ---- per-document preparation ------------------------------------------------------------
+
+    def _context(self, doc: Doc, toks: list[_Tok]) -> _Ctx:
+        """The document's matching state before any match: NER labels, headline sentences, lower-case words."""
         ent_label: dict[int, str] = {}
         for ent in doc.ents:
             for k in range(ent.start, ent.end):
                 ent_label[k] = ent.label_
         lower_words = {t.text for t in toks if t.text.islower()}
-        text = doc.text
-        ctx = _Ctx(
-            doc, text, toks, ent_label, self._title_case_sentences(toks), lower_words, self._lost_possessives(toks)
+        return _Ctx(
+            doc, text_of(doc), toks, ent_label, self._title_case_sentences(toks), lower_words, self._lost_possessives(toks)
         )
-        cands = _candidates(toks, gaz)
-        # Governorate mentions first: they are the hints for everything else.
+
+    def _governorate_hints(self, ctx: _Ctx, cands: list[_Cand]) -> None:
+        """The governorates the text names (ctx.admin_spans), which tie the other names to one."""
+        gaz, toks, text = self.gaz, ctx.toks, ctx.text
         for c in cands:
             if c.level == 0 and all(toks[k].cap or not toks[k].piece for k in range(c.i, c.j)):
                 kinds = {gaz.places[x].kind for x in c.idxs}
@@ -837,9 +842,10 @@ class PlacesMatcher:
                         break
         for k, x in ctx.poss_admin.items():  # "Aleppos Kadi Askar": the lost possessive is a hint too
             ctx.admin_spans.append((k, k + 1, gaz.places[x].admin1, toks[k].sent))
-        self._gazetteer_bounds(ctx, cands)
-        self._find_runs(ctx)
-        phrases = self._facility_phrases(ctx)
+
+    def _take_gazetteer_matches(self, ctx: _Ctx, cands: list[_Cand]) -> list[bool]:
+        """Resolve the gazetteer matches, longest first, into ctx.chosen; which tokens they took."""
+        toks = ctx.toks
         cands.sort(key=lambda c: (-c.n_words, -(c.j - c.i), c.level, c.i))
         taken = [False] * len(toks)
         for c in cands:
@@ -847,7 +853,7 @@ class PlacesMatcher:
                 continue
             if any(ctx.fac_tok[c.i : c.j]) and (
                 c.level > 0 or all(ctx.fac_tok[k] for k in range(c.i, c.j) if toks[k].piece)
-            ) and not any(gaz.places[x].kind in CURATED_KINDS for x in c.idxs):
+            ) and not any(self.gaz.places[x].kind in CURATED_KINDS for x in c.idxs):
                 continue  # "Castello Road", "Base 46": the facility's own word is no village
             mention = self._resolve(ctx, c)
             if mention is not None:
@@ -857,14 +863,7 @@ class PlacesMatcher:
                 ctx.starts.add(c.i)
                 for k in range(c.i, c.j):
                     taken[k] = True
-        self._facilities(ctx, phrases, taken)
-        self._compass_parts(ctx, taken)
-        chosen = [m for m in ctx.chosen if m is not None]
-        chosen.extend(self._unresolved(ctx, taken))
-        chosen.sort(key=lambda m: m.start_char)
-        return chosen
-
-    # ---- per-document preparation ------------------------------------------------------------
+        return taken
 
     def _lost_possessives(self, toks: list[_Tok]) -> dict[int, int]:
         """Tokens like "Aleppos", "Idlibs": a governorate's possessive that lost its apostrophe."""
@@ -890,7 +889,7 @@ class PlacesMatcher:
         toks = ctx.toks
         n = len(toks)
         ctx.gz_start, ctx.gz_end = [False] * n, [False] * n
-        self._gz_cov = cov = [False] * n
+        ctx.gz_cov = cov = [False] * n
         for c in cands:
             if c.level == 2 and c.n_words < 2:
                 continue
@@ -959,7 +958,7 @@ class PlacesMatcher:
             ctx.run_cue.append(cue)
             ctx.run_joined.append(joined)
             ctx.run_covered.append(
-                all(self._gz_cov[q] for q in range(start, e) if _run_word(toks[q]))
+                all(ctx.gz_cov[q] for q in range(start, e) if _run_word(toks[q]))
             )
             for q in range(start, e):
                 ctx.run_of[q] = rid
@@ -1024,6 +1023,7 @@ class PlacesMatcher:
 
     @staticmethod
     def _title_case_sentences(toks: list[_Tok]) -> set[int]:
+        """Sentences in Title Case (headlines), where capitalised neighbours say nothing about names."""
         counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         for t in toks:
             if t.text[:1].isalpha() and t.low not in STOP_WORDS:
@@ -1058,6 +1058,7 @@ class PlacesMatcher:
 
     @staticmethod
     def _cue_before(toks: list[_Tok], i: int) -> bool:
+        """A word before token i that takes a place: "in", "shelled", "the town of"."""
         prev1 = toks[i - 1].low if i >= 1 else ""
         return prev1 in CUE_BEFORE or (prev1 == "of" and i >= 2 and toks[i - 2].low in OF_HEADS)
 
@@ -1176,25 +1177,59 @@ class PlacesMatcher:
         return "name"
 
     def _resolve(self, ctx: _Ctx, c: _Cand) -> PlaceMention | None:
-        gaz = self.gaz
-        toks, ent_label = ctx.toks, ctx.ent_label
+        """The mention gazetteer match c makes, or None: each step below may veto it or narrow its places."""
+        content = [t for t in ctx.toks[c.i : c.j] if t.piece]
+        places = self._candidate_places(ctx, c, all(t.cap for t in content))
+        if not places:
+            return None
+        hint = self._hint(ctx, c.i, c.j)
+        confidence, evidence = "high", None
+        if self._labelled_not_place(ctx, c, places):
+            evidence = self._evidence(ctx, c, hint, places, ner=False)
+            if evidence is None:
+                return None
+            if evidence in ("list", "governorate"):
+                confidence = "low"  # a person's or organisation's name by the NER, a place by its company
+        if self._not_a_name(ctx, c, content, places) or self._names_something_else(ctx, c, content, places):
+            return None
+        confidence = self._neighbour_confidence(ctx, c, places, confidence)
+        if confidence is None:
+            return None
+        places = self._named_kind(ctx, c, places)
+        kind = places[0].kind
+        needs_evidence = c.level == 2 or (c.n_words == 1 and (kind in SMALL_KINDS or c.level == 1))
+        if needs_evidence:
+            evidence = self._evidence(ctx, c, hint, places)
+            if evidence is None:
+                return None
+            if evidence in ("list", "governorate"):
+                confidence = _weaker(confidence, "medium")
+        if c.level == 2:
+            places = self._skeleton_places(content, places, kind, hint)
+            if not places:
+                return None
+            confidence = _weaker(confidence, "medium")
+        if hint and kind not in ADMIN_KINDS:
+            places, ceiling = self._in_hinted_governorate(ctx, c, places, hint, needs_evidence or c.level > 0)
+            if not places:
+                return None
+            confidence = _weaker(confidence, ceiling)
+        places = self._same_name_tie_break(c, places)
+        if not places:
+            return None
+        return self._gazetteer_mention(ctx, c, places, kind, hint, confidence, evidence)
 
-        def sent_of(m: PlaceMention) -> int:
-            return self._sent_at(toks, m.start_char)
-
-        span_toks = toks[c.i : c.j]
-        content = [t for t in span_toks if t.piece]
-        all_cap = all(t.cap for t in content)
+    def _candidate_places(self, ctx: _Ctx, c: _Cand, all_cap: bool) -> list[Place]:
+        """The gazetteer rows match c may name, as far as its spelling and the kind word after it tell."""
+        gaz, toks = self.gaz, ctx.toks
         places = [gaz.places[x] for x in c.idxs]
         if not all_cap:
             places = [p for p in places if p.kind in CURATED_KINDS]
-            if not places:
-                return None
         if c.level > 0:
             # foreign names need their exact spelling ("Leys" is no Laos, "Mallah" no Mali)
             places = [p for p in places if not (p.kind == "country" or p.location_id.startswith("abroad:"))]
-            if not places:
-                return None
+        if not places:
+            return []
         if c.n_words == 1 and c.i in ctx.poss_admin:
             # "Aleppos": the governorate's possessive, not a village spelt like it
             places = [gaz.places[ctx.poss_admin[c.i]]]
@@ -1202,127 +1237,129 @@ class PlacesMatcher:
         named_kind = KIND_WORDS.get(toks[c.j].low if c.j < len(toks) else "", ())
         village_of = c.i >= 2 and toks[c.i - 1].low == "of" and toks[c.i - 2].low in ("village", "town", "city")
         if curated and named_kind and not {p.kind for p in places} & set(named_kind):
-            return None  # "the <crossing> highway": a road named after a crossing, not the crossing
+            return []  # "the <crossing> highway": a road named after a crossing, not the crossing
         if curated and not village_of and not (named_kind and not set(named_kind) & CURATED_KINDS):
             # A name on the curated list of crossings and roads means the crossing or the road
             # (the kind ranking below picks it anyway), even where villages share the name and the
             # NER calls it a person: "aid entered through Bab al-Hawa"
             places = curated
-        hint = self._hint(ctx, c.i, c.j)
-        confidence = "high"
+        return places
+
+    @staticmethod
+    def _labelled_not_place(ctx: _Ctx, c: _Cand, places: list[Place]) -> bool:
+        """The NER calls a village-level match a person or an organisation, so it needs evidence."""
         # The small English model calls many Arabic place names PERSON or ORG ("Aleppo", "Maarat
         # al-Numan"): such a label vetoes a village only when nothing else says it is a place.
-        labels = {ent_label.get(k) for k in range(c.i, c.j)}
+        labels = {ctx.ent_label.get(k) for k in range(c.i, c.j)}
         strict = not all(p.kind in CURATED_KINDS or p.kind in ("admin1", "country") for p in places)
-        evidence = None
-        if strict and labels & NOT_PLACE_LABELS:
-            evidence = self._evidence(ctx, c, hint, places, ner=False)
-            if evidence is None:
-                return None
-            if evidence in ("list", "governorate"):
-                confidence = "low"  # a person's or organisation's name by the NER, a place by its company
-        next_low = toks[c.j].low if c.j < len(toks) else ""
+        return bool(strict and labels & NOT_PLACE_LABELS)
+
+    @staticmethod
+    def _not_a_name(ctx: _Ctx, c: _Cand, content: list[_Tok], places: list[Place]) -> bool:
+        """The words themselves are no place name: stop words, generic words, English words, acronyms."""
         if c.n_words > 1 and (content[0].low in STOP_WORDS or content[-1].low in STOP_WORDS):
-            return None  # "Aleppo In the same context": a name does not end on "In"
-        if c.n_words == 1:
-            word = content[0]
-            if word.low in STOP_WORDS or word.low in NOT_PLACE_WORDS or len(word.piece) < 3 or word.low in GENERIC_WORDS:
-                return None  # "Southern Syria", "From Areas in Raqqa": a generic word, capitalised
-            if word.low in ctx.lower_words and places[0].kind in SMALL_KINDS:
-                return None  # the document writes it in lower case too: an English word ("Use", "Hail")
-            if word.text.isupper() and len(word.text) < 5 and (
-                places[0].kind not in CURATED_KINDS or (word.text.isalpha() and places[0].kind == "region")
-            ):
-                return None  # acronyms (UN, SDF, HTS, SANA)
+            return True  # "Aleppo In the same context": a name does not end on "In"
+        if c.n_words != 1:
+            return False
+        word = content[0]
+        if word.low in STOP_WORDS or word.low in NOT_PLACE_WORDS or len(word.piece) < 3 or word.low in GENERIC_WORDS:
+            return True  # "Southern Syria", "From Areas in Raqqa": a generic word, capitalised
+        if word.low in ctx.lower_words and places[0].kind in SMALL_KINDS:
+            return True  # the document writes it in lower case too: an English word ("Use", "Hail")
+        # acronyms (UN, SDF, HTS, SANA)
+        return word.text.isupper() and len(word.text) < 5 and (
+            places[0].kind not in CURATED_KINDS or (word.text.isalpha() and places[0].kind == "region")
+        )
+
+    def _names_something_else(self, ctx: _Ctx, c: _Cand, content: list[_Tok], places: list[Place]) -> bool:
+        """The words around say the name is another thing's: a longer name's first word, a party, a man."""
+        toks = ctx.toks
+        next_low = toks[c.j].low if c.j < len(toks) else ""
         nxt = c.j
         while nxt < len(toks) and (toks[nxt].article or toks[nxt].text == "-"):
             nxt += 1
         if c.n_words == 1 and content[0].low in NAME_PREFIXES and toks[c.i].piece and nxt < len(toks) \
                 and toks[nxt].cap and toks[nxt].sent == toks[c.i].sent:
-            return None  # "Kafr Halab", "Bustan al-Qasr": the first word of a longer name the gazetteer lacks
+            return True  # "Kafr Halab", "Bustan al-Qasr": the first word of a longer name the gazetteer lacks
         if c.n_words == 1 and next_low in ACTOR_NOUNS and places[0].kind in SMALL_KINDS and not (
-            next_low in ("said", "told", "says") and self._in_list(ctx, c.i)
+            next_low in SPEECH_WORDS and self._in_list(ctx, c.i)
         ):
-            return None  # "the Assad regime", "Jolani forces": a name used for a party, not a place
-        if next_low in ("ibn", "bin", "bint") or (c.i >= 1 and toks[c.i - 1].low in ("ibn", "bin", "bint")):
-            return None  # "Omar ibn al-Khattab": a man's name (and the mosque or street named after him)
+            return True  # "the Assad regime", "Jolani forces": a name used for a party, not a place
+        # "Omar ibn al-Khattab": a man's name (and the mosque or street named after him)
+        return next_low in SON_OF or (c.i >= 1 and toks[c.i - 1].low in SON_OF)
+
+    def _neighbour_confidence(self, ctx: _Ctx, c: _Cand, places: list[Place], confidence: str) -> str | None:
+        """The confidence left once the capitalised words either side are read; None if they extend the name."""
+        toks = ctx.toks
         # A capitalised word right before or after makes this part of a longer name, unless it is
         # a place of the same list itself ("Teldo Tel Dahab", lists that lost their commas).
-        if toks[c.i].sent not in ctx.title_sents and not all(p.kind in CURATED_KINDS for p in places):
-            left = c.i - 1
-            while left >= 0 and (_name_article(toks, left) or toks[left].text == "-"):
-                left -= 1
-            right = c.j
-            while right < len(toks) and (_name_article(toks, right) or toks[right].text == "-"):
-                right += 1
-            for k, is_left in ((left, True), (right, False)):
-                if 0 <= k < len(toks):
-                    verdict = self._neighbour_part_of_name(ctx, c, k, is_left)
-                    if verdict == "name":
-                        return None
-                    if verdict == "gazetteer" and confidence == "high":
-                        confidence = "medium"
-                    elif verdict == "unknown":
-                        confidence = "low"
-        # The kind the text names ("Idlib province", "Idlib city").
-        wanted = KIND_WORDS.get(next_low)
+        if toks[c.i].sent in ctx.title_sents or all(p.kind in CURATED_KINDS for p in places):
+            return confidence
+        left = c.i - 1
+        while left >= 0 and (_name_article(toks, left) or toks[left].text == "-"):
+            left -= 1
+        right = c.j
+        while right < len(toks) and (_name_article(toks, right) or toks[right].text == "-"):
+            right += 1
+        for k, is_left in ((left, True), (right, False)):
+            if 0 <= k < len(toks):
+                verdict = self._neighbour_part_of_name(ctx, c, k, is_left)
+                if verdict == "name":
+                    return None
+                if verdict == "gazetteer":
+                    confidence = _weaker(confidence, "medium")
+                elif verdict == "unknown":
+                    confidence = "low"
+        return confidence
+
+    def _named_kind(self, ctx: _Ctx, c: _Cand, places: list[Place]) -> list[Place]:
+        """The places of the kind the text names ("Idlib province"), else of the most specific kind news means."""
+        gaz, toks = self.gaz, ctx.toks
+        wanted = KIND_WORDS.get(toks[c.j].low if c.j < len(toks) else "")
         if wanted:
             narrowed = [p for p in places if p.kind in wanted]
             if narrowed:
                 places = narrowed
-        if not wanted:  # a district named for its town means the town: "Khan Shaykhun"
-            places = [
-                gaz.places[gaz.seats[p.location_id]] if p.location_id in gaz.seats else p for p in places
-            ]
+        else:  # a district named for its town means the town: "Khan Shaykhun"
+            places = [gaz.places[gaz.seats[p.location_id]] if p.location_id in gaz.seats else p for p in places]
         best_rank = min(KIND_RANK[p.kind] for p in places)
-        places = [p for p in places if KIND_RANK[p.kind] == best_rank]
-        kind = places[0].kind
-        needs_evidence = c.level == 2 or (c.n_words == 1 and (kind in SMALL_KINDS or c.level == 1))
-        if needs_evidence:
-            evidence = self._evidence(ctx, c, hint, places)
-            if evidence is None:
-                return None
-            if evidence in ("list", "governorate") and confidence == "high":
-                confidence = "medium"
-        if c.level == 2:
-            # Skeleton matches: villages and towns, or a neighbourhood of the governorate the text names.
-            if not self._same_start(content, places):
-                return None
-            if kind == "neighbourhood":
-                places = [p for p in places if hint and p.admin1 == hint]
-                if not places:
-                    return None
-            elif kind not in ("community", "admin3", "admin2"):
-                return None
-            if confidence == "high":
-                confidence = "medium"
-        # Which of the same-named places.
-        if hint and kind not in ADMIN_KINDS:
-            in_hint = [p for p in places if p.admin1 == hint or {p.admin1, hint} == DAMASCUS_PAIR]
-            if in_hint:
-                places = in_hint
-            elif needs_evidence or c.level > 0:
-                # The text puts it in another governorate: only a place next to one the sentence
-                # names for sure survives (reporters draw governorate lines loosely).
-                in_conflict = places
-                places = self._near(
-                    places,
-                    [
-                        m
-                        for m in ctx.chosen
-                        if m is not None
-                        and m.latitude is not None
-                        and m.kind in SMALL_KINDS
-                        and sent_of(m) == toks[c.i].sent
-                    ],
-                )
-                if not places:
-                    # A town stays itself even where the sentence names another governorate
-                    # ("out of Aleppo city and areas around Damascus"); a village does not.
-                    places = [p for p in in_conflict if p.is_town] if c.level < 2 else []
-                    if not places:
-                        return None
-                    confidence = "low"
+        return [p for p in places if KIND_RANK[p.kind] == best_rank]
+
+    def _skeleton_places(self, content: list[_Tok], places: list[Place], kind: str, hint: str | None) -> list[Place]:
+        """A skeleton match keeps its first letter and means a village or town, or a neighbourhood of the hint."""
+        if not self._same_start(content, places):
+            return []
+        if kind == "neighbourhood":
+            return [p for p in places if hint and p.admin1 == hint]
+        return places if kind in ("community", "admin3", "admin2") else []
+
+    def _in_hinted_governorate(
+        self, ctx: _Ctx, c: _Cand, places: list[Place], hint: str, doubtful: bool
+    ) -> tuple[list[Place], str]:
+        """The same-named places in the governorate the text gives, and the confidence they allow."""
+        in_hint = [p for p in places if p.admin1 == hint or {p.admin1, hint} == DAMASCUS_PAIR]
+        if in_hint:
+            return in_hint, "high"
+        if not doubtful:
+            return places, "high"
+        # The text puts it in another governorate: only a place next to one the sentence
+        # names for sure survives (reporters draw governorate lines loosely).
+        sent = ctx.toks[c.i].sent
+        anchors = [
+            m for m in ctx.chosen
+            if m is not None and m.latitude is not None and m.kind in SMALL_KINDS
+            and self._sent_at(ctx.toks, m.start_char) == sent
+        ]
+        near = self._near(places, anchors)
+        if near:
+            return near, "high"
+        # A town stays itself even where the sentence names another governorate
+        # ("out of Aleppo city and areas around Damascus"); a village does not.
+        return ([p for p in places if p.is_town] if c.level < 2 else []), "low"
+
+    @staticmethod
+    def _same_name_tie_break(c: _Cand, places: list[Place]) -> list[Place]:
+        """Towns over villages, then northwest Syria; [] when a skeleton match is still spread elsewhere."""
         if len(places) > 1 and c.level < 2:
             # A town (GeoNames town or sub-district seat) beats villages of the same name: "Douma".
             towns = [p for p in places if p.is_town]
@@ -1331,9 +1368,17 @@ class PlacesMatcher:
         if len(places) > 1:
             northwest = [p for p in places if p.admin1_pcode in NORTHWEST]
             if northwest:
-                places = northwest
-            elif c.level == 2:
-                return None
+                return northwest
+            if c.level == 2:
+                return []
+        return places
+
+    def _gazetteer_mention(
+        self, ctx: _Ctx, c: _Cand, places: list[Place], kind: str, hint: str | None, confidence: str,
+        evidence: str | None,
+    ) -> PlaceMention:
+        """The mention of the places left: resolved when they share one governorate, else ambiguous."""
+        toks = ctx.toks
         start, end = toks[c.i].start, toks[c.j - 1].end
         precision = self._precision(toks, c, kind)
         if kind in ADMIN_KINDS or kind == "road":
@@ -1341,26 +1386,15 @@ class PlacesMatcher:
         if evidence is None:  # it needed none: say what there is anyway, for the event coder
             evidence = self._evidence(ctx, c, hint, places) or "name"
         if len({p.admin1 for p in places}) > 1:
+            # spread over two governorates: documented as ambiguous, never a guess
             return PlaceMention(
                 start, end, ctx.text[start:end], kind, admin1_hint=hint, geo_precision=precision,
                 confidence=confidence, evidence=evidence,
             )
-        place = min(places, key=lambda p: p.location_id)
+        place = min(places, key=lambda p: p.location_id)  # the lowest P-code: deterministic
         return PlaceMention(
-            start,
-            end,
-            ctx.text[start:end],
-            place.kind,
-            place.location_id,
-            place.name,
-            place.admin1,
-            place.admin2,
-            hint,
-            place.latitude,
-            place.longitude,
-            precision,
-            confidence=confidence,
-            evidence=evidence,
+            start, end, ctx.text[start:end], place.kind, place.location_id, place.name, place.admin1, place.admin2,
+            hint, place.latitude, place.longitude, precision, confidence=confidence, evidence=evidence,
         )
 
     # ---- facilities and landmarks --------------------------------------------------------------
@@ -1375,118 +1409,146 @@ class PlacesMatcher:
 
     def _facilities(self, ctx: _Ctx, phrases: list[tuple[int, int, int, str, bool]], taken: list[bool]) -> None:
         """Facilities and landmarks: "Nairab military airport", "Castello road", "Division 17", "the citadel"."""
-        toks = ctx.toks
-        by_end = {sp[1] - 1: idx for idx, sp in enumerate(ctx.spans)}
+        by_end = {sp[1] - 1: idx for idx, sp in enumerate(ctx.spans)}  # last token of a chosen span -> its index
         for m, k, e, cls, numbered in phrases:
             if any(taken[m:e]):
                 continue  # "Bab al-Hawa crossing": a gazetteer name holds the word already
-            sent = toks[k].sent
-            p = m - 1
-            idx = by_end.get(p) if p >= 0 and taken[p] and p not in ctx.poss_admin else None
-            if idx is not None and cls == "road" and ctx.spans[idx][0] >= 1:
-                h = toks[ctx.spans[idx][0] - 1]
-                if h.text == "-" and not h.barrier:
-                    idx = None  # "the Hasaka-Qamishli road": a road between two places, not at one
+            idx = self._place_before(ctx, m, cls, taken, by_end)
             if idx is not None and not numbered:
-                anchor = ctx.chosen[idx]
-                if anchor is None or anchor.facility:
-                    continue
-                new = self._anchored_facility(ctx, anchor, ctx.spans[idx], k, e, cls)
-                if new is None:
-                    continue
-                ai = ctx.spans[idx][0]
-                ctx.chosen[idx] = new
-                ctx.spans[idx] = (ai, e, ctx.spans[idx][2])
-                by_end.pop(p, None)
-                by_end[e - 1] = idx
-                for q in range(ai, e):
-                    taken[q] = True
+                self._attach_facility(ctx, idx, m, k, e, cls, taken, by_end)
                 continue
             a = m
             if not numbered:
-                q, words = p, 0
-                while q >= 0 and toks[q].sent == sent and words < 5:
-                    t = toks[q]
-                    if taken[q]:
-                        j2 = by_end.get(q)
-                        if not (
-                            cls == "road"
-                            and j2 is not None
-                            and ctx.chosen[j2] is not None
-                            and (q == p or (toks[q + 1].text == "-" and not toks[q + 1].barrier))
-                        ):
-                            break
-                        ctx.chosen[j2] = None  # the road's name absorbs the place names it joins
-                        by_end.pop(q, None)
-                        q = ctx.spans[j2][0] - 1
-                        words += 1
-                        continue
-                    hyphen_after = toks[q + 1].text == "-" and not toks[q + 1].barrier
-                    if _run_word(t) and not t.num and not (
-                        self._big_place_word(t.text) and not (cls == "road" and hyphen_after)
-                    ):
-                        words += 1
-                    elif not (
-                        (t.article and (t.low in translit.SAFE_ARTICLES or t.cap or toks[q + 1].text == "-"))
-                        or (t.text == "-" and not t.barrier)
-                        or (t.low in NAME_JOINERS and q >= 1 and toks[q - 1].cap)
-                    ):
-                        break
-                    q -= 1
-                a = q + 1
-                while a < m and (toks[a].text == "-" or toks[a].text in NAME_JOINERS):
-                    a += 1
-                parts = self._split_names(toks, a, m) if a < m else []
-                for n_part, (ps, pe) in enumerate(parts[:-1]):
-                    words_in = [q2 for q2 in range(ps, pe) if toks[q2].piece and not toks[q2].article]
-                    if len(words_in) >= 2 and all(self._gz_cov[q2] for q2 in words_in):
-                        # "Bab al-Faraj al-Neel street": a known place, then the street
-                        start2, end2 = toks[a].start, toks[pe - 1].end
-                        ctx.chosen.append(PlaceMention(
-                            start2, end2, ctx.text[start2:end2], "unresolved",
-                            admin1_hint=self._hint(ctx, a, pe), confidence="medium", evidence="list",
-                        ))
-                        ctx.spans.append((a, pe, 0))
-                        for q2 in range(a, pe):
-                            taken[q2] = True
-                        a = parts[n_part + 1][0]
-            name = [t for t in toks[a:m] if t.piece and not t.article]
-            if name:
-                if any(t.low in ORG_WORDS for t in name) or (
-                    len(name) == 1 and name[0].text.isupper() and name[0].text.isalpha() and len(name[0].text) <= 3
-                ):
-                    continue  # "the Islamic State base", "a US base": whose, not where
-            elif numbered:
-                a = k  # "Division 17", "base 17"
-            elif cls in LANDMARKS or toks[k].low in LANDMARKS:
-                b = m - 1
-                while b >= 0 and toks[b].low in ("historic", "ancient", "famous", "besieged"):
-                    b -= 1
-                if not (
-                    b >= 0
-                    and (toks[b].low in ("the", "its", "their", "'s", "’s") or b in ctx.poss_admin)
-                ):
-                    continue
-                a = k if cls == "citadel" else m
-            else:
+                a = self._facility_name_start(ctx, m, k, cls, taken, by_end)
+                a = self._known_places_before(ctx, a, m, taken)
+            a = self._facility_start(ctx, a, m, k, cls, numbered)
+            if a is None:
                 continue
-            start, end = toks[a].start, toks[e - 1].end
-            mention = PlaceMention(
-                start,
-                end,
-                ctx.text[start:end],
-                "unresolved",
-                admin1_hint=self._hint(ctx, a, e),
+            start, end = ctx.toks[a].start, ctx.toks[e - 1].end
+            ctx.chosen.append(PlaceMention(
+                start, end, ctx.text[start:end], "unresolved", admin1_hint=self._hint(ctx, a, e),
                 # "Division 30" may be the unit, not its base
-                confidence="low" if numbered and toks[k].low != "base" else "medium",
-                evidence="facility",
-                facility=cls,
-            )
-            ctx.chosen.append(mention)
+                confidence="low" if numbered and ctx.toks[k].low != "base" else "medium",
+                evidence="facility", facility=cls,
+            ))
             ctx.spans.append((a, e, 0))
             by_end[e - 1] = len(ctx.chosen) - 1
             for q in range(a, e):
                 taken[q] = True
+
+    @staticmethod
+    def _place_before(ctx: _Ctx, m: int, cls: str, taken: list[bool], by_end: dict[int, int]) -> int | None:
+        """The chosen place that ends right before the facility phrase at m (its index), if any."""
+        p = m - 1
+        idx = by_end.get(p) if p >= 0 and taken[p] and p not in ctx.poss_admin else None
+        if idx is not None and cls == "road" and ctx.spans[idx][0] >= 1:
+            h = ctx.toks[ctx.spans[idx][0] - 1]
+            if h.text == "-" and not h.barrier:
+                return None  # "the Hasaka-Qamishli road": a road between two places, not at one
+        return idx
+
+    def _attach_facility(
+        self, ctx: _Ctx, idx: int, m: int, k: int, e: int, cls: str, taken: list[bool], by_end: dict[int, int]
+    ) -> None:
+        """The chosen place idx takes the facility phrase m..e after it ("Nairab military airport")."""
+        anchor = ctx.chosen[idx]
+        if anchor is None or anchor.facility:
+            return
+        new = self._anchored_facility(ctx, anchor, ctx.spans[idx], k, e, cls)
+        if new is None:
+            return
+        ai, _aj, level = ctx.spans[idx]
+        ctx.chosen[idx] = new
+        ctx.spans[idx] = (ai, e, level)
+        by_end.pop(m - 1, None)
+        by_end[e - 1] = idx
+        for q in range(ai, e):
+            taken[q] = True
+
+    def _facility_name_start(
+        self, ctx: _Ctx, m: int, k: int, cls: str, taken: list[bool], by_end: dict[int, int]
+    ) -> int:
+        """Where the name before the facility phrase at m starts: up to five words back, in its sentence.
+
+        A road's name takes the place names it joins ("the Aleppo-Gaziantep highway"): their
+        mentions are dropped (set to None) on the way.
+        """
+        toks = ctx.toks
+        p, sent = m - 1, toks[k].sent
+        q, words = p, 0
+        while q >= 0 and toks[q].sent == sent and words < 5:
+            t = toks[q]
+            if taken[q]:
+                j2 = by_end.get(q)
+                if not (
+                    cls == "road"
+                    and j2 is not None
+                    and ctx.chosen[j2] is not None
+                    and (q == p or (toks[q + 1].text == "-" and not toks[q + 1].barrier))
+                ):
+                    break
+                ctx.chosen[j2] = None  # the road's name absorbs the place names it joins
+                by_end.pop(q, None)
+                q = ctx.spans[j2][0] - 1
+                words += 1
+                continue
+            hyphen_after = toks[q + 1].text == "-" and not toks[q + 1].barrier
+            if _run_word(t) and not t.num and not (
+                self._big_place_word(t.text) and not (cls == "road" and hyphen_after)
+            ):
+                words += 1
+            elif not (
+                (t.article and (t.low in translit.SAFE_ARTICLES or t.cap or toks[q + 1].text == "-"))
+                or (t.text == "-" and not t.barrier)
+                or (t.low in NAME_JOINERS and q >= 1 and toks[q - 1].cap)
+            ):
+                break
+            q -= 1
+        a = q + 1
+        while a < m and (toks[a].text == "-" or toks[a].text in NAME_JOINERS):
+            a += 1
+        return a
+
+    def _known_places_before(self, ctx: _Ctx, a: int, m: int, taken: list[bool]) -> int:
+        """Known places at the front of a facility's name become mentions of their own; where the name starts then."""
+        toks = ctx.toks
+        parts = self._split_names(toks, a, m) if a < m else []
+        for n_part, (ps, pe) in enumerate(parts[:-1]):
+            words_in = [q for q in range(ps, pe) if toks[q].piece and not toks[q].article]
+            if len(words_in) >= 2 and all(ctx.gz_cov[q] for q in words_in):
+                # "Bab al-Faraj al-Neel street": a known place, then the street
+                start, end = toks[a].start, toks[pe - 1].end
+                ctx.chosen.append(PlaceMention(
+                    start, end, ctx.text[start:end], "unresolved",
+                    admin1_hint=self._hint(ctx, a, pe), confidence="medium", evidence="list",
+                ))
+                ctx.spans.append((a, pe, 0))
+                for q in range(a, pe):
+                    taken[q] = True
+                a = parts[n_part + 1][0]
+        return a
+
+    @staticmethod
+    def _facility_start(ctx: _Ctx, a: int, m: int, k: int, cls: str, numbered: bool) -> int | None:
+        """The first token of the facility's mention; None when its name is an owner's or a landmark lacks one."""
+        toks = ctx.toks
+        name = [t for t in toks[a:m] if t.piece and not t.article]
+        if name:
+            if any(t.low in ORG_WORDS for t in name) or (
+                len(name) == 1 and name[0].text.isupper() and name[0].text.isalpha() and len(name[0].text) <= 3
+            ):
+                return None  # "the Islamic State base", "a US base": whose, not where
+            return a
+        if numbered:
+            return k  # "Division 17", "base 17"
+        if cls not in LANDMARKS and toks[k].low not in LANDMARKS:
+            return None
+        b = m - 1
+        while b >= 0 and toks[b].low in LANDMARK_ADJECTIVES:
+            b -= 1
+        if not (b >= 0 and (toks[b].low in LANDMARK_DETERMINERS or b in ctx.poss_admin)):
+            return None  # "the citadel", "Aleppo's old city", not "a citadel"
+        return k if cls == "citadel" else m
 
     def _anchored_facility(
         self, ctx: _Ctx, anchor: PlaceMention, span: tuple[int, int, int], k: int, e: int, cls: str
@@ -1548,129 +1610,180 @@ class PlacesMatcher:
     # ---- names the gazetteer lacks -------------------------------------------------------------
 
     def _unresolved(self, ctx: _Ctx, taken: list[bool]) -> list[PlaceMention]:
-        doc, toks = ctx.doc, ctx.toks
+        """Place names the gazetteer lacks: NER places, names by a settlement word, "Kafr X" names, lists."""
         lower_words = {w.lower() for w in ctx.lower_words}
-        n = len(toks)
         # (first token, end, evidence, split an unknown run into names)
+        spans = [
+            *self._entity_spans(ctx, lower_words),
+            *self._settlement_spans(ctx),
+            *self._toponym_spans(ctx, lower_words),
+            *self._list_spans(ctx, taken),
+        ]
+        out = []
+        # lists last: their other names are known by then ("in Khan al-Assad and Oram al-Sughra")
+        for i, j, evidence, split in sorted(spans, key=lambda s: (s[2] == "list", s[0], -s[1])):
+            out.extend(self._unknown_names(ctx, i, j, evidence, split, taken, lower_words))
+        return out
+
+    def _entity_spans(self, ctx: _Ctx, lower_words: set[str]) -> list[tuple[int, int, str, bool | None]]:
+        """spaCy's GPE/LOC/FAC entities, bar weapons, headline phrases and pieces of a list of names."""
+        toks = ctx.toks
         spans: list[tuple[int, int, str, bool | None]] = []
-        for ent in doc.ents:
-            if ent.label_ in UNRESOLVED_LABELS:
-                if ent.end < len(toks) and toks[ent.end].low in WEAPON_NOUNS:
-                    continue  # "Katyusha rockets", "Grad missiles": a weapon's name
-                # an entity made of words the document also writes in lower case is a headline
-                # phrase ("... Reports Suicide bombing"), not a place name
-                words = [t for t in toks[ent.start : ent.end] if t.piece]
-                if any(t.cap and t.text.lower() in lower_words for t in words if t.low not in TOPONYM_HEADS):
-                    continue
-                if self._in_list(ctx, ent.start) and ctx.run_of[ent.end - 1] == ctx.run_of[ent.start]:
-                    continue  # a piece of a list of names: cut with the list, below
-                spans.append((ent.start, ent.end, "ner", False))
-        # "the village of X", "the neighbourhoods of X Y and Z", "X village": names next to a settlement word.
+        for ent in ctx.doc.ents:
+            if ent.label_ not in UNRESOLVED_LABELS:
+                continue
+            if ent.end < len(toks) and toks[ent.end].low in WEAPON_NOUNS:
+                continue  # "Katyusha rockets", "Grad missiles": a weapon's name
+            # an entity made of words the document also writes in lower case is a headline
+            # phrase ("... Reports Suicide bombing"), not a place name
+            words = [t for t in toks[ent.start : ent.end] if t.piece]
+            if any(t.cap and t.text.lower() in lower_words for t in words if t.low not in TOPONYM_HEADS):
+                continue
+            if self._in_list(ctx, ent.start) and ctx.run_of[ent.end - 1] == ctx.run_of[ent.start]:
+                continue  # a piece of a list of names: cut with the list, below
+            spans.append((ent.start, ent.end, "ner", False))
+        return spans
+
+    @staticmethod
+    def _settlement_spans(ctx: _Ctx) -> list[tuple[int, int, str, bool | None]]:
+        """"the village of X", "the neighbourhoods of X Y and Z", "X village": names next to a settlement word."""
+        toks, n = ctx.toks, len(ctx.toks)
+        spans: list[tuple[int, int, str, bool | None]] = []
         for k, t in enumerate(toks):
             if t.low not in SETTLEMENT_WORDS or (
                 not t.text.islower()
                 and (
                     t.sent in ctx.title_sents
-                    or any(0 <= q < n and toks[q].text in ("-", "–", "—", "|") and toks[q].barrier for q in (k - 1, k + 1))
+                    or any(0 <= q < n and toks[q].text in TITLE_SEPARATORS and toks[q].barrier for q in (k - 1, k + 1))
                 )
             ):
                 continue  # "... NGO - Region - World", "Evacuees From Besieged Towns": debris and headlines
-            plural = t.low in PLURAL_SETTLEMENTS
+            split = True if t.low in PLURAL_SETTLEMENTS else None
             if k + 2 < n and toks[k + 1].low == "of" and ctx.run_of[k + 2] >= 0:
-                r = ctx.run_of[k + 2]
-                spans.append((k + 2, ctx.runs[r][1], "settlement", True if plural else None))
+                spans.append((k + 2, ctx.runs[ctx.run_of[k + 2]][1], "settlement", split))
             if k >= 1 and ctx.run_of[k - 1] >= 0:
-                r = ctx.run_of[k - 1]
-                spans.append((ctx.runs[r][0], k, "settlement", True if plural else None))
-        # "Kafr X", "Tal X", "Deir X": the first word says a settlement even if the name is unknown.
+                spans.append((ctx.runs[ctx.run_of[k - 1]][0], k, "settlement", split))
+        return spans
+
+    @staticmethod
+    def _toponym_spans(ctx: _Ctx, lower_words: set[str]) -> list[tuple[int, int, str, bool | None]]:
+        """"Kafr X", "Tal X", "Deir X": the first word says a settlement even if the name is unknown."""
+        toks, n = ctx.toks, len(ctx.toks)
+        spans: list[tuple[int, int, str, bool | None]] = []
         for k, t in enumerate(toks):
-            if t.cap and t.piece in TOPONYM_HEADS and k + 1 < n:
-                e = k + 1
-                while (
-                    e < n
-                    and (_run_word(toks[e]) or toks[e].article or toks[e].text == "-")
-                    and not toks[e].barrier
-                    and not toks[e].num
-                    and (toks[e].low not in lower_words or toks[e].article)
-                ):
-                    e += 1
-                if e > k + 1:
-                    spans.append((k, e, "toponym", False))
-        # The other names of a list that a place cue opens ("bombed the towns of A B and C", "in A and B").
+            if not (t.cap and t.piece in TOPONYM_HEADS and k + 1 < n):
+                continue
+            e = k + 1
+            while (
+                e < n
+                and (_run_word(toks[e]) or toks[e].article or toks[e].text == "-")
+                and not toks[e].barrier
+                and not toks[e].num
+                and (toks[e].low not in lower_words or toks[e].article)
+            ):
+                e += 1
+            if e > k + 1:
+                spans.append((k, e, "toponym", False))
+        return spans
+
+    def _list_spans(self, ctx: _Ctx, taken: list[bool]) -> list[tuple[int, int, str, bool | None]]:
+        """The other names of a list that a place cue opens ("bombed the towns of A B and C", "in A and B")."""
+        spans: list[tuple[int, int, str, bool | None]] = []
         for r, (rs, re_) in enumerate(ctx.runs):
             cue = ctx.run_cue[r]
-            if cue == "settlement" or (cue and ctx.run_joined[r]):
-                spans.append((rs, re_, "list" if cue != "settlement" else "settlement", True if cue == "settlement" else None))
-            elif not any(taken[rs:re_]) and self._appositive_settlement(toks, re_):
+            if cue == "settlement":
+                spans.append((rs, re_, "settlement", True))
+            elif cue and ctx.run_joined[r]:
+                spans.append((rs, re_, "list", None))
+            elif not any(taken[rs:re_]) and self._appositive_settlement(ctx.toks, re_):
                 spans.append((rs, re_, "settlement", False))  # "Rashidin, a southwestern suburb of the city"
+        return spans
+
+    def _unknown_names(
+        self, ctx: _Ctx, i: int, j: int, evidence: str, split: bool | None, taken: list[bool], lower_words: set[str]
+    ) -> list[PlaceMention]:
+        """The mentions of the names in tokens i..j that no gazetteer match took."""
+        toks = ctx.toks
+        if evidence == "list" and not any(taken[i:j]):
+            return []
+        i, j = self._trim_name(toks, i, j)
+        if i >= j:
+            return []
+        partial = any(taken[i:j])
+        if partial and evidence in ("ner", "toponym"):
+            return []  # the gazetteer took part of it: what is left is no name of its own
+        pieces = [(i, j)] if evidence in ("ner", "toponym") else self._pieces(toks, i, j, taken, split)
         out = []
-        # lists last: their other names are known by then ("in Khan al-Assad and Oram al-Sughra")
-        for i, j, evidence, split in sorted(spans, key=lambda s: (s[2] == "list", s[0], -s[1])):
-            if evidence == "list" and not any(taken[i:j]):
+        for a, b in pieces:
+            content = [t for t in toks[a:b] if t.piece]
+            if not self._unknown_name_words(content):
                 continue
-            while i < j and (toks[i].low in STOP_WORDS or toks[i].barrier) and not toks[i].article:
-                i += 1
-            while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article):
-                j -= 1
-            while i < j and self._possessive_word(toks[i].text):
-                i += 1  # "Syrias Hassakeh": a possessive that lost its apostrophe, not part of the name
-            if i >= j:
+            big = self._big_place(toks, a, b)
+            if big is not None and (partial or evidence != "ner"):
+                continue  # what the gazetteer passed over of "Aleppo al-Halk area" is no other place
+            if self._stray_piece(ctx, a, b, content, evidence, partial, taken, lower_words):
                 continue
-            partial = any(taken[i:j])
-            if partial and evidence in ("ner", "toponym"):
-                continue  # the gazetteer took part of it: what is left is no name of its own
-            pieces = [(i, j)] if evidence in ("ner", "toponym") else self._pieces(toks, i, j, taken, split)
-            for a, b in pieces:
-                content = [t for t in toks[a:b] if t.piece]
-                if (
-                    not content
-                    or not all(t.cap for t in content)
-                    or any(t.low in NOT_PLACE_WORDS for t in content)
-                ):
-                    continue
-                if len(content) == 1 and (content[0].low in STOP_WORDS or content[0].low in GENERIC_WORDS):
-                    continue
-                big = self._big_place(toks, a, b)
-                if big is not None and (partial or evidence != "ner"):
-                    continue  # what the gazetteer passed over of "Aleppo al-Halk area" is no other place
-                if (partial or evidence == "list") and any(
-                    t.low in ORG_WORDS or t.low in lower_words or t.low in NEIGHBOUR_OK or t.low in KIND_WORDS
-                    for t in content
-                ):
-                    continue  # what is left of "Aleppo Media Center" is no place
-                if evidence == "list" and not (
-                    self._list_item(toks, a, b, taken)
-                    and (
-                        not {ctx.ent_label.get(q) for q in range(a, b)} & NOT_PLACE_LABELS
-                        or self._next_to_place(toks, a, b, taken)
-                    )
-                ):
-                    continue  # after "in A": only names of the list, not "in Aleppo Rami Abdel Rahman said"
-                for q in range(a, b):
-                    taken[q] = True
-                start, end = toks[a].start, toks[b - 1].end
-                if big is not None:  # "in Aleppo as UN meets": spaCy's place is the governorate or country
-                    out.append(PlaceMention(
-                        start, end, ctx.text[start:end], big.kind, big.location_id, big.name, big.admin1,
-                        big.admin2, None, big.latitude, big.longitude, 3, confidence="medium", evidence="ner",
-                    ))
-                    continue
-                if evidence == "settlement":
-                    confidence = "medium" if (split or partial) else "high"
-                else:
-                    confidence = "low" if evidence == "list" else "medium"
-                out.append(
-                    PlaceMention(
-                        start,
-                        end,
-                        ctx.text[start:end],
-                        "unresolved",
-                        admin1_hint=self._hint(ctx, a, b),
-                        confidence=confidence,
-                        evidence=evidence,
-                    )
-                )
+            for q in range(a, b):
+                taken[q] = True
+            out.append(self._unknown_mention(ctx, a, b, big, evidence, bool(split or partial)))
         return out
+
+    def _trim_name(self, toks: list[_Tok], i: int, j: int) -> tuple[int, int]:
+        """Tokens i..j without the stop words, punctuation, articles and lost possessives at their edges."""
+        while i < j and (toks[i].low in STOP_WORDS or toks[i].barrier) and not toks[i].article:
+            i += 1
+        while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article):
+            j -= 1
+        while i < j and self._possessive_word(toks[i].text):
+            i += 1  # "Syrias Hassakeh": a possessive that lost its apostrophe, not part of the name
+        return i, j
+
+    @staticmethod
+    def _unknown_name_words(content: list[_Tok]) -> bool:
+        """The words can make a place name: all capitalised, none a month or a sect, not one generic word."""
+        if not content or not all(t.cap for t in content) or any(t.low in NOT_PLACE_WORDS for t in content):
+            return False
+        return not (len(content) == 1 and (content[0].low in STOP_WORDS or content[0].low in GENERIC_WORDS))
+
+    def _stray_piece(
+        self, ctx: _Ctx, a: int, b: int, content: list[_Tok], evidence: str, partial: bool, taken: list[bool],
+        lower_words: set[str],
+    ) -> bool:
+        """What is left of a longer name, or a word after a list that is not one of its places."""
+        toks = ctx.toks
+        if (partial or evidence == "list") and any(
+            t.low in ORG_WORDS or t.low in lower_words or t.low in NEIGHBOUR_OK or t.low in KIND_WORDS
+            for t in content
+        ):
+            return True  # what is left of "Aleppo Media Center" is no place
+        # after "in A": only names of the list, not "in Aleppo Rami Abdel Rahman said"
+        return evidence == "list" and not (
+            self._list_item(toks, a, b, taken)
+            and (
+                not {ctx.ent_label.get(q) for q in range(a, b)} & NOT_PLACE_LABELS
+                or self._next_to_place(toks, a, b, taken)
+            )
+        )
+
+    def _unknown_mention(
+        self, ctx: _Ctx, a: int, b: int, big: Place | None, evidence: str, cut: bool
+    ) -> PlaceMention:
+        """The mention of an unknown name a..b (`cut`: cut out of a longer run), or of spaCy's governorate."""
+        toks = ctx.toks
+        start, end = toks[a].start, toks[b - 1].end
+        if big is not None:  # "in Aleppo as UN meets": spaCy's place is the governorate or country
+            return PlaceMention(
+                start, end, ctx.text[start:end], big.kind, big.location_id, big.name, big.admin1,
+                big.admin2, None, big.latitude, big.longitude, 3, confidence="medium", evidence="ner",
+            )
+        if evidence == "settlement":
+            confidence = "medium" if cut else "high"
+        else:
+            confidence = "low" if evidence == "list" else "medium"
+        return PlaceMention(
+            start, end, ctx.text[start:end], "unresolved",
+            admin1_hint=self._hint(ctx, a, b), confidence=confidence, evidence=evidence,
+        )
 
     @staticmethod
     def _appositive_settlement(toks: list[_Tok], e: int) -> bool:
@@ -1779,6 +1892,7 @@ class PlacesMatcher:
 
     @staticmethod
     def _sent_at(toks: list[_Tok], char: int) -> int:
+        """The sentence of the token at character offset `char`."""
         lo, hi = 0, len(toks) - 1
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -1800,6 +1914,7 @@ class PlacesMatcher:
 
     @staticmethod
     def _near(places: list[Place], anchors: list[PlaceMention], km: float = 15.0) -> list[Place]:
+        """The places within `km` of one of the anchor mentions."""
         out = []
         for p in places:
             if p.latitude is None:
@@ -1814,10 +1929,12 @@ class PlacesMatcher:
 
     @staticmethod
     def _sentence_start(toks: list[_Tok], k: int) -> bool:
+        """Token k opens a sentence, a line, a quote or a bracket, where any word is capitalised."""
         return k == 0 or toks[k - 1].sent != toks[k].sent or toks[k - 1].text in ('"', "“", "(", "\n")
 
     @staticmethod
     def _precision(toks: list[_Tok], c: _Cand, kind: str) -> int:
+        """geo_precision: 1 the place itself, 2 near it or part of it (and roads), 3 an area."""
         if kind in ADMIN_KINDS:
             return 3
         if kind == "road":
@@ -1842,6 +1959,7 @@ class PlacesMatcher:
             and not self._big_place_word_exact(word)
 
     def _big_place_word_exact(self, word: str) -> bool:
+        """`word` is exactly a governorate's or a country's name."""
         idxs = self.gaz.index[0].get(translit.place_key(word), ())
         return any(self.gaz.places[x].kind in ("admin1", "country") for x in idxs)
 
@@ -1861,6 +1979,14 @@ class PlacesMatcher:
         return False
 
 
-@Language.factory("conflictwatch_places_v1", default_config={"reference_dir": None})
+@Language.factory(
+    "conflictwatch_places_v1",
+    default_config={"reference_dir": None},
+    assigns=["doc._.cw_places"],
+    # NER labels are evidence (GPE/LOC/FAC) and vetoes (PERSON/ORG); sentences bound hints and
+    # neighbours. Without them (blank pipelines in tests) the rules fall back to the words alone.
+    requires=["doc.ents", "token.is_sent_start"],
+)
 def make_places(nlp: Language, name: str, reference_dir: str | None) -> PlacesMatcher:
+    """The places component on the gazetteer of `reference_dir` (the settings' when None)."""
     return PlacesMatcher(load_gazetteer(reference_dir))
