@@ -36,11 +36,14 @@ DATELINE_DATES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b(?P<d>[0-3]?\d)[-./](?P<m>[01]?\d)[-./](?P<y>{_Y})(?!\d)"), "dmy_num"),
     (re.compile(rf"\b(?P<y>{_Y})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), "iso"),
 )
-# Words of a page header before or around the date ("Posted on ... by X", "Last updated").
+# Words of a page header that may stand before a report's date at the top of its body. One item per word, each
+# ending at a word boundary and followed only by separators, so the pattern cannot backtrack
+# exponentially (the earlier nested `(\s*...\s*)*` took seconds on a long first line). The
+# words are case-insensitive; the all-capitals tag ("BEIRUT", "SOHR") is not.
 _HEADER_LEAD_RE = re.compile(
-    r"^(?:\s*(?:posted\s+on|published(?:\s+on)?|date\s+of\s+publication|last\s+updated(?:\s+at|\s+on)?|updated|"
-    r"first\s+published|AFP|Reuters|AP|SANA|TASS|Sputnik|Anadolu|DPA|Xinhua|UPI|Monitor|Agencies|[A-Z]{3,}(?:\s+[A-Z]{3,})?)\s*[,:(\-–—]*\s*)*$",
-    re.I,
+    r"^\s*(?:(?:(?i:posted\s+on|published(?:\s+on)?|date\s+of\s+publication|last\s+updated(?:\s+at|\s+on)?|updated"
+    r"|first\s+published|print(?:\s+this\s+(?:page|article))?|share|AFP|Reuters|AP|SANA|TASS|Sputnik|Anadolu|DPA|Xinhua|UPI|Monitor|Agencies)|[A-Z]{3,})\b"
+    r"[\s,:(\-–—]*)*$"
 )
 AGENCIES = ("AFP", "Reuters", "AP", "SANA", "TASS", "Sputnik", "Anadolu", "DPA", "Xinhua", "UPI", "IRNA", "ANHA", "QNA")
 _AGENCY_RE = re.compile(r"\b(?:" + "|".join(AGENCIES) + r")\b")

@@ -46,7 +46,7 @@ def place_prep(tok: Token) -> str:
     """How a place hangs in the sentence: its preposition, 'of:<noun>' for 'the town of X', or its role."""
     t = tok
     for _ in range(3):
-        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod", "poss") and t.head is not t:
+        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod", "poss") and t.head.i != t.i:
             if t.dep_ == "poss":
                 return "poss"
             t = t.head
@@ -93,8 +93,29 @@ def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list
         "first_in_sent": 1.0 if sent_places and sent_places[0] is m else 0.0,
         "on_actor": 1.0 if head is not None and _hangs_on_actor(head, actors) else 0.0,
         "excepted": 1.0 if EXCEPT_RE.search(text_of(cand.sent.doc)[max(0, m.start_char - 40) : m.start_char]) else 0.0,
+        "after_trigger": 1.0 if _right_after_trigger(cand, m) else 0.0,
     }
     return f
+
+
+AFTER_TRIGGER_GAP = re.compile(
+    r"\s+(?:(?:in|on|at|near|around|targeting|against)\s+)?(?:the\s+)?"
+    r"(?:(?:[\w-]+\s+){0,2}(?:town|village|city|area|neighbou?rhood|district|countryside|outskirts|province)\s+of\s+)?",
+    re.I,
+)
+
+
+def _right_after_trigger(cand: Candidate, m: PlaceMention) -> bool:
+    """'shelled Kafr Nabl', 'air strikes on the town of X': the place follows an attack word with
+    only a preposition or a settlement noun between; read from the words, since a mis-parse
+    ("shelled Kafr Nabl hours later") can hang the name anywhere."""
+    doc = cand.sent.doc
+    text = text_of(doc)
+    for t in cand.triggers:
+        end = doc[t.end - 1].idx + len(doc[t.end - 1].text)
+        if 0 < m.start_char - end <= 60 and AFTER_TRIGGER_GAP.fullmatch(text, end, m.start_char):
+            return True
+    return False
 
 
 EXCEPT_RE = re.compile(r"\b(?:except(?:\s+for)?|with\s+the\s+exception\s+of|apart\s+from|other\s+than|excluding)\s+"
@@ -105,7 +126,7 @@ def _hangs_on_actor(head: Token, actors: list[ActorMention]) -> bool:
     """'regime forces in X', 'rebels from X': the place says where an actor is, not where it struck."""
     t = head
     for _ in range(4):
-        if t.head is t:
+        if t.head.i == t.i:
             return False
         t = t.head
         if t.pos_ in ("NOUN", "PROPN") and any(a.start_char <= t.idx < a.end_char for a in actors):
@@ -146,19 +167,28 @@ def place_options(cand: Candidate, sent_places: list[PlaceMention], actors: list
                   scorer=None) -> list[PlaceOption]:
     out = []
     for m in sent_places:
-        head = head_of(cand.sent, m.start_char, m.end_char)
-        opt = PlaceOption(m, head)
+        opt = PlaceOption(m, head_of(cand.sent, m.start_char, m.end_char))
         opt.features = place_features(cand, opt, doc_model, actors, sent_places)
-        opt.score = scorer(opt.features) if scorer is not None else rule_place_score(opt.features)
         out.append(opt)
+    specific = [o for o in out if o.features["specific"] and usable(o)]
+    if len(specific) == 1:  # the sentence's only town or village a coder could place it at
+        specific[0].features["sole_specific"] = 1.0
+    for opt in out:
+        opt.score = scorer(opt.features) if scorer is not None else rule_place_score(opt.features)
     return sorted(out, key=lambda o: -o.score)
+
+
+SOLE_SPECIFIC_SLACK = 0.1
 
 
 def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMention]:
     """The best option (a specific place inside a broader best one wins), plus places coordinated with it."""
     good = [o for o in options if o.score >= threshold and usable(o)]
     if not good:
-        return []
+        top = next((o for o in options if usable(o)), None)
+        if top is None or not top.features.get("sole_specific") or top.score < threshold - SOLE_SPECIFIC_SLACK:
+            return []
+        good = [top]  # the sentence's one town or village, ranked first though not sure: a coder places it there
     best = good[0]
     if best.features.get("on_actor"):  # "forces in X attacked Y": X is where they are, Y where they struck
         struck = [o for o in good[1:] if not o.features.get("on_actor")]
@@ -209,14 +239,14 @@ def usable(o: PlaceOption) -> bool:
 def _coordinated(a: Token, b: Token) -> bool:
     """'in X, Y and Z': b is a conjunct of a (or both of one head), through compounds."""
     def top(t: Token) -> Token:
-        while t.dep_ in ("compound", "flat") and t.head is not t:
+        while t.dep_ in ("compound", "flat") and t.head.i != t.i:
             t = t.head
         return t
 
     a, b = top(a), top(b)
     chain = {a.i}
     t = a
-    while t.dep_ == "conj" and t.head is not t:
+    while t.dep_ == "conj" and t.head.i != t.i:
         t = t.head
         chain.add(t.i)
     root = t
@@ -232,7 +262,7 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
     head = head_of(cand.sent, actor.start_char, actor.end_char)
     if head is None:
         return "other"
-    while head.dep_ in ("compound", "amod") and head.head is not head and head.head.pos_ in ("NOUN", "PROPN"):
+    while head.dep_ in ("compound", "amod") and head.head.i != head.i and head.head.pos_ in ("NOUN", "PROPN"):
         head = head.head  # "Syrian regime forces": the actor's name modifies the noun that acts
     if actor.role == "source":
         return "source"
@@ -286,7 +316,7 @@ def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
 
 
 def _conj_root(t: Token) -> Token:
-    while t.dep_ == "conj" and t.head is not t:
+    while t.dep_ == "conj" and t.head.i != t.i:
         t = t.head
     return t
 
@@ -296,7 +326,7 @@ def _inside_any(head: Token, nominals: set[int]) -> bool:
     for _ in range(3):
         if t.i in nominals:
             return True
-        if t.head is t:
+        if t.head.i == t.i:
             return False
         t = t.head
     return False
@@ -372,10 +402,10 @@ def reported_day(head: Token) -> bool:
     spoke, which is the event's day only when nothing better is said."""
     t = head
     for _ in range(3):
-        if t.dep_ in ("pobj",) and t.head is not t:
+        if t.dep_ in ("pobj",) and t.head.i != t.i:
             t = t.head
             continue
-        if t.head is t:
+        if t.head.i == t.i:
             return False
         return t.head.lemma_.lower() in ("say", "tell", "report", "announce", "add", "confirm", "state")
     return False

@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.lexicon import TriggerMatch
 from conflictwatch.nlp.events.tolls import Toll
-from conflictwatch.nlp.kit.syntax import distance
+from conflictwatch.nlp.kit.syntax import distance, path
 
 # Which type a cluster takes when it holds several (the most specific way the harm was done).
 TYPE_PRIORITY = (
@@ -89,8 +89,25 @@ def _connected(a: TriggerMatch, b: TriggerMatch, doc) -> bool:
     reach = LINK_DISTANCE + (1 if "instrument" in (a.kind, b.kind) else 0)
     if distance(ta, tb) > reach:
         return False
+    if _crosses_clause(ta, tb):
+        return False  # "... killing nine, after rebels launched an assault": another clause tells another event
     # two events of different types coordinated ("air strikes and shelling") stay apart
     return not (a.kind == b.kind == "event" and a.sub_event_type != b.sub_event_type and (ta.dep_ == "conj" or tb.dep_ == "conj"))
+
+
+def _crosses_clause(a: Token, b: Token) -> bool:
+    """The tree path between two words enters a finite clause of its own: a relative or complement
+    clause, or an adverbial one opened by a subordinator ("after", "while", "as")."""
+    left, right = path(a, b)
+    for t in left[:-1] + right[:-1]:
+        if t.dep_ in ("relcl", "ccomp") or (t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children)):
+            return True
+    return False
+
+
+def _near(a: Token, b: Token) -> bool:
+    """Two counts close in the tree and in one clause belong to one report."""
+    return distance(a, b) <= 3 and not _crosses_clause(a, b)
 
 
 def cluster_triggers(sent: Span, triggers: list[TriggerMatch]) -> list[list[TriggerMatch]]:
@@ -177,8 +194,8 @@ def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list
     for toll in orphans:
         same = next((c for c in cands if not c.triggers and c.tolls and c.tolls[0].anchor == toll.anchor), None)
         if same is None:
-            same = next((c for c in cands if not c.triggers and c.tolls and distance(
-                sent.doc[c.tolls[0].anchor], sent.doc[toll.anchor]) <= 3), None)
+            same = next((c for c in cands if not c.triggers and c.tolls and _near(
+                sent.doc[c.tolls[0].anchor], sent.doc[toll.anchor])), None)
         if same is not None:
             same.tolls.append(toll)
         else:

@@ -114,7 +114,7 @@ def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
     tok = nominal
     for _ in range(3):
         head = tok.head
-        if head is tok:
+        if head.i == tok.i:
             return None
         if tok.dep_ == "conj" or tok.dep_ == "appos":
             tok = head
@@ -209,7 +209,7 @@ def _subset_parent(nominal: Token, tolls: dict[int, Toll]) -> Toll | None:
     tok = nominal
     for _ in range(3):
         head = tok.head
-        if head is tok:
+        if head.i == tok.i:
             return None
         if tok.dep_ == "pobj" and head.lower_ in SUBSET_PREPS and head.lower_ != "of":
             parent = head.head

@@ -12,33 +12,62 @@ SPEECH_VERBS = frozenset({"say", "tell", "report", "claim", "accuse", "announce"
                           "allege", "blame", "deny", "document", "note", "quote", "cite", "warn"})
 
 
+def _parse_arrays(doc) -> tuple[list[int], list[int]]:
+    """Each token's head index and its sentence's first index, read from the parse once per Doc
+    (walking `Token.head` builds Python objects at every step; the coder walks paths thousands of
+    times per document). Cached only once the Doc is parsed."""
+    cached = doc.user_data.get("cw_parse_arrays")
+    if cached is not None and len(cached[0]) == len(doc):
+        return cached
+    heads = [t.head.i for t in doc]
+    starts, first = [], 0
+    for t in doc:
+        if t.is_sent_start and t.i:
+            first = t.i
+        starts.append(first)
+    if doc.has_annotation("DEP"):
+        doc.user_data["cw_parse_arrays"] = (heads, starts)
+    return heads, starts
+
+
+def _ancestor_ids(doc, i: int) -> list[int]:
+    heads = _parse_arrays(doc)[0]
+    out = [i]
+    while heads[out[-1]] != out[-1] and len(out) <= 64:
+        out.append(heads[out[-1]])
+    return out
+
+
 def ancestors(tok: Token) -> list[Token]:
     """The token and its heads up to the root."""
-    out = [tok]
-    while out[-1].head is not out[-1]:
-        out.append(out[-1].head)
-        if len(out) > 64:
-            break
-    return out
+    doc = tok.doc
+    return [doc[i] for i in _ancestor_ids(doc, tok.i)]
+
+
+def _path_ids(doc, a: int, b: int) -> tuple[list[int], list[int]]:
+    up_a = _ancestor_ids(doc, a)
+    up_b = _ancestor_ids(doc, b)
+    index_b = {t: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t in index_b:
+            return up_a[: k + 1], up_b[: index_b[t] + 1]
+    return up_a, up_b
 
 
 def path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
     """The tree path a -> lowest common ancestor <- b, as the two upward halves (each includes the LCA)."""
-    up_a = ancestors(a)
-    up_b = ancestors(b)
-    index_b = {t.i: k for k, t in enumerate(up_b)}
-    for k, t in enumerate(up_a):
-        if t.i in index_b:
-            return up_a[: k + 1], up_b[: index_b[t.i] + 1]
-    return up_a, up_b
+    doc = a.doc
+    left, right = _path_ids(doc, a.i, b.i)
+    return [doc[i] for i in left], [doc[i] for i in right]
 
 
 def distance(a: Token, b: Token) -> int:
     """Edges between two tokens of one sentence (64 when they are not connected)."""
-    if a.sent.start != b.sent.start:
+    doc = a.doc
+    if _parse_arrays(doc)[1][a.i] != _parse_arrays(doc)[1][b.i]:
         return 64
-    left, right = path(a, b)
-    if left[-1].i != right[-1].i:
+    left, right = _path_ids(doc, a.i, b.i)
+    if left[-1] != right[-1]:
         return 64
     return len(left) + len(right) - 2
 
@@ -55,7 +84,7 @@ def governing_prep(tok: Token) -> str | None:
     """The preposition a noun hangs from ('in' for 'in Kafr Nabl'), through compounds and appositions."""
     t = tok
     for _ in range(3):
-        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod", "poss") and t.head is not t:
+        if t.dep_ in ("compound", "appos", "conj", "amod", "nmod", "poss") and t.head.i != t.i:
             t = t.head
             continue
         break
@@ -81,7 +110,7 @@ def modality(verb: Token) -> str | None:
     for t in ancestors(verb)[:4]:
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in t.children):
             return "modal"
-        if t is not verb and t.lemma_.lower() in HEDGE_VERBS:
+        if t.i != verb.i and t.lemma_.lower() in HEDGE_VERBS:
             return "hedge"
     return None
 
@@ -105,6 +134,6 @@ def head_of(span: Span, start_char: int, end_char: int) -> Token | None:
         return None
     ids = {t.i for t in toks}
     for t in toks:
-        if t.head.i not in ids or t.head is t:
+        if t.head.i not in ids or t.head.i == t.i:
             return t
     return toks[-1]

@@ -83,8 +83,36 @@ def load_terms(path: str) -> dict[str, tuple[Term, ...]]:
     return {k: tuple(v) for k, v in terms.items()}
 
 
+_ANY_CACHE: dict[int, tuple[tuple[Term, ...], re.Pattern | None]] = {}
+
+
+def _any_term(terms: tuple[Term, ...]) -> re.Pattern | None:
+    """One pattern matching wherever any of the terms could: a cheap test that lets a text with
+    no term skip the per-term scans (most clauses hold none). None when the terms cannot be joined."""
+    cached = _ANY_CACHE.get(id(terms))
+    if cached is not None and cached[0] is terms:
+        return cached[1]
+    try:
+        joined = re.compile("|".join(
+            ("(?i:" if t.regex.flags & re.IGNORECASE else "(?:") + t.regex.pattern + ")" for t in terms))
+    except re.error:
+        joined = None
+    _ANY_CACHE[id(terms)] = (terms, joined)
+    return joined
+
+
+def _none_in(terms: Iterable[Term], text: str, pos: int = 0) -> bool:
+    """True when no term can match text[pos:] (decided by one scan instead of one per term)."""
+    if not isinstance(terms, tuple) or len(terms) <= 3:
+        return False
+    joined = _any_term(terms)
+    return joined is not None and joined.search(text, pos) is None
+
+
 def find_terms(terms: Iterable[Term], text: str, offset: int = 0) -> list[Hit]:
     """Non-overlapping matches in text order; on overlap the earliest, then the longest, wins."""
+    if _none_in(terms, text):
+        return []
     found = [Hit(m.start() + offset, m.end() + offset, m.group(0), t.canonical)
              for t in terms for m in t.regex.finditer(text) if m.end() > m.start()]
     found.sort(key=lambda h: (h.start, -(h.end - h.start)))
@@ -97,6 +125,8 @@ def find_terms(terms: Iterable[Term], text: str, offset: int = 0) -> list[Hit]:
 
 def first_term(terms: Iterable[Term], text: str, pos: int = 0) -> re.Match | None:
     """The earliest match of any term in text[pos:] (as a match on the whole text)."""
+    if _none_in(terms, text, pos):
+        return None
     best = None
     for term in terms:
         m = term.regex.search(text, pos)
@@ -107,6 +137,8 @@ def first_term(terms: Iterable[Term], text: str, pos: int = 0) -> re.Match | Non
 
 def last_term(terms: Iterable[Term], text: str) -> re.Match | None:
     """The latest-starting match of any term in text."""
+    if _none_in(terms, text):
+        return None
     best = None
     for term in terms:
         for m in term.regex.finditer(text):
