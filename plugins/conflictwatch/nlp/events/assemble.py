@@ -239,6 +239,8 @@ def inherit_place(cand: Candidate, previous: list[Event], lead_place: PlaceMenti
     if not reports_event(cand):
         return [], None
     weak = cand.weak_places
+    if cand.anaphor is not None and not any(w.kind in ("community", "neighbourhood", "admin3") for w in weak):
+        return [cand.anaphor], "anaphor"  # "the town was shelled": the town named a few sentences before
     for ev in reversed(previous):
         if ev.place is not None and cand.sent_index - ev.main.sent_index <= 3 and _compatible(cand, ev) and not weak:
             return [ev.place], "context"
