@@ -112,6 +112,7 @@ def test_the_longest_trigger_holds_its_words(parser):
     [
         ("The army also took villages including Bashkuwi and Sifat.", True),
         ("Troops entered the town of Zabadani on Sunday.", True),
+        ("SANA said the village of Tal Antar was taken.", True),
         ("The talks took place in Geneva.", False),
         ("Two factions took part in the fighting.", False),
         ("Aid entered through the crossing.", False),

@@ -106,8 +106,9 @@ HELD_NOUNS = frozenset({"town", "towns", "village", "villages", "city", "area", 
 def _holds_place(tok) -> bool:
     """'took villages including X', 'entered the town of Y', 'took Kafr Nabl': a verb whose object is a
     place, so an ambiguous verb ('take', 'enter') tells a change of control, not 'took place'/'took part'."""
+    passive = any(c.dep_ == "auxpass" for c in tok.children)
     for c in tok.children:
-        if c.dep_ != "dobj":
+        if c.dep_ != "dobj" and not (passive and c.dep_ == "nsubjpass"):  # "Tal Antar was taken"
             continue
         if c.lower_ in HELD_NOUNS or c.ent_type_ in ("GPE", "LOC", "FAC"):
             return True
