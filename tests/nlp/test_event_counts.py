@@ -777,7 +777,7 @@ def test_attackers_killed_in_their_own_attack_stay_the_attackers(nlp):
 
 
 def test_the_group_named_after_a_generic_word_is_the_perpetrator(nlp):
-    text = "Terrorists affiliated with Jabhat al-Nusra fired rocket shells on Nubbul on Wednesday, killing two civilians."
+    text = "Terrorists affiliated with Jabhat al-Nusra fired rocket shells on Sarmin on Wednesday, killing two civilians."
     (f,) = events(nlp, text, published="2016-11-24")
     assert f.attrs["perpetrator_actor_ids"] == ["hts"]
 
