@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conflictwatch import dagtasks
+from conflictwatch import ingest
 from conflictwatch.sourceconfig import SourceConfig, SourcesConfig, load_sources
 
 from .conftest import SEEDS
@@ -30,12 +30,12 @@ def test_scheduled_runs_read_only_the_sources_due_in_the_tick(tmp_path):
     config = _config(tmp_path)
     end = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
     # WHEN the 03:00 tick (window 02:00-03:00) and the 05:00 tick pick their sources
-    at_three = dagtasks.due_sources(config, False, end - timedelta(hours=1), end)
-    at_five = dagtasks.due_sources(config, False, end + timedelta(hours=1), end + timedelta(hours=2))
+    at_three = ingest.due_sources(config, False, end - timedelta(hours=1), end)
+    at_five = ingest.due_sources(config, False, end + timedelta(hours=1), end + timedelta(hours=2))
     # THEN the nightly source runs once, the hourly one every tick, the folder only by hand
     assert [s.name for s in at_three] == ["hourly", "nightly"]
     assert [s.name for s in at_five] == ["hourly"]
-    assert [s.name for s in dagtasks.due_sources(config, True, end, end)] == ["seeds", "hourly", "nightly"]
+    assert [s.name for s in ingest.due_sources(config, True, end, end)] == ["seeds", "hourly", "nightly"]
 
 
 def test_manual_params_replace_the_sources_and_allow_hosts_for_this_run_only(tmp_path, settings):
@@ -43,8 +43,8 @@ def test_manual_params_replace_the_sources_and_allow_hosts_for_this_run_only(tmp
     params = {**PARAMS, "inputs": [str(tmp_path)], "urls": ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b"],
               "fetch_allow_hosts": ["127.0.0.1"]}
     # WHEN the run's effective sources are written to its folder
-    config = dagtasks.effective_sources(params, settings)
-    written = load_sources(dagtasks.write_run_sources(config, tmp_path / "run"))
+    config = ingest.effective_sources(params, settings)
+    written = load_sources(ingest.write_run_sources(config, tmp_path / "run"))
     # THEN the run reads exactly those, with 127.0.0.1 allowed, and the declared file is untouched
     assert [(s.name, s.kind) for s in written.sources] == [("manual_input_1", "folder"), ("manual_urls", "url_list")]
     assert written.sources[1].urls == ("http://127.0.0.1:9/a", "http://127.0.0.1:9/b")
@@ -61,17 +61,17 @@ def test_discovery_is_incremental_and_marks_seen_only_after_load(tmp_path, setti
         shutil.copy(SEEDS / name, folder / name)
     params = {**PARAMS, "inputs": [str(folder)]}
     # WHEN discovered and processed but not loaded, then discovered again
-    batches = dagtasks.discover_batches(params, "run-1", settings=settings)
-    files = [dagtasks.process_batch_spec(b, settings) for b in batches]
-    again = dagtasks.discover_batches(params, "run-2", settings=settings)
+    batches = ingest.discover_batches(params, "run-1", settings=settings)
+    files = [ingest.process_batch_spec(b, settings) for b in batches]
+    again = ingest.discover_batches(params, "run-2", settings=settings)
     # THEN nothing was marked yet: the second run would still ingest both
     assert sum(len(b["items"]) for b in again) == 2
     # WHEN the first run loads
-    result = dagtasks.load_run(files, "run-1", settings)
+    result = ingest.load_run(files, "run-1", settings)
     # THEN both are marked, the next discovery finds nothing, and `force` finds both again
     assert result["documents"] == 2 and result["marked_seen"] == 2
-    assert dagtasks.discover_batches(params, "run-3", settings=settings) == []
-    forced = dagtasks.discover_batches({**params, "force": True}, "run-4", settings=settings)
+    assert ingest.discover_batches(params, "run-3", settings=settings) == []
+    forced = ingest.discover_batches({**params, "force": True}, "run-4", settings=settings)
     assert sum(len(b["items"]) for b in forced) == 2
 
 
@@ -79,12 +79,12 @@ def test_discovery_is_incremental_and_marks_seen_only_after_load(tmp_path, setti
 def test_reprocess_since_lists_documents_loaded_since_the_date(tmp_path, settings):
     # GIVEN a warehouse with the seeds loaded today
     params = {**PARAMS, "inputs": [str(SEEDS)]}
-    batches = dagtasks.discover_batches(params, "run-1", settings=settings)
-    dagtasks.load_run([dagtasks.process_batch_spec(b, settings) for b in batches], "run-1", settings)
+    batches = ingest.discover_batches(params, "run-1", settings=settings)
+    ingest.load_run([ingest.process_batch_spec(b, settings) for b in batches], "run-1", settings)
     # WHEN asked for documents since yesterday, and since tomorrow
     today = datetime.now(UTC).date()
-    since_yesterday = dagtasks.reprocess_items((today - timedelta(days=1)).isoformat(), settings)
-    since_tomorrow = dagtasks.reprocess_items((today + timedelta(days=1)).isoformat(), settings)
+    since_yesterday = ingest.reprocess_items((today - timedelta(days=1)).isoformat(), settings)
+    since_tomorrow = ingest.reprocess_items((today + timedelta(days=1)).isoformat(), settings)
     # THEN every seed comes back as a file item, then none (none is published in the future)
     assert len(since_yesterday) == 5 and {i["kind"] for i in since_yesterday} == {"file"}
     assert since_tomorrow == []
