@@ -20,7 +20,7 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract airflow-init clean
+.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
@@ -31,6 +31,7 @@ help:
 	@echo "make train          rebuild the event coder's learned files from corpus/train"
 	@echo "make audit          an analyst's audit of a full FA-KES run (docs/audit.md)"
 	@echo "make bench-extract  main-text extraction benchmark (needs ../shared/corpora/zyte-aeb)"
+	@echo "make bench          the pipeline against bare spaCy / trafilatura on FA-KES, 10x, Zyte (bench-quick: a few minutes)"
 
 # The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
 # venv itself; --inexact keeps it there while uv installs exactly what uv.lock pins.
@@ -98,6 +99,14 @@ audit: setup
 
 bench-extract: setup
 	@$(BIN)/python benchmarks/bench_extract.py
+
+# The whole pipeline against bare spaCy and bare trafilatura (docs/benchmarks.md); BENCH_SCALE=quick
+# (or make bench-quick) takes 100 FA-KES articles instead of 804, a few minutes in all.
+bench: setup
+	@$(BIN)/python benchmarks/bench_pipeline.py
+
+bench-quick: setup
+	@BENCH_SCALE=quick $(BIN)/python benchmarks/bench_pipeline.py
 
 clean:
 	rm -rf data airflow_home dbt_project/target dbt_project/logs

@@ -1,4 +1,4 @@
-"""The DAG tasks' functions without Airflow: which sources a run reads, the run's own fetch
+"""The one ingest path (conflictwatch.ingest) without Airflow: which sources a run reads, the run's own fetch
 policy, and incremental discovery (nothing is marked seen before the load commits)."""
 
 from __future__ import annotations
@@ -88,3 +88,64 @@ def test_reprocess_since_lists_documents_loaded_since_the_date(tmp_path, setting
     # THEN every seed comes back as a file item, then none (none is published in the future)
     assert len(since_yesterday) == 5 and {i["kind"] for i in since_yesterday} == {"file"}
     assert since_tomorrow == []
+
+
+RAW_TABLES = ("documents", "sentences", "entities", "frames", "ingest_errors")
+
+
+def _raw_rows(warehouse) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {t: sorted(map(repr, con.execute(f"select * exclude (loaded_at) from raw.{t}" if t in
+                                                  ("documents", "ingest_errors") else f"select * from raw.{t}").fetchall()))
+                for t in RAW_TABLES}
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_one_or_two_workers_load_the_same_rows(tmp_path, settings):
+    # GIVEN the seeds, in batches of two (three batches)
+    params = {"batch_size": 2}
+    # WHEN ingested by one process, and by a pool of two workers, into two warehouses
+    one = ingest.run([SEEDS], tmp_path / "one.duckdb", settings, build=False, params=params, workers=1)
+    two = ingest.run([SEEDS], tmp_path / "two.duckdb", settings, build=False, params=params, workers=2)
+    # THEN both read every seed in three batches and loaded exactly the same rows
+    assert (one.new, two.new) == (5, 5) and len(two.batch_stats) == 3
+    assert _raw_rows(tmp_path / "one.duckdb") == _raw_rows(tmp_path / "two.duckdb")
+    assert one.documents == two.documents == 5
+
+
+@pytest.mark.slow
+def test_a_rerun_reads_nothing_adds_nothing_and_skips_dbt(tmp_path, settings):
+    # GIVEN the seeds ingested and built once
+    warehouse = tmp_path / "w.duckdb"
+    first = ingest.run([SEEDS], warehouse, settings, workers=1)
+    before = _raw_rows(warehouse)
+    assert first.documents == 5 and first.dbt_ok
+    # WHEN the same inputs run again, then one seed is copied under a new name
+    again = ingest.run([SEEDS], warehouse, settings, workers=1)
+    # THEN nothing is read or tagged, no row changes, and dbt is skipped, saying so
+    assert (again.discovered, again.new, again.documents) == (5, 0, 0)
+    assert again.transform_skipped and "no new documents" in again.transform_skipped and again.dbt_ok is None
+    assert _raw_rows(warehouse) == before
+    # AND the same article under another name is known by its content hash
+    folder = tmp_path / "renamed"
+    folder.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], folder / "renamed.txt")
+    renamed = ingest.run([folder], warehouse, settings, build=False, workers=1)
+    assert (renamed.discovered, renamed.new) == (1, 0)
+
+
+def test_a_seen_set_without_its_warehouse_starts_empty(tmp_path, settings):
+    # GIVEN a seen-set that knows a URL, beside a warehouse that was deleted
+    store = ingest.seen_store(settings)
+    store.mark("https://example.org/a", "h1", "d1")
+    assert store.seen_url("https://example.org/a")
+    # WHEN the seen-set is opened again
+    again = ingest.seen_store(settings)
+    # THEN it is empty: a fresh warehouse takes everything again
+    assert not again.seen_url("https://example.org/a")
+    assert ingest.seen_path(settings).name == "warehouse.seen.sqlite"

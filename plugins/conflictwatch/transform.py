@@ -89,11 +89,19 @@ def _tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def dbt_build(warehouse: Path, settings: Settings | None = None, selector: str | None = None) -> DbtResult:
-    """Seeds, models, snapshots and every data and unit test, in dependency order."""
+def dbt_build(warehouse: Path, settings: Settings | None = None, selector: str | None = None,
+              unit_tests: bool = False) -> DbtResult:
+    """Seeds, models, snapshots and every data test, in dependency order.
+
+    Unit tests check the models' SQL on fixed inputs, not the data: they are the same on every
+    build, so the pipeline leaves them to `make test` (tests/test_dbt_project.py runs them)
+    unless `unit_tests` is set.
+    """
     args = ["build"]
     if selector:
         args += ["--selector", selector]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return run_dbt(args, warehouse, settings)
 
 
