@@ -516,16 +516,34 @@ def marts_exist(warehouse: Path) -> bool:
         con.close()
 
 
-def transform(settings: Settings, new_documents: int | None = None, publish: bool = True) -> str | None:
-    """dbt build (incremental models keyed by document) and the analyst copy. Skipped when
-    the load brought no new document and the marts exist: returns why, else None."""
-    from conflictwatch.transform import dbt_build, publish_analyst_copy
+def build_stamp(settings: Settings) -> Path:
+    """The project fingerprint the warehouse's marts were last built with (beside the warehouse)."""
+    w = Path(settings.warehouse)
+    return w.with_name(w.stem + ".dbt-project.sha256")
 
-    if new_documents == 0 and marts_exist(settings.warehouse):
+
+def transform(settings: Settings, new_documents: int | None = None, publish: bool = True) -> str | None:
+    """dbt build and the analyst copy, doing only what its inputs require:
+
+    * no new document and the marts exist: nothing (returns why);
+    * the dbt project and the reference CSVs unchanged since the marts were built: only what
+      depends on the raw tables (`--select source:raw+`, incremental models keyed by document),
+      not the seeds and the models and tests that read only them;
+    * otherwise (first build, a changed model or reference list): everything.
+    """
+    from conflictwatch.transform import dbt_build, project_fingerprint, publish_analyst_copy
+
+    built = marts_exist(settings.warehouse)
+    if new_documents == 0 and built:
         reason = "no new documents: dbt build skipped (the marts are up to date)"
         log.warning(reason)
         return reason
-    dbt_build(settings.warehouse, settings)
+    stamp = build_stamp(settings)
+    fingerprint = project_fingerprint(settings)
+    same_project = built and stamp.exists() and stamp.read_text().strip() == fingerprint
+    stamp.unlink(missing_ok=True)  # a build that fails half-way leaves no claim behind
+    dbt_build(settings.warehouse, settings, select="source:raw+" if same_project else None)
+    stamp.write_text(fingerprint + "\n")
     if publish:
         publish_analyst_copy(settings.warehouse)
     return None
