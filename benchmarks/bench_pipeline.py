@@ -184,7 +184,8 @@ if mode == "stage":
     for f in files:
         extract_item(SourceItem(source_uri=str(f), kind="file", path=str(f)))
 else:
-        from conflictwatch.extract import _DATE_PARAMS, _TRAFILATURA_OPTIONS
+    import gzip
+    from conflictwatch.extract import _DATE_PARAMS, _TRAFILATURA_OPTIONS
     from trafilatura import bare_extraction
     pages = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in files]
     t0 = time.perf_counter()
@@ -226,10 +227,11 @@ def stage_table(m: dict, n_words: int) -> list[tuple[str, float, str]]:
         ("start-up (interpreter, imports, sources)", m["wall"] - s["seconds"], "whole process wall minus the run's own"),
         ("discover -> extract -> NLP -> batch files", ingest,
          f"wall, {workers} worker(s); summed over workers: extract {extract:.1f} s, NLP {nlp:.1f} s, "
-         f"model load {model:.1f} s (in-process runs), Parquet {write:.1f} s"),
+         f"model load {model:.1f} s (a one-batch run, in-process; pool workers load it before their first batch), "
+         f"Parquet {write:.1f} s"),
         ("load (raw.*, one transaction)", stages.get("load", 0.0), "batch files read one at a time"),
         ("dbt build + analyst copy", stages.get("dbt+publish", 0.0),
-         s.get("transform_skipped") or "models, seeds, data and unit tests"),
+         s.get("transform_skipped") or "dbt start-up and parse, seeds, models, data tests (unit tests: `make test`)"),
     ]
     return rows
 
@@ -243,11 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=("full", "quick"), default=os.environ.get("BENCH_SCALE", "full"))
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--limit", type=int, help="the first N FA-KES articles (a smoke test of the benchmark itself)")
     args = parser.parse_args(argv)
     if not FAKES.is_file():
         print(f"skipped: FA-KES not found at {FAKES}")
         return 0
-    limit = 100 if args.scale == "quick" else None
+    limit = args.limit or (100 if args.scale == "quick" else None)
     work = Path(tempfile.mkdtemp(prefix="cw-bench-"))
     lines: list[str] = []
 
@@ -263,6 +266,18 @@ def main(argv: list[str] | None = None) -> int:
         big = write_jsonl(work / "fakes10x.jsonl", big_rows)
         n_words, big_words = words(rows), words(big_rows)
         print(f"corpora: {n} FA-KES articles ({n_words:,} words); 10x: {len(big_rows)} ({big_words:,} words)", flush=True)
+
+        # 0. extraction (fast; first, so a broken set-up shows at once)
+        ext = None
+        if (ZYTE / "ground-truth.json").is_file():
+            pages = work / "zyte"
+            pages.mkdir()
+            for f in sorted((ZYTE / "html").glob("*.html.gz")):
+                shutil.copy(f, pages / f.name)
+            print("extraction ...", flush=True)
+            stage = json.loads(measure([PY, "-c", EXTRACT, "stage", str(pages)])["out"].strip().splitlines()[-1])
+            bare = json.loads(measure([PY, "-c", EXTRACT, "bare", str(pages)])["out"].strip().splitlines()[-1])
+            ext = (stage, bare)
 
         # 1. the reference and the fresh run, side by side
         print("bare spaCy ...", flush=True)
@@ -284,18 +299,6 @@ def main(argv: list[str] | None = None) -> int:
         ten = run_pipeline(big, work / "w3" / "warehouse.duckdb")
         print("bare spaCy, 10x corpus ...", flush=True)
         ten_ref = bare_spacy(big)
-        # 5. extraction
-        ext = None
-        if (ZYTE / "ground-truth.json").is_file():
-            pages = work / "zyte"
-            pages.mkdir()
-            for f in sorted((ZYTE / "html").glob("*.html.gz")):
-                shutil.copy(f, pages / f.name)
-            print("extraction ...", flush=True)
-            stage = json.loads(measure([PY, "-c", EXTRACT, "stage", str(pages)])["out"].strip().splitlines()[-1])
-            bare = json.loads(measure([PY, "-c", EXTRACT, "bare", str(pages)])["out"].strip().splitlines()[-1])
-            ext = (stage, bare)
-
         say(f"## `make bench{'-quick' if args.scale == 'quick' else ''}` "
             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})")
         say()
@@ -304,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{_mem_total()}; load average at the end {os.getloadavg()[0]:.1f} "
             "(the machine is shared with other jobs: absolute times are inflated, ratios are measured side by side).")
         say()
-        say(f"FA-KES{' (first 100)' if limit else ''}: {n} articles, {n_words:,} words; "
+        say(f"FA-KES{f' (first {limit})' if limit else ''}: {n} articles, {n_words:,} words; "
             f"10x corpus: {len(big_rows):,} distinct articles, {big_words:,} words.")
         say()
         say("| run | wall | CPU | peak RSS | docs/s | words/s | vs reference |")
