@@ -72,7 +72,7 @@ lint: setup
 
 eval: setup
 	@mkdir -p data
-	@$(BIN)/conflictwatch run --input include/seeds --warehouse data/eval.duckdb > data/eval-run.log 2>&1 || { cat data/eval-run.log; exit 1; }
+	@$(BIN)/conflictwatch run --force --input include/seeds --warehouse data/eval.duckdb > data/eval-run.log 2>&1 || { cat data/eval-run.log; exit 1; }
 	@$(BIN)/conflictwatch eval --gold tests/fixtures/gold/seed_gold.yaml --warehouse data/eval.duckdb
 
 # The annotated corpus (corpus/README.md): dev and test scored with the whole pipeline. The test
@@ -81,7 +81,7 @@ SPLIT ?= dev
 eval-corpus: setup
 	@mkdir -p data
 	@for split in dev test; do \
-	  $(BIN)/conflictwatch run --input corpus/$$split --warehouse data/corpus-$$split.duckdb > data/corpus-$$split-run.log 2>&1 || { tail -40 data/corpus-$$split-run.log; exit 1; }; \
+	  $(BIN)/conflictwatch run --force --input corpus/$$split --warehouse data/corpus-$$split.duckdb > data/corpus-$$split-run.log 2>&1 || { tail -40 data/corpus-$$split-run.log; exit 1; }; \
 	  echo "== $$split ($$(ls corpus/$$split/*.txt | wc -l) articles) =="; \
 	  $(BIN)/conflictwatch eval --gold corpus/$$split/gold.yaml --warehouse data/corpus-$$split.duckdb; \
 	done
@@ -89,7 +89,7 @@ eval-corpus: setup
 error-budget: setup
 	@mkdir -p data
 	@test "$(SPLIT)" != test || { echo "the test split is not for error analysis"; exit 2; }
-	@$(BIN)/conflictwatch run --input corpus/$(SPLIT) --warehouse data/corpus-$(SPLIT).duckdb > data/corpus-$(SPLIT)-run.log 2>&1 || { tail -40 data/corpus-$(SPLIT)-run.log; exit 1; }
+	@$(BIN)/conflictwatch run --force --input corpus/$(SPLIT) --warehouse data/corpus-$(SPLIT).duckdb > data/corpus-$(SPLIT)-run.log 2>&1 || { tail -40 data/corpus-$(SPLIT)-run.log; exit 1; }
 	@$(BIN)/python -c "from pathlib import Path; from conflictwatch.error_budget import budget, format_budget; \
 	  print(format_budget(budget(Path('corpus/$(SPLIT)/gold.yaml'), Path('data/corpus-$(SPLIT).duckdb'))))"
 
