@@ -14,6 +14,7 @@ kept); its place is never an event's place.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -248,15 +249,17 @@ def _seams(model: DocumentModel) -> list[int]:
 
 def mark_sentence_starts(doc: Doc, model: DocumentModel) -> None:
     """Sentence starts at the layout's seams and after every blank line (before the parser runs)."""
-    cuts = set(_seams(model))
-    for tok in doc:
-        if tok.i == 0:
-            continue
-        prev = doc[tok.i - 1]
-        gap_has_break = "\n" in prev.text_with_ws[len(prev.text):] or (prev.is_space and "\n" in prev.text)
-        seam = gap_has_break or any(prev.idx + len(prev.text) <= c <= tok.idx for c in cuts if c > 0)
-        if seam and not tok.is_space:
-            tok.is_sent_start = True
+    cuts = sorted(c for c in set(_seams(model)) if c > 0)
+    prev = None
+    for tok in doc:  # one pass, the previous token carried along (doc[i] builds a new Token each time)
+        if prev is not None:
+            seam = "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
+            if not seam and cuts:
+                k = bisect.bisect_left(cuts, prev.idx + len(prev.text))
+                seam = k < len(cuts) and cuts[k] <= tok.idx
+            if seam and not tok.is_space:
+                tok.is_sent_start = True
+        prev = tok
 
 
 def _manifest_date(doc: Doc) -> tuple[dt.date | None, str | None]:
