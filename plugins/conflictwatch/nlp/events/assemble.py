@@ -571,7 +571,7 @@ def mark_totals(events: list[Event]) -> None:
         if ev.killed is None or ev.role != "event":
             continue
         broad = (ev.place is None or ev.place.kind in ("admin1", "region", "admin2", "country")
-                 or ev.main.features.get("headline") or ev.place_from not in ("sentence", "breakdown"))
+                 or ev.main.features.get("headline") or ev.place_from not in ("sentence", "breakdown", "anaphor"))
         if not broad:
             continue
         parts = [o for o in events if o is not ev and o.role == "event" and o.killed is not None and o.place is not None
