@@ -195,17 +195,30 @@ print(json.dumps({"pages": len(files), "seconds": time.perf_counter() - t0}))
 """
 
 
-def run_pipeline(corpus: Path, warehouse: Path, workers: int | None = None) -> dict:
+PROGRESS = Path(os.environ.get("BENCH_PROGRESS", "")) if os.environ.get("BENCH_PROGRESS") else None
+
+
+def _progress(name: str, m: dict) -> dict:
+    """Each measurement as it is made, one JSON line (BENCH_PROGRESS=file), so a run cut short
+    still leaves its figures."""
+    if PROGRESS:
+        with PROGRESS.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"name": name, **{k: v for k, v in m.items() if k != "summary"},
+                                 "stages": m.get("summary", {}).get("stages")}, default=str) + "\n")
+    return m
+
+
+def run_pipeline(corpus: Path, warehouse: Path, workers: int | None = None, name: str = "pipeline") -> dict:
     command = [PY, "-c", RUN, str(corpus), str(warehouse)] + ([str(workers)] if workers else [])
     m = measure(command)
     m["summary"] = json.loads(m.pop("out").strip().splitlines()[-1])
-    return m
+    return _progress(name, m)
 
 
-def bare_spacy(corpus: Path) -> dict:
+def bare_spacy(corpus: Path, name: str = "bare spaCy") -> dict:
     m = measure([PY, "-c", BARE_SPACY, str(corpus), MODEL])
     m.update(json.loads(m.pop("out").strip().splitlines()[-1]))
-    return m
+    return _progress(name, m)
 
 
 def words(rows: list[dict]) -> int:
@@ -283,22 +296,22 @@ def main(argv: list[str] | None = None) -> int:
         print("bare spaCy ...", flush=True)
         ref = bare_spacy(corpus)
         print("pipeline, fresh warehouse ...", flush=True)
-        fresh = run_pipeline(corpus, work / "w1" / "warehouse.duckdb")
+        fresh = run_pipeline(corpus, work / "w1" / "warehouse.duckdb", name="fresh")
         # 2. unchanged re-run, then +1% new articles
         print("pipeline, unchanged re-run ...", flush=True)
-        again = run_pipeline(corpus, work / "w1" / "warehouse.duckdb")
+        again = run_pipeline(corpus, work / "w1" / "warehouse.duckdb", name="re-run")
         extra = max(1, n // 100)
         plus = write_jsonl(work / "fakes_plus.jsonl", rows + [variant(rows, 10 * n + k) for k in range(extra)])
         print(f"pipeline, +{extra} new articles ...", flush=True)
-        plus_run = run_pipeline(plus, work / "w1" / "warehouse.duckdb")
+        plus_run = run_pipeline(plus, work / "w1" / "warehouse.duckdb", name="+1%")
         # 3. workers: the same corpus with one worker (what both cores buy)
         print("pipeline, one worker ...", flush=True)
-        one = run_pipeline(corpus, work / "w2" / "warehouse.duckdb", workers=1)
+        one = run_pipeline(corpus, work / "w2" / "warehouse.duckdb", workers=1, name="1 worker")
         # 4. the 10x corpus
         print("pipeline, 10x corpus ...", flush=True)
-        ten = run_pipeline(big, work / "w3" / "warehouse.duckdb")
+        ten = run_pipeline(big, work / "w3" / "warehouse.duckdb", name="10x")
         print("bare spaCy, 10x corpus ...", flush=True)
-        ten_ref = bare_spacy(big)
+        ten_ref = bare_spacy(big, name="bare spaCy 10x")
         say(f"## `make bench{'-quick' if args.scale == 'quick' else ''}` "
             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})")
         say()
