@@ -86,7 +86,14 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
-    """Load batch files into raw.*; all of them or none (one transaction)."""
+    """Load batch files into raw.*; all of them or none (one transaction), under the warehouse lock."""
+    from conflictwatch.lock import warehouse_lock
+
+    with warehouse_lock(warehouse):
+        return _load_batches(batch_files, warehouse)
+
+
+def _load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
     files = [str(p) for p in batch_files if p is not None and Path(p).exists()]
     con = connect(warehouse)
     try:
