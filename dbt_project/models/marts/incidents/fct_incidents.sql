@@ -69,7 +69,7 @@ aggregated as (
         max(injured_children) as injured_children,
         max(injured_women) as injured_women,
         list(incident_report_id order by report_order) as incident_report_ids,
-        list(distinct document_id) as document_ids,
+        list(distinct document_id order by document_id) as document_ids,
         arg_min(document_id, report_order) as evidence_document_id,
         arg_min(evidence_text, report_order) as evidence_text,
         arg_min(evidence_start_char, report_order) as evidence_start_char,
