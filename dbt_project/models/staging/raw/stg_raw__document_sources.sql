@@ -5,7 +5,7 @@ source as (
     select
         *,
         first_value(document_id) over (
-            partition by text_hash order by source_uri, document_id
+            partition by text_hash order by {{ canonical_document_order() }}
         ) as canonical_document_id
 
     from {{ source('raw', 'documents') }}
