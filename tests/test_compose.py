@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from .conftest import REPO
@@ -100,8 +101,6 @@ def test_every_airflow_service_shares_one_jwt_secret_and_fernet_key():
 
 
 def test_compose_interpolation_refuses_a_missing_secret():
-    import pytest
-
     scaleout = _scaleout_module()
     with pytest.raises(KeyError, match="AIRFLOW_JWT_SECRET is not set - run make secrets"):
         scaleout.compose_secret_env({"POSTGRES_PASSWORD": "p", "REDIS_PASSWORD": "r", "AIRFLOW_FERNET_KEY": "f",
@@ -211,3 +210,29 @@ def test_plugins_folder_is_not_the_package_folder():
     # Airflow imports every module under the plugins folder by file name: nlp/numbers.py
     # would shadow the stdlib `numbers` and break Cosmos and the DAGs.
     assert "/opt/conflictwatch/plugins" not in _env_file()["AIRFLOW__CORE__PLUGINS_FOLDER"]
+
+
+def _jwt_secret(home, env_value=None):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env["AIRFLOW_HOME"] = str(home)
+    if env_value is not None:
+        env["AIRFLOW__API_AUTH__JWT_SECRET"] = env_value
+    airflow = Path(sys.executable).with_name("airflow")
+    proc = subprocess.run([str(airflow), "config", "get-value", "api_auth", "jwt_secret"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout.strip()
+
+
+@pytest.mark.slow
+def test_separate_homes_agree_on_the_jwt_secret_only_through_the_environment(tmp_path):
+    # GIVEN two components with their own AIRFLOW_HOME, as two containers (or the local scale-out run)
+    # WHEN no shared secret is set THEN each generates its own: workers' tokens would be refused
+    assert _jwt_secret(tmp_path / "api-server") != _jwt_secret(tmp_path / "worker")
+    # WHEN the compose profile's AIRFLOW__API_AUTH__JWT_SECRET is set THEN both use it
+    assert _jwt_secret(tmp_path / "api-server", "shared-value") == _jwt_secret(tmp_path / "worker", "shared-value")
