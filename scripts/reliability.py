@@ -7,7 +7,8 @@ checks every promise of the README's Reliability section:
   inputs     every input file, manifest row and corpus row ends up kept (raw.documents) or
              quarantined with a reason (raw.ingest_errors): lost must be 0; each hostile case
              is also tagged alone in a child process, with its time and peak memory bounded;
-  faults     SIGKILL of the CLI at several points of a run, SIGKILL of its dbt process, a full
+  faults     SIGKILL of the CLI at several points of a run (early, after the first batch file,
+             twice during dbt, while the analyst copy is written), SIGKILL of its dbt process, a full
              disk (RLIMIT_FSIZE), the warehouse lock held by another process, a loopback HTTP
              source that stalls, resets, truncates or serves garbage: each must end, after a
              plain re-run (or once the source heals), with every table identical to a clean
@@ -254,6 +255,7 @@ class Workspace:
     inputs: list[Path]
     batch_size: int = 50
     extra_env: dict[str, str] = field(default_factory=dict)
+    clean_seconds: float = 60.0
 
     @property
     def warehouse(self) -> Path:
@@ -319,18 +321,41 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def kill_after(ws: Workspace, seconds: float) -> Run:
-    """Start a run and SIGKILL it (the whole process group) after `seconds`."""
+def kill_when(ws: Workspace, point: str, timeout: float = 1800) -> Run:
+    """Start a run and SIGKILL its whole process group when it reaches `point` (KILL_POINTS)."""
     started = time.monotonic()
     proc = ws.start()
-    try:
-        proc.wait(timeout=seconds)
-        out, err = proc.communicate()
-        return Run(proc.returncode, time.monotonic() - started, out, err, killed="finished before the kill")
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        return Run(proc.returncode, time.monotonic() - started, out, err, killed=f"SIGKILL at {seconds:.0f} s")
+    check = KILL_POINTS[point]
+    dbt_since: list[float] = []
+    while proc.poll() is None and time.monotonic() - started < timeout:
+        if check(ws, proc, started, dbt_since):
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            return Run(proc.returncode, time.monotonic() - started, out, err,
+                       killed=f"SIGKILL {point} ({time.monotonic() - started:.0f} s in)")
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    return Run(proc.returncode, time.monotonic() - started, out, err, killed=f"finished before {point}")
+
+
+def _dbt_running_for(seconds: float):
+    def check(ws: Workspace, proc: subprocess.Popen, started: float, since: list[float]) -> bool:
+        if not since and any("dbt" in _cmdline(p) for p in _descendants(proc.pid)):
+            since.append(time.monotonic())
+        return bool(since) and time.monotonic() - since[0] >= seconds
+    return check
+
+
+KILL_POINTS = {
+    # early: spaCy loading, reading and extracting
+    "at 15% of a clean run's time": lambda ws, proc, started, since: time.monotonic() - started >= ws.clean_seconds * 0.15,
+    # tagging: the first batch file is written, others are not
+    "after the first batch file": lambda ws, proc, started, since: any((ws.root / "data" / "batches").glob("run-*/batch-*.parquet")),
+    "5 s into dbt": _dbt_running_for(5),
+    "20 s into dbt": _dbt_running_for(20),
+    # late: the analyst copy half written
+    "while publishing the analyst copy": lambda ws, proc, started, since: any(ws.root.glob(".warehouse_analyst.duckdb.tmp-*")),
+}
 
 
 def kill_dbt(ws: Workspace, after: float = 4.0, timeout: float = 1800) -> Run:
@@ -617,11 +642,13 @@ def main(argv: list[str] | None = None) -> int:
           f"failed {reader.failures}", flush=True)
 
     # 4. Faults
-    points = [0.5] if args.quick else [0.2, 0.5, 0.8, 0.95]
-    for share in points:
-        ws = Workspace(work / f"kill-{int(share * 100)}", inputs)
-        killed = kill_after(ws, first.seconds * share)
-        compare(f"SIGKILL of the CLI at {int(share * 100)}%", ws, killed.killed, killed, ws.run())
+    points = ["after the first batch file"] if args.quick else list(KILL_POINTS)
+    for i, point in enumerate(points):
+        ws = Workspace(work / f"kill-{i}", inputs, clean_seconds=first.seconds)
+        killed = kill_when(ws, point)
+        compare(f"SIGKILL of the CLI {point}", ws, killed.killed, killed, ws.run())
+        if killed.killed.startswith("finished"):
+            broken.append(f"the kill point {point!r} was never reached")
     ws = Workspace(work / "kill-dbt", inputs)
     killed = kill_dbt(ws)
     compare("SIGKILL of dbt during its build", ws, killed.killed, killed, ws.run())

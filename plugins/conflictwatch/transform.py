@@ -115,6 +115,8 @@ def publish_analyst_copy(warehouse: Path, destination: Path | None = None, schem
     tmp.unlink(missing_ok=True)
     # Attach the warehouse under its own catalog name so dbt's views (which name it) resolve.
     with warehouse_lock(warehouse):
+        for stale in destination.parent.glob(f".{destination.name}.tmp-*"):  # left by a killed run
+            stale.unlink(missing_ok=True)
         return _publish(warehouse, destination, tmp, schemas)
 
 
