@@ -26,7 +26,10 @@ ranked as (
         coalesce(date_precisions.precision_rank, 99) as precision_rank,
         row_number() over (
             partition by reports.incident_id
-            order by reports.published_date nulls last, reports.document_id, reports.evidence_start_char
+            order by
+                reports.published_date nulls last, reports.document_id, reports.evidence_start_char,
+                -- two reports can share a sentence: the id makes the order total, not the scan's
+                reports.incident_report_id
         ) as report_order
 
     from reports
