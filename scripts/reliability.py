@@ -332,7 +332,7 @@ def kill_when(ws: Workspace, point: str, timeout: float = 1800) -> Run:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
             return Run(proc.returncode, time.monotonic() - started, out, err,
-                       killed=f"SIGKILL {point} ({time.monotonic() - started:.0f} s in)")
+                       killed=f"{time.monotonic() - started:.0f} s into the run")
         time.sleep(0.05)
     out, err = proc.communicate()
     return Run(proc.returncode, time.monotonic() - started, out, err, killed=f"finished before {point}")
