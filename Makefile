@@ -17,10 +17,12 @@ export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(AIRFLOW_HOME)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__UNIT_TEST_MODE := False
+# The first parse of transform_dbt runs `dbt parse` (no manifest yet): 30 s is too short on a busy machine.
+export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT := 180
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract airflow-init clean
+.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
@@ -33,6 +35,7 @@ help:
 	@echo "make bench-extract  main-text extraction benchmark (needs ../shared/corpora/zyte-aeb)"
 	@echo "make secrets        write an untracked .env with random secrets for docker compose (scale-out)"
 	@echo "make reliability    hostile inputs, crashes, locks, full disk, stalling sources: the reliability table"
+	@echo "make bench          the pipeline against bare spaCy / trafilatura on FA-KES, 10x, Zyte (bench-quick: a few minutes)"
 
 # The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
 # venv itself; --inexact keeps it there while uv installs exactly what uv.lock pins.
@@ -71,7 +74,7 @@ lint: setup
 
 eval: setup
 	@mkdir -p data
-	@$(BIN)/conflictwatch run --input include/seeds --warehouse data/eval.duckdb > data/eval-run.log 2>&1 || { cat data/eval-run.log; exit 1; }
+	@$(BIN)/conflictwatch run --force --input include/seeds --warehouse data/eval.duckdb > data/eval-run.log 2>&1 || { cat data/eval-run.log; exit 1; }
 	@$(BIN)/conflictwatch eval --gold tests/fixtures/gold/seed_gold.yaml --warehouse data/eval.duckdb
 
 # The annotated corpus (corpus/README.md): dev and test scored with the whole pipeline. The test
@@ -80,7 +83,7 @@ SPLIT ?= dev
 eval-corpus: setup
 	@mkdir -p data
 	@for split in dev test; do \
-	  $(BIN)/conflictwatch run --input corpus/$$split --warehouse data/corpus-$$split.duckdb > data/corpus-$$split-run.log 2>&1 || { tail -40 data/corpus-$$split-run.log; exit 1; }; \
+	  $(BIN)/conflictwatch run --force --input corpus/$$split --warehouse data/corpus-$$split.duckdb > data/corpus-$$split-run.log 2>&1 || { tail -40 data/corpus-$$split-run.log; exit 1; }; \
 	  echo "== $$split ($$(ls corpus/$$split/*.txt | wc -l) articles) =="; \
 	  $(BIN)/conflictwatch eval --gold corpus/$$split/gold.yaml --warehouse data/corpus-$$split.duckdb; \
 	done
@@ -88,7 +91,7 @@ eval-corpus: setup
 error-budget: setup
 	@mkdir -p data
 	@test "$(SPLIT)" != test || { echo "the test split is not for error analysis"; exit 2; }
-	@$(BIN)/conflictwatch run --input corpus/$(SPLIT) --warehouse data/corpus-$(SPLIT).duckdb > data/corpus-$(SPLIT)-run.log 2>&1 || { tail -40 data/corpus-$(SPLIT)-run.log; exit 1; }
+	@$(BIN)/conflictwatch run --force --input corpus/$(SPLIT) --warehouse data/corpus-$(SPLIT).duckdb > data/corpus-$(SPLIT)-run.log 2>&1 || { tail -40 data/corpus-$(SPLIT)-run.log; exit 1; }
 	@$(BIN)/python -c "from pathlib import Path; from conflictwatch.error_budget import budget, format_budget; \
 	  print(format_budget(budget(Path('corpus/$(SPLIT)/gold.yaml'), Path('data/corpus-$(SPLIT).duckdb'))))"
 
@@ -100,6 +103,14 @@ audit: setup
 
 bench-extract: setup
 	@$(BIN)/python benchmarks/bench_extract.py
+
+# The whole pipeline against bare spaCy and bare trafilatura (docs/benchmarks.md); BENCH_SCALE=quick
+# (or make bench-quick) takes 100 FA-KES articles instead of 804, a few minutes in all.
+bench: setup
+	@$(BIN)/python benchmarks/bench_pipeline.py
+
+bench-quick: setup
+	@BENCH_SCALE=quick $(BIN)/python benchmarks/bench_pipeline.py
 
 clean:
 	rm -rf data airflow_home dbt_project/target dbt_project/logs

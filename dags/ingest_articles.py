@@ -28,7 +28,9 @@ for manual runs). A **manual run** reads every enabled source, or what the Param
 
 Discovery is incremental (seen-set by URL and content hash, written only after a load
 commits). Bad articles never fail the run: they land in `raw.ingest_errors` with stage
-and reason. A run that finds nothing new skips `load` and emits no Asset event.
+and reason. A run that loads no new document skips `load` (after recording any errors) and
+emits no Asset event, so no dbt build follows. Every step is a function of
+`conflictwatch.ingest`, the same one ingest path `conflictwatch run` takes.
 """
 
 from __future__ import annotations
@@ -94,14 +96,14 @@ def ingest_articles():
     @task(pool="warehouse", execution_timeout=pendulum.duration(minutes=10))
     def select_reprocess() -> list[dict]:
         """Documents to read and tag again (reprocess_since); empty unless asked."""
-        from conflictwatch.dagtasks import reprocess_items
+        from conflictwatch.ingest import reprocess_items
 
         return reprocess_items(get_current_context()["params"].get("reprocess_since"))
 
     @task
     def discover(reprocess: list[dict]) -> list[dict]:
         """New items of the sources due (or given), split into batches; discovery errors kept for load."""
-        from conflictwatch.dagtasks import discover_batches
+        from conflictwatch.ingest import discover_batches
 
         context = get_current_context()
         dag_run = context["dag_run"]
@@ -115,14 +117,14 @@ def ingest_articles():
     @task(max_active_tis_per_dag=8, execution_timeout=pendulum.duration(minutes=45))
     def process(batch: dict) -> str:
         """Fetch, extract and tag one batch of articles into one Parquet file."""
-        from conflictwatch.dagtasks import process_batch_spec
+        from conflictwatch.ingest import process_batch_spec
 
         return process_batch_spec(batch)
 
     @task(pool="warehouse", outlets=[RAW], trigger_rule="none_failed")
     def load() -> dict:
         """Load this run's batch files into raw.* in one transaction (the single writer); mark them seen."""
-        from conflictwatch.dagtasks import DISCOVERY_ERRORS, load_run, run_dir
+        from conflictwatch.ingest import DISCOVERY_ERRORS, load_run, run_dir
 
         context = get_current_context()
         run_id = context["run_id"]
@@ -131,8 +133,14 @@ def ingest_articles():
         files = context["ti"].xcom_pull(task_ids="process", default=None) or []
         files = [files] if isinstance(files, str) else [f for f in files if f]
         if not files and not (run_dir(run_id, _settings()) / DISCOVERY_ERRORS).exists():
-            raise AirflowSkipException("nothing new to load")
-        return load_run(files, run_id)
+            raise AirflowSkipException("nothing new to load: the raw Asset is not emitted, no dbt build follows")
+        result = load_run(files, run_id)
+        if not result["documents"]:
+            # Errors alone change no mart: skipping after the commit keeps them and emits no Asset event.
+            raise AirflowSkipException(
+                f"no new documents ({result['errors']} ingest errors recorded): "
+                "the raw Asset is not emitted, no dbt build follows")
+        return result
 
     process.expand(batch=discover(select_reprocess())) >> load()
 

@@ -131,8 +131,8 @@ def main() -> int:
     if not a.skip_run:
         n = write_corpus(a.fakes, WORK / "fakes.csv")
         print(f"running the pipeline on {n} FA-KES articles (reserved ids left out) ...", flush=True)
-        subprocess.run([str(Path(sys.executable).with_name("conflictwatch")), "run", "--input", str(WORK / "fakes.csv"),
-                        "--warehouse", str(warehouse)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([str(Path(sys.executable).with_name("conflictwatch")), "run", "--force", "--input",
+                        str(WORK / "fakes.csv"), "--warehouse", str(warehouse)], check=True, stdout=subprocess.DEVNULL)
     con = duckdb.connect(str(warehouse), read_only=True)
     cols = ["incident_report_id", "source_uri", "location_name", "location_mention", "event_date", "date_precision",
             "sub_event_type", "killed", "perpetrator", "evidence_text"]

@@ -473,9 +473,9 @@ def http_source(work: Path) -> dict:
     import html
 
     from conflictwatch.config import get_settings
+    from conflictwatch.ingest import process_batch
     from conflictwatch.load import load_batches
     from conflictwatch.records import SourceItem
-    from conflictwatch.run import process_batch
 
     title, _, body = _seed_text(1).partition("\n")
     _Handler.page = (f"<!doctype html><html><head><title>{html.escape(title)}</title></head><body><article>"

@@ -12,6 +12,8 @@ SEEDS = REPO / "include" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# The first import of transform_dbt runs `dbt parse` (no manifest yet); 30 s is too short on a busy machine.
+os.environ.setdefault("AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT", "180")
 
 
 @pytest.fixture

@@ -270,12 +270,14 @@ def _snapshot(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 def test_incremental_run_matches_full_refresh(built):
-    """A reloaded document (one frame fewer, newer loaded_at) is replaced; a full refresh agrees."""
+    """Reloaded documents (one with a frame fewer, one with none left; newer loaded_at) are
+    replaced; a full refresh agrees."""
     fixture, env, work, project = built
     con = duckdb.connect(str(fixture.warehouse))
     try:
         con.execute("delete from raw.frames where document_id = 'doc_b' and frame_type = 'casualty_tally'")
-        con.execute("update raw.documents set loaded_at = timestamp '2026-02-01' where document_id = 'doc_b'")
+        con.execute("delete from raw.frames where document_id = 'doc_e'")
+        con.execute("update raw.documents set loaded_at = timestamp '2026-02-01' where document_id in ('doc_b', 'doc_e')")
     finally:
         con.close()
     incremental = run_dbt(env, work, "build", "--selector", "marts", project=project)

@@ -126,6 +126,7 @@ def test_airflow_runs_both_dags_on_the_seeds(tmp_path):
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "180",  # the first parse runs `dbt parse`
         "CONFLICTWATCH_DATA_DIR": str(tmp_path / "data"),
         "CONFLICTWATCH_WAREHOUSE": str(tmp_path / "data" / "warehouse.duckdb"),
         "CONFLICTWATCH_SEEDS_DIR": str(SEEDS),

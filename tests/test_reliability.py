@@ -67,7 +67,7 @@ def test_hostile_inputs_are_kept_or_quarantined_never_lost(tmp_path):
 
 def _run(tmp_path: Path, name: str, inputs: list[Path], batch_size: int) -> Path:
     from conflictwatch.config import get_settings
-    from conflictwatch.run import run
+    from conflictwatch.ingest import run
 
     warehouse = tmp_path / name / "warehouse.duckdb"
     settings = get_settings(data_dir=tmp_path / name / "data", warehouse=warehouse, batch_size=batch_size)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conflictwatch.fetch import fetch
+from conflictwatch.ingest import REPROCESS, _read_raw
 from conflictwatch.records import IngestFailure, SourceItem
-from conflictwatch.run import REPROCESS, _read_raw
 
 from .httpserver import loopback_policy, running_server
 

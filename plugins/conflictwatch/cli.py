@@ -48,7 +48,7 @@ def _summary_tables(warehouse: Path, top: int = 5) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from conflictwatch.run import run
+    from conflictwatch.ingest import run
 
     settings = get_settings()
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse
@@ -58,7 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         with warehouse_lock(warehouse):  # before any work: a second run waits, then refuses
-            summary = run(args.input, warehouse, settings, build=not args.no_build)
+            summary = run(args.input, warehouse, settings, build=not args.no_build,
+                          workers=args.workers, force=args.force)
     except WarehouseLocked as exc:
         print(f"run refused: {exc}", file=sys.stderr)
         return 3
@@ -66,12 +67,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         logging.getLogger("conflictwatch").error("run failed: %s", exc, exc_info=args.verbose_log)
         return 1
     print(
-        f"discovered {summary.discovered} articles; loaded {summary.documents} documents, "
-        f"{summary.frames} frames; {summary.errors} ingest errors; {summary.seconds:.1f} s"
+        f"discovered {summary.discovered} articles, {summary.new} new (the rest loaded before); "
+        f"loaded {summary.documents} documents, {summary.frames} frames; {summary.errors} ingest errors; "
+        f"{summary.seconds:.1f} s"
     )
     for message in summary.error_messages[:20]:
         print(f"  error: {message}")
-    if summary.dbt_ok:
+    if summary.transform_skipped:
+        print(summary.transform_skipped)
+    if summary.dbt_ok or summary.transform_skipped:
         print(_summary_tables(warehouse))
     if summary.discovered == 0 and summary.errors == 0:
         print("nothing to ingest", file=sys.stderr)
@@ -110,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a .txt/.html/.htm/.html.gz file, a folder (optional manifest.csv), or a .jsonl/.csv corpus; repeatable")
     p.add_argument("--warehouse", metavar="FILE", help=f"DuckDB file (default {settings.warehouse})")
     p.add_argument("--no-build", action="store_true", help="load the raw tables only; skip dbt")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="processes tagging batches side by side (default: CONFLICTWATCH_WORKERS, else every core)")
+    p.add_argument("--force", action="store_true", help="ignore the seen-set: read and tag everything again")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("eval", help="score the marts against a gold file")

@@ -86,7 +86,12 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
-    """Load batch files into raw.*; all of them or none (one transaction), under the warehouse lock."""
+    """Load batch files into raw.*; all of them or none (one transaction), under the warehouse lock.
+
+    The files are read one at a time, in the order given, so the loader's memory is one
+    batch's whatever the run's size; the same document in two files (a re-extraction) ends
+    up as the later file has it.
+    """
     from conflictwatch.lock import warehouse_lock
 
     with warehouse_lock(warehouse):
@@ -101,45 +106,12 @@ def _load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
         if not files:
             return LoadResult(0, 0, 0, 0)
         con.execute("begin transaction")
-        con.execute(
-            "create temp table batch as select * from read_parquet(?, union_by_name = true, filename = true)",
-            [files],
-        )
-        # The same document in two batches (a re-extraction) is loaded once: the last file wins.
-        con.execute(
-            """create temp table latest as
-               select * from batch where document is not null
-               qualify row_number() over (partition by document.document_id
-                                          order by filename desc, item_index desc) = 1"""
-        )
-        con.execute("create temp table docs as select unnest(document) from latest")
-        for table in ("documents", *_CHILD_TABLES):
-            con.execute(f"delete from raw.{table} where document_id in (select document_id from docs)")
-        con.execute(
-            f"insert into raw.documents ({_DOCUMENT_COLUMNS}, loaded_at) "
-            f"select {_DOCUMENT_COLUMNS}, current_timestamp from docs"
-        )
-        for table, columns in _CHILD_TABLES.items():
-            con.execute(
-                f"insert into raw.{table} ({columns}) select {columns} "
-                f"from (select unnest({table}, recursive := true) from latest)"
-            )
-        # Errors: a source's errors are replaced by its latest attempt (a success clears them).
-        con.execute(
-            """delete from raw.ingest_errors where source_uri in (select source_uri from batch)"""
-        )
-        con.execute(
-            f"""insert into raw.ingest_errors ({_ERROR_COLUMNS}, loaded_at)
-                select distinct on (error_id) {_ERROR_COLUMNS}, current_timestamp
-                from (select unnest(errors, recursive := true) from batch where len(errors) > 0)"""
-        )
-        counts = con.execute(
-            """select (select count(*) from docs),
-                      (select coalesce(sum(len(frames)), 0) from latest),
-                      (select coalesce(sum(len(errors)), 0) from batch)"""
-        ).fetchone()
+        documents = frames = errors = 0
+        for path in files:
+            d, f, e = _load_file(con, path)
+            documents, frames, errors = documents + d, frames + f, errors + e
         con.execute("commit")
-        result = LoadResult(len(files), int(counts[0]), int(counts[1]), int(counts[2]))
+        result = LoadResult(len(files), documents, frames, errors)
         log.info("loaded %s", result)
         return result
     except Exception:
@@ -148,3 +120,41 @@ def _load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
         raise
     finally:
         con.close()
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, path: str) -> tuple[int, int, int]:
+    """One batch file into raw.* (inside the caller's transaction): (documents, frames, errors)."""
+    con.execute("create or replace temp table batch as select * from read_parquet(?)", [path])
+    # The same document twice in one file is loaded once: the last item wins.
+    con.execute(
+        """create or replace temp table latest as
+           select * from batch where document is not null
+           qualify row_number() over (partition by document.document_id order by item_index desc) = 1"""
+    )
+    con.execute("create or replace temp table docs as select unnest(document) from latest")
+    for table in ("documents", *_CHILD_TABLES):
+        con.execute(f"delete from raw.{table} where document_id in (select document_id from docs)")
+    con.execute(
+        f"insert into raw.documents ({_DOCUMENT_COLUMNS}, loaded_at) "
+        f"select {_DOCUMENT_COLUMNS}, current_timestamp from docs"
+    )
+    for table, columns in _CHILD_TABLES.items():
+        con.execute(
+            f"insert into raw.{table} ({columns}) select {columns} "
+            f"from (select unnest({table}, recursive := true) from latest)"
+        )
+    # Errors: a source's errors are replaced by its latest attempt (a success clears them).
+    con.execute("delete from raw.ingest_errors where source_uri in (select source_uri from batch)")
+    con.execute(
+        f"""insert into raw.ingest_errors ({_ERROR_COLUMNS}, loaded_at)
+            select distinct on (error_id) {_ERROR_COLUMNS}, current_timestamp
+            from (select unnest(errors, recursive := true) from batch where len(errors) > 0)"""
+    )
+    counts = con.execute(
+        """select (select count(*) from docs),
+                  (select coalesce(sum(len(frames)), 0) from latest),
+                  (select coalesce(sum(len(errors)), 0) from batch)"""
+    ).fetchone()
+    for table in ("docs", "latest", "batch"):
+        con.execute(f"drop table {table}")
+    return int(counts[0]), int(counts[1]), int(counts[2])

@@ -108,6 +108,25 @@ class SeenStore:
             known = {r[0] for r in con.execute("select url from _ask join seen_urls using (url)")}
         return [original for norm, original in wanted.items() if norm not in known]
 
+    def known(self, urls: Iterable[str] = (), hashes: Iterable[str] = ()) -> tuple[set[str], set[str]]:
+        """Which of `urls` (normalised) and `hashes` were seen: one connection for a whole chunk
+        of discovered items, not one per item."""
+        urls = {normalize_url(u) for u in urls}
+        hashes = set(hashes)
+        known_urls: set[str] = set()
+        known_hashes: set[str] = set()
+        with self._connect() as con:
+            for values, table, column, out in (
+                (urls, "seen_urls", "url", known_urls), (hashes, "seen_hashes", "content_hash", known_hashes)
+            ):
+                values = sorted(values)
+                for i in range(0, len(values), 500):
+                    part = values[i : i + 500]
+                    marks = ",".join("?" * len(part))
+                    out.update(r[0] for r in con.execute(
+                        f"select {column} from {table} where {column} in ({marks})", part))
+        return known_urls, known_hashes
+
     def mark(self, url: str, content_hash: str | None = None, document_id: str | None = None) -> None:
         """Record that `url` (and its content) has been processed; idempotent."""
         self.mark_many([(url, content_hash, document_id)])

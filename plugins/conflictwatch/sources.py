@@ -173,60 +173,75 @@ def _first(row: dict, keys: Iterable[str]) -> str | None:
     return None
 
 
-def discover_corpus(path: Path, source_config: str | None = None) -> Discovery:
-    """One SourceItem per row of a .jsonl or .csv corpus (text or html, optional metadata)."""
-    found = Discovery()
+def iter_corpus(path: Path, source_config: str | None = None) -> Iterator[SourceItem | IngestError]:
+    """One SourceItem per row of a .jsonl or .csv corpus (text or html, optional metadata),
+    or the row's IngestError; streamed, so a corpus of any size is never held in memory."""
     try:
         for n, row, error in _corpus_rows(path):
             row_id = _first(row or {}, _ID_KEYS) or str(n)
             uri = f"{path}#{row_id}"
             if error or row is None:
-                found.errors.append(IngestError(uri, "discover", "CorpusRowError", error or "empty row", source_config))
+                yield IngestError(uri, "discover", "CorpusRowError", error or "empty row", source_config)
                 continue
             text, html = _first(row, _TEXT_KEYS), _first(row, ("html",))
             if not text and not html:
-                found.errors.append(
-                    IngestError(uri, "discover", "CorpusRowError", f"row {n} has neither text nor html", source_config)
-                )
+                yield IngestError(uri, "discover", "CorpusRowError", f"row {n} has neither text nor html", source_config)
                 continue
             try:
                 published = _parse_date(_first(row, _DATE_KEYS))
             except ValueError as exc:
-                found.errors.append(IngestError(uri, "discover", "CorpusRowError", f"row {n}: {exc}", source_config))
+                yield IngestError(uri, "discover", "CorpusRowError", f"row {n}: {exc}", source_config)
                 published = None
-            found.items.append(
-                SourceItem(
-                    source_uri=uri, kind="corpus_row", path=str(path), url=_first(row, ("url",)),
-                    published_date=published, source_name=_first(row, _SOURCE_KEYS),
-                    title=_first(row, _TITLE_KEYS), text=text, html=html, source_config=source_config,
-                )
+            yield SourceItem(
+                source_uri=uri, kind="corpus_row", path=str(path), url=_first(row, ("url",)),
+                published_date=published, source_name=_first(row, _SOURCE_KEYS),
+                title=_first(row, _TITLE_KEYS), text=text, html=html, source_config=source_config,
             )
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        found.errors.append(IngestError(str(path), "discover", type(exc).__name__, f"cannot read corpus: {exc}", source_config))
+        yield IngestError(str(path), "discover", type(exc).__name__, f"cannot read corpus: {exc}", source_config)
+
+
+def _collect(stream: Iterable[SourceItem | IngestError]) -> Discovery:
+    found = Discovery()
+    for x in stream:
+        (found.errors if isinstance(x, IngestError) else found.items).append(x)
     return found
 
 
-def discover_local(inputs: Iterable[str | Path], source_config: str | None = None) -> Discovery:
-    """Files, folders and corpora given on the command line or in a folder source."""
-    found = Discovery()
+def discover_corpus(path: Path, source_config: str | None = None) -> Discovery:
+    """iter_corpus, collected (small corpora and tests)."""
+    return _collect(iter_corpus(path, source_config))
+
+
+def iter_local(inputs: Iterable[str | Path], source_config: str | None = None) -> Iterator[SourceItem | IngestError]:
+    """Files, folders and corpora given on the command line or in a folder source, streamed:
+    folders are listed (paths only), corpora read row by row. The same source given twice
+    (a file and its folder) comes once."""
+    seen: set[str] = set()
     for raw in inputs:
         path = Path(raw).expanduser().resolve()
         if path.is_dir():
-            found.extend(discover_folder(path, source_config))
+            part = discover_folder(path, source_config)
+            stream: Iterable[SourceItem | IngestError] = [*part.errors, *part.items]
         elif path.is_file() and path.name.lower().endswith(CORPUS_SUFFIXES):
-            found.extend(discover_corpus(path, source_config))
+            stream = iter_corpus(path, source_config)
         elif path.is_file():
             manifest, errors = read_manifest(path.parent)
-            found.errors.extend(errors)
+            stream = list(errors)
             if is_article_file(path):
-                found.items.append(_file_item(path, manifest.get(path.name), source_config))
+                stream.append(_file_item(path, manifest.get(path.name), source_config))
             else:
-                found.errors.append(
-                    IngestError(str(path), "discover", "UnsupportedFileType", "not an article file", source_config)
-                )
+                stream.append(IngestError(str(path), "discover", "UnsupportedFileType", "not an article file", source_config))
         else:
-            found.errors.append(IngestError(str(path), "discover", "FileNotFoundError", "no such file or folder", source_config))
-    # The same source given twice (a file and its folder) is ingested once.
-    seen: set[str] = set()
-    found.items = [i for i in found.items if not (i.source_uri in seen or seen.add(i.source_uri))]
-    return found
+            stream = [IngestError(str(path), "discover", "FileNotFoundError", "no such file or folder", source_config)]
+        for x in stream:
+            if isinstance(x, SourceItem):
+                if x.source_uri in seen:
+                    continue
+                seen.add(x.source_uri)
+            yield x
+
+
+def discover_local(inputs: Iterable[str | Path], source_config: str | None = None) -> Discovery:
+    """iter_local, collected."""
+    return _collect(iter_local(inputs, source_config))

@@ -91,11 +91,39 @@ def _tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def dbt_build(warehouse: Path, settings: Settings | None = None, selector: str | None = None) -> DbtResult:
-    """Seeds, models, snapshots and every data and unit test, in dependency order."""
+def project_fingerprint(settings: Settings | None = None) -> str:
+    """One hash of everything a build reads besides the raw tables: the dbt project (models,
+    seeds, macros, tests, settings) and the shared reference CSVs."""
+    import hashlib
+
+    settings = settings or get_settings()
+    digest = hashlib.sha256()
+    project = settings.dbt_project_dir
+    files = [project / "dbt_project.yml", project / "profiles.yml", project / "selectors.yml"]
+    for folder in ("models", "seeds", "macros", "tests"):
+        files += sorted(p for p in (project / folder).rglob("*") if p.is_file())
+    files += sorted((project.parent / "include" / "reference").glob("*.csv"))
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(project.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def dbt_build(warehouse: Path, settings: Settings | None = None, selector: str | None = None,
+              unit_tests: bool = False, select: str | None = None) -> DbtResult:
+    """Seeds, models, snapshots and every data test, in dependency order.
+
+    Unit tests check the models' SQL on fixed inputs, not the data: they are the same on every
+    build, so the pipeline leaves them to `make test` (tests/test_dbt_project.py runs them)
+    unless `unit_tests` is set.
+    """
     args = ["build"]
     if selector:
         args += ["--selector", selector]
+    if select:
+        args += ["--select", select]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return run_dbt(args, warehouse, settings)
 
 

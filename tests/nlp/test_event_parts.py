@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
         ("Jets strike Sarmin\n\nPublished July 2 2016 Jets struck Sarmin on Friday.", dt.date(2016, 7, 2), None),
         ("Jets strike Sarmin\n\nJets strike Sarmin Monitor AFP Saturday 16 Jul 2016 Jets struck it.", dt.date(2016, 7, 16), "AFP"),
         ("Jets strike Sarmin\n\n24.07.2016Get short URL Jets struck Sarmin.", dt.date(2016, 7, 24), None),
+        # a lead sentence between the repeated title and the agency's date line
+        ("Jets strike Sarmin\n\nJets strike Sarmin Jets struck Sarmin killing six people in the north of the country "
+         "AFP Friday 10 Oct 2014 The monitor said six people were killed.", dt.date(2014, 10, 10), "AFP"),
     ],
 )
 def test_the_dateline_is_found_in_its_usual_forms(text, date, agency):
@@ -105,6 +108,25 @@ def test_the_longest_trigger_holds_its_words(parser):
     assert ("rocket attack", "event", "Shelling/artillery/missile attack") in found
     assert ("car-bomb", "event", "Remote explosive/landmine/IED") in found
     assert not any(text == "rocket" for text, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "territory"),
+    [
+        ("The army also took villages including Bashkuwi and Sifat.", True),
+        ("Troops entered the town of Zabadani on Sunday.", True),
+        ("SANA said the village of Tal Antar was taken.", True),
+        ("The talks took place in Geneva.", False),
+        ("Two factions took part in the fighting.", False),
+        ("Aid entered through the crossing.", False),
+    ],
+)
+def test_take_and_enter_change_control_only_with_a_place_as_object(parser, sentence, territory):
+    from conflictwatch.nlp.events.lexicon import load_lexicon
+
+    doc = parser(sentence)
+    found = [m for m in load_lexicon().match(doc[:]) if m.kind == "territory"]
+    assert bool(found) is territory
 
 
 @pytest.mark.parametrize(

@@ -81,13 +81,21 @@ def render_manifest() -> Path:
     target = s.warehouse.parent / "dbt_target"
     path = Path(os.environ.get("CONFLICTWATCH_DBT_MANIFEST", target / "manifest.json"))
     if not path.exists():
+        import shutil
         import subprocess
 
-        subprocess.run(
-            [dbt_executable(), "parse", "--project-dir", str(s.dbt_project_dir), "--profiles-dir",
-             str(s.dbt_project_dir), "--target-path", str(path.parent), "--log-path", str(path.parent / "logs")],
-            cwd=s.dbt_project_dir, env={**os.environ, **dbt_env()}, check=True, capture_output=True, timeout=300,
-        )
+        # Parsed into a folder of its own, then moved into place: a parse cut short (the DAG
+        # file's import timeout on a busy machine) must never leave a truncated manifest.
+        work = path.parent / f".parse-{os.getpid()}"
+        try:
+            subprocess.run(
+                [dbt_executable(), "parse", "--project-dir", str(s.dbt_project_dir), "--profiles-dir",
+                 str(s.dbt_project_dir), "--target-path", str(work), "--log-path", str(path.parent / "logs")],
+                cwd=s.dbt_project_dir, env={**os.environ, **dbt_env()}, check=True, capture_output=True, timeout=300,
+            )
+            os.replace(work / "manifest.json", path)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return path
 
 

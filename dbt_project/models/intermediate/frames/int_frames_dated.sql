@@ -3,13 +3,16 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='document_id',
-        on_schema_change='append_new_columns'
+        on_schema_change='append_new_columns',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where document_id in (select document_id from {{ ref('stg_raw__documents') }} where loaded_at >= (select coalesce(max(document_loaded_at), '1900-01-01') from {{ this }})){% endif %}"
     )
 }}
 
 {#- Incremental by document: the loader replaces all of a document's frames and stamps the
     document's loaded_at, so every document loaded since the last run is deleted here and its
-    frames inserted again (a frame that disappeared on reload disappears here too). -#}
+    frames inserted again (a frame that disappeared on reload disappears here too). The
+    pre-hook deletes the reloaded documents' rows first: delete+insert alone deletes only the
+    documents that still have a frame, so a document reloaded with none kept its old ones. -#}
 
 with
 

@@ -1,20 +1,39 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='document_id',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+{#- Incremental by document: the loader replaces all of a document's rows and stamps its
+    loaded_at, so only documents loaded since the last build are computed again (delete+insert
+    on document_id); their frames, sentences and date lines are read for those documents only. -#}
+
 with
 
 documents as (
 
     select * from {{ ref('stg_raw__documents') }}
 
+    {% if is_incremental() %}
+        where loaded_at >= (select coalesce(max(loaded_at), '1900-01-01') from {{ this }})
+    {% endif %}
+
 ),
 
 frames as (
 
     select * from {{ ref('stg_raw__frames') }}
+    where document_id in (select documents.document_id from documents)
 
 ),
 
 sentences as (
 
     select * from {{ ref('stg_raw__sentences') }}
+    where document_id in (select documents.document_id from documents)
 
 ),
 
@@ -44,7 +63,9 @@ datelines as (
         arg_min(entity_text, entity_start_char) as dateline_text
 
     from {{ ref('stg_raw__entities') }}
-    where entity_label = 'DATELINE'
+    where
+        entity_label = 'DATELINE'
+        and document_id in (select documents.document_id from documents)
     group by document_id
 
 ),
