@@ -539,20 +539,25 @@ def case_worker(paths: list[str]) -> int:
 
 
 def cases_alone(folder: Path, names: list[str]) -> dict[str, dict]:
-    paths = [str(folder / n) for n in names if (folder / n).exists()]
-
+    """Each case in its own child process (model loading not counted), killed past CASE_SECONDS."""
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (8 * 1024**3, 8 * 1024**3))
 
-    proc = subprocess.run([sys.executable, __file__, "--case-worker", *paths], capture_output=True, text=True,
-                          timeout=CASE_SECONDS * len(paths) + 120, preexec_fn=limits)
-    out = {}
-    for line in proc.stdout.splitlines():
-        with contextlib.suppress(ValueError):
-            row = json.loads(line)
-            out[Path(row["path"]).name] = row
-    if proc.returncode:
-        out["_error"] = {"stderr": proc.stderr[-2000:]}
+    out: dict[str, dict] = {}
+    for name in names:
+        path = folder / name
+        if not path.exists():
+            continue
+        try:
+            proc = subprocess.run([sys.executable, __file__, "--case-worker", str(path)], capture_output=True,
+                                  text=True, timeout=CASE_SECONDS + 90, preexec_fn=limits)
+        except subprocess.TimeoutExpired:
+            out[name] = {"path": str(path), "seconds": f">{CASE_SECONDS}", "peak_mb": None,
+                         "outcome": ["timeout", f"still tagging after {CASE_SECONDS} s, killed"]}
+            continue
+        rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+        out[name] = rows[-1] if rows else {"path": str(path), "seconds": None, "peak_mb": None,
+                                           "outcome": ["crashed", proc.stderr[-300:]]}
     return out
 
 
@@ -588,10 +593,8 @@ def main(argv: list[str] | None = None) -> int:
     cases = cases_alone(hostile, [n for n in expect if not n.startswith("manifest:") and n != "ghost.txt"])
     report["cases"] = cases
     for name, row in cases.items():
-        if name == "_error":
-            broken.append(f"case worker failed: {row['stderr'][-300:]}")
-        elif row["seconds"] > CASE_SECONDS or row["peak_mb"] > CASE_MB:
-            broken.append(f"{name}: {row['seconds']} s, {row['peak_mb']} MB over the bound")
+        if not isinstance(row["seconds"], float | int) or row["seconds"] > CASE_SECONDS or row["peak_mb"] > CASE_MB:
+            broken.append(f"{name}: {row['seconds']} s, {row['peak_mb']} MB, {row['outcome']}: over the bound")
     print(f"  hostile cases alone: {len(cases)} in {time.monotonic() - t:.0f} s", flush=True)
 
     # 2. A clean run: the reference
