@@ -33,6 +33,8 @@ help:
 	@echo "make train          rebuild the event coder's learned files from corpus/train"
 	@echo "make audit          an analyst's audit of a full FA-KES run (docs/audit.md)"
 	@echo "make bench-extract  main-text extraction benchmark (needs ../shared/corpora/zyte-aeb)"
+	@echo "make secrets        write an untracked .env with random secrets for docker compose (scale-out)"
+	@echo "make reliability    hostile inputs, crashes, locks, full disk, stalling sources: the reliability table"
 	@echo "make bench          the pipeline against bare spaCy / trafilatura on FA-KES, 10x, Zyte (bench-quick: a few minutes)"
 
 # The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
@@ -116,12 +118,25 @@ clean:
 # --- orchestration ---
 # Airflow beyond `make run`: the UI, the scale-out profile on this machine's PostgreSQL and
 # Redis, the browser check and screenshots, and the Cosmos measurement (docs/orchestration.md).
-.PHONY: airflow test-scaleout test-browser screenshots bench-dbt
+.PHONY: reliability secrets airflow test-scaleout test-browser screenshots bench-dbt
 
 airflow: setup
 	@$(BIN)/python scripts/airflow_standalone.py
 
-test-scaleout: setup
+# Hostile inputs, crashes, a held lock, a full disk, a misbehaving HTTP source and readers during
+# a run, on the seeds, a FA-KES sample (skipped when ../shared/corpora/fa-kes is absent) and a
+# generated hostile corpus; prints the table the README's Reliability section shows.
+SAMPLE ?= 100
+reliability: setup
+	@$(BIN)/python scripts/reliability.py --sample $(SAMPLE) --work $(CURDIR)/data/reliability
+
+# The scale-out profile's secrets (database, Redis, Fernet key, API JWT secret): random values
+# in an untracked .env (mode 0600), never overwritten; docker compose reads it.
+secrets: .env
+.env:
+	@$(PYTHON) scripts/secrets_env.py $@
+
+test-scaleout: setup secrets
 	@$(BIN)/pytest -q -p no:cacheprovider -m scaleout tests/test_scaleout.py
 
 test-browser: setup

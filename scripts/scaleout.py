@@ -1,8 +1,14 @@
 """The scale-out profile on this machine: the real Airflow components, PostgreSQL, Redis, Celery.
 
-Reads deploy/scaleout.env (the file docker-compose.yml uses) and swaps the compose service
-host names for 127.0.0.1 (and the database for a scratch one), then starts api-server,
-scheduler, dag-processor, triggerer and a Celery worker, each in its own process group.
+Reads deploy/scaleout.env and the secret-bearing `environment` of docker-compose.yml (the
+files the containers get), fills the secrets from the environment, the untracked .env
+(`make secrets`) or fresh random values, and swaps the compose service host names for
+127.0.0.1 (and the database for a scratch one). Then it starts api-server, scheduler,
+dag-processor, triggerer and a Celery worker, each in its own process group and, as in
+containers, each with its own AIRFLOW_HOME (its own airflow.cfg): settings the components
+must share, such as the API's JWT secret, reach them only through the environment, so a
+missing shared secret fails here as it fails in compose. Only the logs folder is shared,
+like compose's airflow-logs volume.
 `run()` triggers ingest_articles through the REST API on a folder plus a loopback URL list,
 waits for it and for the transform_dbt run its `raw` Asset event starts, and returns what
 the marts hold. `stop()` ends every process it started and reports any that survived.
@@ -35,6 +41,8 @@ import proc_group
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV_FILE = REPO / "deploy" / "scaleout.env"
+COMPOSE_FILE = REPO / "docker-compose.yml"
+REDIS_USER = "conflictwatch_scaleout"  # the local Redis has no password of its own: an ACL user has it
 PG, REDIS = ("127.0.0.1", 5432), ("127.0.0.1", 6379)
 COMPONENTS = {
     "api-server": ["api-server"],
@@ -86,8 +94,38 @@ def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
     return env
 
 
+_INTERPOLATION = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?\?([^}]*))?\}")
+
+
+def interpolate(value: str, secrets: dict[str, str]) -> str:
+    """docker compose's ${VAR} / ${VAR:?message}: a missing value is an error, as in compose."""
+    def one(match: re.Match) -> str:
+        name, message = match.group(1), match.group(2)
+        if not secrets.get(name):
+            raise KeyError(f"{name}: {message or 'not set'}")
+        return secrets[name]
+
+    return _INTERPOLATION.sub(one, value)
+
+
+def compose_secret_env(secrets: dict[str, str], path: Path = COMPOSE_FILE) -> dict[str, str]:
+    """The Airflow services' `environment` in docker-compose.yml, interpolated with the secrets."""
+    import yaml
+
+    compose = yaml.safe_load(path.read_text())
+    environment = compose["x-airflow-common"]["environment"]
+    return {key: interpolate(str(value), secrets) for key, value in environment.items()}
+
+
+def secret_values() -> dict[str, str]:
+    """Each secret from the environment, else the untracked .env, else a fresh random one."""
+    import secrets_env
+
+    return secrets_env.resolve()
+
+
 def local_env(compose_env: dict[str, str], *, home: Path, data: Path, port: int, database: str,
-              redis_db: int) -> dict[str, str]:
+              redis_db: int, logs: Path | None = None) -> dict[str, str]:
     """The compose settings with service host names -> 127.0.0.1 and container paths -> local ones.
 
     Only hosts, the database name, the Redis db number, the API port and paths change; every
@@ -97,13 +135,18 @@ def local_env(compose_env: dict[str, str], *, home: Path, data: Path, port: int,
     for key, value in compose_env.items():
         value = value.replace("@postgres:5432/airflow", f"@127.0.0.1:5432/{database}")
         value = re.sub(r"redis://redis:6379/\d+", f"redis://127.0.0.1:6379/{redis_db}", value)
+        value = re.sub(r"redis://:([^@]+)@redis:6379/\d+", rf"redis://{REDIS_USER}:\1@127.0.0.1:6379/{redis_db}", value)
         value = value.replace("http://airflow-apiserver:8080", f"http://127.0.0.1:{port}")
         value = value.replace("/opt/conflictwatch/data", str(data))
         value = value.replace("/opt/conflictwatch/dags", str(REPO / "dags"))
+        if logs is not None:
+            value = value.replace("/opt/airflow/logs", str(logs))
         value = value.replace("/opt/airflow", str(home))
         env[key] = value
     env.update({"AIRFLOW_HOME": str(home), "AIRFLOW__API__PORT": str(port),
                 "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}"})
+    if logs is not None:  # compose shares /opt/airflow/logs between the containers (a volume)
+        env["AIRFLOW__LOGGING__BASE_LOG_FOLDER"] = str(logs)
     return env
 
 
@@ -140,23 +183,30 @@ class ArticleServer:
 
 
 class ScaleOut:
-    def __init__(self, work: Path, database: str = "airflow_scaleout", redis_db: int = 5):
+    def __init__(self, work: Path, database: str = "airflow_scaleout", redis_db: int = 5,
+                 secrets: dict[str, str] | None = None):
         self.work = Path(work)
-        self.home, self.data = self.work / "airflow_home", self.work / "data"
+        self.homes, self.data = self.work / "homes", self.work / "data"
+        self.logs = self.work / "airflow-logs"
         self.port = free_port()
-        self.database = database
-        self.compose_env = read_env_file()
-        self.env = {
+        self.database, self.redis_db = database, redis_db
+        self.secrets = secrets if secrets is not None else secret_values()
+        self.compose_env = {**read_env_file(), **compose_secret_env(self.secrets)}
+        self.procs: dict[str, object] = {}
+        self.token: str | None = None
+        self.env = self.env_for("init")
+
+    def env_for(self, component: str) -> dict[str, str]:
+        """A component's environment: its own AIRFLOW_HOME, as its own container has."""
+        return {
             **os.environ,
-            **local_env(self.compose_env, home=self.home, data=self.data, port=self.port,
-                        database=database, redis_db=redis_db),
+            **local_env(self.compose_env, home=self.homes / component, data=self.data, port=self.port,
+                        database=self.database, redis_db=self.redis_db, logs=self.logs),
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
             "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         }
-        self.procs: dict[str, object] = {}
-        self.token: str | None = None
 
     @property
     def url(self) -> str:
@@ -173,7 +223,8 @@ class ScaleOut:
         with con.cursor() as cur:
             cur.execute("select 1 from pg_roles where rolname = 'airflow'")
             if not cur.fetchone():
-                cur.execute("create role airflow login password 'airflow'")
+                cur.execute("create role airflow login")
+            cur.execute("alter role airflow password %s", (self.secrets["POSTGRES_PASSWORD"],))
             cur.execute(
                 "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s", (self.database,)
             )
@@ -182,7 +233,11 @@ class ScaleOut:
         con.close()
         import redis
 
-        redis.Redis(host=REDIS[0], port=REDIS[1], db=int(self.env["AIRFLOW__CELERY__BROKER_URL"].rsplit("/", 1)[1])).flushdb()
+        client = redis.Redis(host=REDIS[0], port=REDIS[1], db=self.redis_db)
+        client.flushdb()
+        # The broker URL carries the password (compose: redis --requirepass); here an ACL user holds it.
+        client.execute_command("ACL", "SETUSER", REDIS_USER, "reset", "on", f">{self.secrets['REDIS_PASSWORD']}",
+                               "~*", "&*", "+@all")
 
     def airflow(self, *args: str, timeout: int = 600) -> str:
         import subprocess
@@ -194,18 +249,31 @@ class ScaleOut:
         return proc.stdout
 
     def start(self) -> None:
-        (self.home / "plugins").mkdir(parents=True, exist_ok=True)
+        for name in ("init", *COMPONENTS):
+            (self.homes / name / "plugins").mkdir(parents=True, exist_ok=True)
         self.data.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(parents=True, exist_ok=True)
         self.reset_database()
         self.airflow("db", "migrate")
         self.airflow("pools", "set", "warehouse", "1", "The DuckDB warehouse takes one writer at a time")
         for name, args in COMPONENTS.items():
-            self.procs[name] = proc_group.start([str(BIN / "airflow"), *args], self.env,
+            self.procs[name] = proc_group.start([str(BIN / "airflow"), *args], self.env_for(name),
                                                 self.work / "logs" / f"{name}.log", cwd=REPO)
         self.wait(lambda: self._get("/api/v2/monitor/health", auth=False) is not None, 240, "the api-server")
 
     def stop(self) -> list[str]:
         return proc_group.stop(list(self.procs.values()))  # type: ignore[arg-type]
+
+    def secrets_written(self) -> list[str]:
+        """Files under the run's folder (logs, homes, data) that contain a secret's value."""
+        values = [v.encode() for v in self.secrets.values() if v]
+        found = []
+        for path in sorted(self.work.rglob("*")):
+            if path.is_file() and path.suffix not in (".duckdb", ".parquet", ".wal") and path.stat().st_size < 50_000_000:
+                data = path.read_bytes()
+                if any(v in data for v in values):
+                    found.append(str(path.relative_to(self.work)))
+        return found
 
     # --- REST API -------------------------------------------------------------------------------
 
@@ -229,7 +297,7 @@ class ScaleOut:
         return self._request("GET", path, auth=auth)
 
     def password(self) -> str:
-        path = self.home / "simple_auth_manager_passwords.json.generated"
+        path = self.homes / "api-server" / "simple_auth_manager_passwords.json.generated"
         self.wait(path.exists, 60, str(path))
         return json.loads(path.read_text())["admin"]
 
@@ -344,6 +412,7 @@ def run(work: Path, timeout: float = 420) -> dict:
     finally:
         result["left_running"] = cluster.stop()
         result["total_s"] = round(time.monotonic() - started, 1)
+        result["secrets_written"] = cluster.secrets_written()
     analyst = cluster.data / "warehouse_analyst.duckdb"
     if analyst.exists():
         import duckdb

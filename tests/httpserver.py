@@ -17,6 +17,7 @@ Routes (GET):
   /bomb?enc=gzip|deflate|br|zstd                 BOMB_SIZE zero bytes, compressed, with that Content-Encoding
   /big?size=N&length=1|0&chunked=1               N bytes, with or without Content-Length (or chunked)
   /slow?delay=S                 waits S seconds before answering
+  /truncated                    Content-Length of a whole article, a third of it sent, then closed
   /drip?n=N&interval=S          sends N bytes, one every S seconds
   /redirect/<n>                 302 to /redirect/<n-1>; /redirect/0 is an article
   /redirect-to?url=U&code=302   one redirect to U
@@ -194,6 +195,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(
                 200, body, {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": header}
             )
+        if path == "/truncated":  # promises the whole article, sends a third of it, closes
+            body = app.fixture("articles/idlib-shelling.html")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self._write(body[: len(body) // 3])
+            self.close_connection = True
+            return None
         if path == "/bomb":
             enc = q.get("enc", "gzip")
             return self._send(200, app.bomb(enc), {"Content-Type": "text/html", "Content-Encoding": enc})

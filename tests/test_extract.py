@@ -243,11 +243,13 @@ def test_binary_content(tmp_path, raw):
     assert_fails(file_item(path), "read", "binary content")
 
 
-def test_undecodable_bytes(tmp_path):
-    # GIVEN Latin-1 text that is not UTF-8, with no charset anywhere
+def test_latin1_without_charset_is_detected(tmp_path):
+    # GIVEN Latin-1 text that is not UTF-8, with no charset anywhere (encoding.py has the rest)
     path = tmp_path / "latin1.txt"
-    path.write_bytes("Caf\xe9 bombed in A\xefn al-Arab".encode("latin-1"))
-    assert_fails(file_item(path), "read", "not valid UTF-8 and no declared charset")
+    path.write_bytes("Caf\xe9 bombed in A\xefn al-Arab, witnesses said on Monday.".encode("latin-1"))
+    doc = extract_item(file_item(path))
+    assert doc.text.startswith("Caf\xe9 bombed in A\xefn al-Arab")
+    assert doc.encoding == "cp1252 (detected)"
 
 
 def test_gzip_bomb_fails_while_decompressing(tmp_path):

@@ -77,6 +77,14 @@ def test_decodes_every_content_encoding(web_server, enc):
     assert encoded.content_hash == plain.content_hash
 
 
+def test_a_body_cut_short_of_its_content_length_fails(web_server):
+    # GIVEN a server that promises a whole article and closes after a third of it
+    # WHEN fetched (with one retry) THEN it fails, after retrying, instead of keeping a third of the page
+    failure = fails("IncompleteBody", web_server.url("/truncated"), loopback_policy(retries=1))
+    assert "connection closed after" in str(failure)
+    assert web_server.hits("/truncated") == 2
+
+
 def test_decode_body_undoes_stacked_encodings_in_order():
     data = b"<p>Idlib</p>" * 100
     assert decode_body(compress(compress(data, "br"), "gzip"), "br, gzip", 10_000) == data

@@ -1,7 +1,8 @@
 """The scale-out profile for real: api-server, scheduler, dag-processor, triggerer and a Celery
 worker on PostgreSQL + Redis (deploy/scaleout.env with 127.0.0.1 for the compose hosts),
 ingest_articles triggered through the REST API on a folder plus a loopback URL list, and
-transform_dbt started by the `raw` Asset. `make test-scaleout` runs it."""
+transform_dbt started by the `raw` Asset. Each component has its own AIRFLOW_HOME, as in its
+container, and the secrets come only from the environment. `make test-scaleout` runs it."""
 
 from __future__ import annotations
 
@@ -60,3 +61,9 @@ def test_every_process_started_was_stopped(result):
 
 def test_whole_run_stays_well_under_eight_minutes(result):
     assert result["total_s"] < 480, result["total_s"]
+
+
+def test_no_secret_value_is_written_to_any_log_or_file(result):
+    # The database and Redis passwords, the Fernet key and the JWT secret reach the components
+    # through the environment only; none of them may appear in a log, airflow.cfg or output file.
+    assert result["secrets_written"] == []

@@ -54,9 +54,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse
     if args.warehouse:
         settings = get_settings(warehouse=warehouse)
+    from conflictwatch.lock import WarehouseLocked, warehouse_lock
+
     try:
-        summary = run(args.input, warehouse, settings, build=not args.no_build,
-                      workers=args.workers, force=args.force)
+        with warehouse_lock(warehouse):  # before any work: a second run waits, then refuses
+            summary = run(args.input, warehouse, settings, build=not args.no_build,
+                          workers=args.workers, force=args.force)
+    except WarehouseLocked as exc:
+        print(f"run refused: {exc}", file=sys.stderr)
+        return 3
     except Exception as exc:  # the run as a whole failed (load or dbt): say why, exit non-zero
         logging.getLogger("conflictwatch").error("run failed: %s", exc, exc_info=args.verbose_log)
         return 1

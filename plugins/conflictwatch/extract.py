@@ -8,7 +8,6 @@ stage ("read" or "extract") and a specific message, never a bare exception.
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import io
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from conflictwatch.config import Settings, get_settings
+from conflictwatch.encoding import decode_bytes
 from conflictwatch.records import Document, IngestFailure, SourceItem, sha256_bytes
 
 PLAIN = "plain"
@@ -40,8 +40,6 @@ _RECALL_GAIN = 3
 # Fewer words than this is a menu or a caption, not an article: no main text.
 _MIN_WORDS = 10
 
-_CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(!doctype\s+html|html|head|body|meta|title|div|p|article|main|section)\b", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
@@ -112,40 +110,8 @@ def _format_from_name(name: str) -> tuple[str | None, bool]:
 
 
 def decode(data: bytes, is_html: bool) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, then the charset the HTML declares."""
-    if data.startswith(codecs.BOM_UTF8):
-        return _decode_as(data[len(codecs.BOM_UTF8) :], "utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode_as(data, "utf-16")
-    if b"\x00" in data:
-        raise IngestFailure("read", "binary content (NUL bytes), not text or HTML", "BinaryContent")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _declared_charset(data) if is_html else None
-    if declared is None:
-        raise IngestFailure("read", "not valid UTF-8 and no declared charset", "UndecodableText")
-    return _decode_as(data, declared)
-
-
-def _declared_charset(data: bytes) -> str | None:
-    head = data[:8192]
-    match = _CHARSET_META.search(head) or _XML_ENCODING.search(head)
-    return match.group(1).decode("ascii") if match else None
-
-
-def _decode_as(data: bytes, encoding: str) -> str:
-    try:
-        codecs.lookup(encoding)
-    except LookupError as exc:
-        raise IngestFailure("read", f"unknown declared charset {encoding!r}", "UndecodableText") from exc
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise IngestFailure(
-            "read", f"not valid {encoding} at byte {exc.start} (the charset it declares)", "UndecodableText"
-        ) from exc
+    """BOM, UTF-8, the HTML's declared charset, then a detector (encoding.py)."""
+    return decode_bytes(data, is_html)[0]
 
 
 def _check_text(text: str) -> None:
@@ -252,6 +218,20 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, Any]
 # --------------------------------------------------------------------------- the stage
 
 
+def check_length(text: str, settings: Settings) -> None:
+    """Refuse, before the NLP, a main text longer than the documented cap (README, Reliability).
+
+    spaCy's tagger and parser need memory in proportion to a document's length and refuse
+    more than `nlp.max_length` characters; no news article comes near the cap, so a text
+    beyond it is a dump or a mistake, recorded in raw.ingest_errors instead.
+    """
+    cap = settings.max_text_chars
+    if len(text) > cap:
+        raise IngestFailure(
+            "extract", f"main text has {len(text):,} characters, more than the {cap:,}-character cap", "TextTooLong"
+        )
+
+
 def _raw_and_format(item: SourceItem, raw: bytes | None, cap: int) -> tuple[bytes, str | None, bool]:
     """Bytes as read or fetched, the format the name says (None: sniff), and gzip-ness."""
     if item.kind == "corpus_row":
@@ -294,7 +274,7 @@ def extract_item(item: SourceItem, raw: bytes | None = None, settings: Settings 
         data = gunzip_capped(data, cap)
         if not data:
             raise IngestFailure("read", "empty file (gzip holds 0 bytes)", "EmptyContent")
-    text = decode(data, is_html=fmt != PLAIN)
+    text, encoding = decode_bytes(data, is_html=fmt != PLAIN)
     _check_text(text)
     if fmt is None:
         fmt = HTML if _looks_like_html(text) else PLAIN
@@ -320,6 +300,7 @@ def extract_item(item: SourceItem, raw: bytes | None = None, settings: Settings 
         source_name = source_name or meta["sitename"]
         url = url or meta["url"]
 
+    check_length(body, settings)
     return Document(
         document_id=item.document_id,
         source_uri=item.source_uri,
@@ -335,4 +316,5 @@ def extract_item(item: SourceItem, raw: bytes | None = None, settings: Settings 
         source_name=source_name,
         language="en",
         word_count=len(body.split()),
+        encoding=encoding if item.kind != "corpus_row" else "utf-8",
     )

@@ -357,6 +357,8 @@ def _read_capped(resp: http.client.HTTPResponse, policy: FetchPolicy, deadline: 
         body += chunk
         if len(body) > policy.max_bytes:  # stop reading: the rest of the body is never pulled in
             raise _too_large(f"{url}: body", policy.max_bytes)
+    if length and length.strip().isdigit() and len(body) < int(length):  # read1 does not check this
+        raise _Retryable(_fail(f"{url}: connection closed after {len(body)} of {int(length)} bytes", "IncompleteBody"))
     return bytes(body)
 
 

@@ -534,11 +534,16 @@ def transform(settings: Settings, new_documents: int | None = None, publish: boo
     from conflictwatch.transform import dbt_build, project_fingerprint, publish_analyst_copy
 
     built = marts_exist(settings.warehouse)
-    if new_documents == 0 and built:
+    stamp = build_stamp(settings)
+    # The stamp is written only after a whole build: without it a run was killed in dbt and the
+    # marts may be half-built, so they are built again even with no new document.
+    if new_documents == 0 and built and stamp.exists():
+        published = settings.published_warehouse
+        if publish and (not published.exists() or published.stat().st_mtime < stamp.stat().st_mtime):
+            publish_analyst_copy(settings.warehouse)  # killed after its build, before the copy was swapped in
         reason = "no new documents: dbt build skipped (the marts are up to date)"
         log.warning(reason)
         return reason
-    stamp = build_stamp(settings)
     fingerprint = project_fingerprint(settings)
     same_project = built and stamp.exists() and stamp.read_text().strip() == fingerprint
     stamp.unlink(missing_ok=True)  # a build that fails half-way leaves no claim behind

@@ -25,6 +25,7 @@ create table if not exists raw.documents (
     published_date_source varchar, source_name varchar, language varchar, word_count bigint,
     pipeline_version varchar, loaded_at timestamp not null
 );
+alter table raw.documents add column if not exists encoding varchar;
 create table if not exists raw.sentences (
     document_id varchar not null, sentence_index bigint not null, start_char bigint not null,
     end_char bigint not null, text varchar not null, primary key (document_id, sentence_index)
@@ -62,7 +63,7 @@ _CHILD_TABLES = {
 }
 _DOCUMENT_COLUMNS = (
     "document_id, source_uri, source_kind, text, content_hash, text_hash, extractor, url, title,"
-    " published_date, published_date_source, source_name, language, word_count, pipeline_version"
+    " published_date, published_date_source, source_name, language, word_count, pipeline_version, encoding"
 )
 _ERROR_COLUMNS = "error_id, source_uri, stage, error_class, message, source_config, content_hash"
 
@@ -85,12 +86,19 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
-    """Load batch files into raw.*; all of them or none (one transaction).
+    """Load batch files into raw.*; all of them or none (one transaction), under the warehouse lock.
 
     The files are read one at a time, in the order given, so the loader's memory is one
     batch's whatever the run's size; the same document in two files (a re-extraction) ends
     up as the later file has it.
     """
+    from conflictwatch.lock import warehouse_lock
+
+    with warehouse_lock(warehouse):
+        return _load_batches(batch_files, warehouse)
+
+
+def _load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
     files = [str(p) for p in batch_files if p is not None and Path(p).exists()]
     con = connect(warehouse)
     try:

@@ -64,6 +64,7 @@ class Document:
     language: str | None = "en"
     word_count: int = 0
     pipeline_version: str = PIPELINE_VERSION
+    encoding: str | None = None  # how the bytes were decoded: "utf-8", "cp1252 (detected)", ... (encoding.py)
 
 
 @dataclass

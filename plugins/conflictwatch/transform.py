@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from conflictwatch.config import Settings, get_settings
+from conflictwatch.lock import warehouse_lock
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def run_dbt(
     log.info("running %s", " ".join(command))
     env = dbt_env(warehouse, settings)
     env["DBT_LOG_PATH"] = str(target / "logs")
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=project)
+    with warehouse_lock(warehouse):
+        proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=project)
     output = proc.stdout + proc.stderr
     result = DbtResult(command, proc.returncode, output)
     if check and not result.ok:
@@ -140,6 +142,13 @@ def publish_analyst_copy(warehouse: Path, destination: Path | None = None, schem
     tmp = destination.with_name(f".{destination.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     # Attach the warehouse under its own catalog name so dbt's views (which name it) resolve.
+    with warehouse_lock(warehouse):
+        for stale in destination.parent.glob(f".{destination.name}.tmp-*"):  # left by a killed run
+            stale.unlink(missing_ok=True)
+        return _publish(warehouse, destination, tmp, schemas)
+
+
+def _publish(warehouse: Path, destination: Path, tmp: Path, schemas: Sequence[str]) -> Path:
     src = warehouse.stem
     con = duckdb.connect(str(tmp))
     try:

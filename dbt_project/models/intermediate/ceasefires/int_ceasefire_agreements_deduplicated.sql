@@ -17,7 +17,7 @@ mentions as (
     select
         *,
         row_number() over (
-            order by published_date nulls last, document_id, frame_index
+            order by published_date nulls last, document_id, frame_index, agreement_mention_id
         ) as mention_order
 
     from {{ ref('int_ceasefire_agreements_parsed') }}

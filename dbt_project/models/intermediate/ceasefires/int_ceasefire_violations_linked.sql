@@ -161,7 +161,9 @@ linked_agreements as (
     where link_rule is not null
     qualify row_number() over (
             partition by violation_id
-            order by link_rule asc, same_document desc, start_date desc nulls last, mention_order desc
+            order by
+                link_rule asc, same_document desc, start_date desc nulls last, mention_order desc,
+                agreement_id asc
         ) = 1
 
 ),

@@ -97,7 +97,8 @@ ranked as (
                 counted.geo_precision asc,
                 coalesce(place_kinds.match_priority, 99) asc,
                 n_counts_stated desc,
-                counted.frame_index asc
+                counted.frame_index asc,
+                counted.frame_id asc
         ) as report_rank
 
     from counted

@@ -49,7 +49,7 @@ unresolved as (
         cast(null as varchar) as admin3,
         arg_min(latitude, incident_report_id) as latitude,
         arg_min(longitude, incident_report_id) as longitude,
-        string_agg(distinct location_mention, '|') as aliases,
+        string_agg(distinct location_mention, '|' order by location_mention) as aliases,
         'incident reports' as source,
         false as is_resolved
 

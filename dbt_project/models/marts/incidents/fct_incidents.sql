@@ -26,7 +26,10 @@ ranked as (
         coalesce(date_precisions.precision_rank, 99) as precision_rank,
         row_number() over (
             partition by reports.incident_id
-            order by reports.published_date nulls last, reports.document_id, reports.evidence_start_char
+            order by
+                reports.published_date nulls last, reports.document_id, reports.evidence_start_char,
+                -- two reports can share a sentence: the id makes the order total, not the scan's
+                reports.incident_report_id
         ) as report_order
 
     from reports
@@ -69,7 +72,7 @@ aggregated as (
         max(injured_children) as injured_children,
         max(injured_women) as injured_women,
         list(incident_report_id order by report_order) as incident_report_ids,
-        list(distinct document_id) as document_ids,
+        list(distinct document_id order by document_id) as document_ids,
         arg_min(document_id, report_order) as evidence_document_id,
         arg_min(evidence_text, report_order) as evidence_text,
         arg_min(evidence_start_char, report_order) as evidence_start_char,

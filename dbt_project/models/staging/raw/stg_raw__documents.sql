@@ -2,7 +2,12 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'documents') }}
+    select
+        *,
+        count(*) over (partition by text_hash) as n_sources,
+        {{ canonical_document_rank() }} as canonical_rank
+
+    from {{ source('raw', 'documents') }}
 
 ),
 
@@ -24,9 +29,12 @@ renamed as (
         language,
         word_count,
         pipeline_version,
+        encoding,
+        n_sources,
         loaded_at
 
     from source
+    where canonical_rank = 1
 
 )
 

@@ -21,6 +21,7 @@ renamed as (
         origin as entity_origin
 
     from source
+    where {{ is_canonical_document() }}
 
 )
 

@@ -36,6 +36,7 @@ renamed as (
         cast(coalesce(attrs, '{}') as json) as attrs
 
     from source
+    where {{ is_canonical_document() }}
 
 )
 

@@ -17,6 +17,7 @@ renamed as (
         text as sentence_text
 
     from source
+    where {{ is_canonical_document() }}
 
 )
 

@@ -1,0 +1,80 @@
+"""Two runs at once on one warehouse: the second waits a bounded time, then refuses, naming the holder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conflictwatch import cli, lock
+from conflictwatch.lock import WarehouseLocked, read_holder, warehouse_lock
+
+HOLD = """
+import sys, time
+from conflictwatch.lock import warehouse_lock
+with warehouse_lock(sys.argv[1], timeout=5):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def hold_in_other_process(warehouse: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_second_holder_waits_then_refuses_naming_the_holder(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = hold_in_other_process(warehouse)
+    try:
+        started = time.monotonic()
+        with pytest.raises(WarehouseLocked) as info, warehouse_lock(warehouse, timeout=0.5):
+            pass
+        assert 0.4 < time.monotonic() - started < 5
+        message = str(info.value)
+        assert f"pid {holder.pid}" in message
+        assert socket.gethostname() in message
+        assert "started 20" in message
+        assert read_holder(warehouse)["pid"] == holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = hold_in_other_process(warehouse)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    with warehouse_lock(warehouse, timeout=2):
+        assert read_holder(warehouse)["pid"] == os.getpid()
+
+
+def test_reentrant_in_one_process(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    with warehouse_lock(warehouse, timeout=0), warehouse_lock(warehouse, timeout=0):
+        pass
+    with warehouse_lock(warehouse, timeout=0):  # released after the outer block
+        pass
+
+
+def test_cli_refuses_before_any_work(tmp_path, monkeypatch, capsys):
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setattr(lock, "DEFAULT_TIMEOUT", 0.3)
+    holder = hold_in_other_process(warehouse)
+    try:
+        rc = cli.main(["run", "--input", str(tmp_path / "nothing"), "--warehouse", str(warehouse)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert rc == 3
+    err = capsys.readouterr().err
+    assert "run refused" in err and f"pid {holder.pid}" in err
+    assert not warehouse.exists()  # nothing was done
