@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from conflictwatch import publish
 from conflictwatch.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -125,9 +126,11 @@ def publish_analyst_copy(warehouse: Path, destination: Path | None = None, schem
             con.execute(f'create schema "{schema}"')
         for schema, table in tables:
             con.execute(f'create table "{schema}"."{table}" as select * from "{src}"."{schema}"."{table}"')
+        publish.finish_analyst_copy(con, src, tuple(schemas))  # descriptions + full-text index
         con.execute(f'detach "{src}"')
     finally:
         con.close()
     os.replace(tmp, destination)
     log.info("published %d tables to %s", len(tables), destination)
+    publish.write_pack(destination)  # Parquet, GeoParquet, GeoJSON, ACLED CSV next to it
     return destination
