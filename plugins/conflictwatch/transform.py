@@ -99,7 +99,9 @@ def dbt_build(warehouse: Path, settings: Settings | None = None, selector: str |
 
 
 def dbt_docs_generate(warehouse: Path, settings: Settings | None = None) -> DbtResult:
-    return run_dbt(["docs", "generate"], warehouse, settings)
+    # --static also writes static_index.html: one file with the manifest and catalog inlined, which
+    # opens from disk (index.html fetches its JSON files, which browsers refuse for file:// pages)
+    return run_dbt(["docs", "generate", "--static"], warehouse, settings)
 
 
 def publish_analyst_copy(warehouse: Path, destination: Path | None = None, schemas: Sequence[str] = ("marts", "reference")) -> Path:
