@@ -9,7 +9,7 @@ the export files into a new folder and swaps the link `<analyst stem>_exports` (
 
     data/warehouse_analyst_exports/    (a symlink to the current .warehouse_analyst_exports-<stamp>/)
       parquet/<mart>.parquet           one file per mart (marts schema of the analyst copy)
-      incidents.geoparquet             fct_incidents with a point geometry (GeoParquet 1.0, WKB)
+      incidents.geo.parquet            fct_incidents with a point geometry (GeoParquet 1.0, WKB)
       incidents.geojson                the same as a GeoJSON FeatureCollection (RFC 7946, lon/lat)
       incidents_acled.csv              ACLED's column names and codes
       manifest.json                    what was written, row counts, the source file
@@ -71,6 +71,7 @@ select
 from marts.fct_incidents as i
 left join reports as r on r.incident_id = i.incident_id
 left join marts.dim_documents as d on d.document_id = i.evidence_document_id
+where coalesce(i.event_date, i.first_published_date) is not null  -- ACLED has no undated events
 order by coalesce(i.event_date, i.first_published_date), i.incident_id
 """
 
@@ -166,11 +167,60 @@ def create_fulltext_index(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def publish_test_failures(con: duckdb.DuckDBPyConnection, source_catalog: str, sample: int = 20) -> int:
+    """qa.test_failures: one row per dbt test with its stored failing rows (dbt store_failures).
+
+    dbt keeps each test's failing rows in its own table in schema qa of the warehouse (empty
+    when the test passed); analysts get one table: test name, how many rows failed, and up to
+    `sample` of those rows as JSON.
+    """
+    tables = [t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'qa' order by 1",
+        [source_catalog],
+    ).fetchall()]
+    tests = _tests_by_table(con, source_catalog)
+    con.execute("create schema if not exists qa")
+    con.execute("""create or replace table qa.test_failures (
+        test_name varchar not null, model varchar, severity varchar, failures bigint not null, failing_rows json)""")
+    for table in tables:
+        ref = f'"{source_catalog}"."qa"."{table}"'
+        name, model, severity = tests.get(table, (table, None, None))
+        con.execute(
+            f"""insert into qa.test_failures
+                select ?, ?, ?, (select count(*) from {ref}),
+                       (select to_json(list(t)) from (select * from {ref} limit {int(sample)}) as t)""",
+            [name, model, severity],
+        )
+    con.execute("comment on table qa.test_failures is 'One row per dbt data test of the last successful build: "
+                "how many rows failed it (warn-severity tests only can fail and still publish) and up to 20 of them.'")
+    return len(tables)
+
+
+def _tests_by_table(con: duckdb.DuckDBPyConnection, source_catalog: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """dbt's manifest (beside the warehouse, in dbt_target/): a failures table's test, model, severity."""
+    row = con.execute("select path from duckdb_databases() where database_name = ?", [source_catalog]).fetchone()
+    manifest = Path(row[0]).parent / "dbt_target" / "manifest.json" if row and row[0] else None
+    if manifest is None or not manifest.exists():
+        return {}
+    try:
+        nodes = json.loads(manifest.read_text())["nodes"].values()
+    except (OSError, ValueError, KeyError):
+        return {}
+    out = {}
+    for node in nodes:
+        if node.get("resource_type") == "test":
+            model = (node.get("attached_node") or "").rsplit(".", 1)[-1] or None
+            out[node.get("alias") or node["name"]] = (node["name"], model, (node.get("config") or {}).get("severity"))
+    return out
+
+
 def finish_analyst_copy(con: duckdb.DuckDBPyConnection, source_catalog: str, schemas: tuple[str, ...]) -> None:
     """Called by publish_analyst_copy on the new file before it is swapped in."""
     n = copy_comments(con, source_catalog, tuple(schemas))
+    tests = publish_test_failures(con, source_catalog)
     fts = create_fulltext_index(con)
-    log.info("analyst copy: %d descriptions kept, full-text index %s", n, "built" if fts else "skipped (no dim_documents)")
+    log.info("analyst copy: %d descriptions kept, %d tests in qa.test_failures, full-text index %s",
+             n, tests, "built" if fts else "skipped (no dim_documents)")
 
 
 def search(con: duckdb.DuckDBPyConnection, words: str, limit: int = 10) -> list[tuple]:
@@ -219,7 +269,7 @@ def export_acled(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
 
 EXPORTERS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Path], object]]] = {
     "parquet": ("parquet", export_parquet),
-    "geoparquet": ("incidents.geoparquet", export_geoparquet),
+    "geoparquet": ("incidents.geo.parquet", export_geoparquet),
     "geojson": ("incidents.geojson", export_geojson),
     "acled": ("incidents_acled.csv", export_acled),
 }
