@@ -62,6 +62,7 @@ def place_examples(pairs, coder: EventCoder):
                     if any(cand.sent.start_char < e and s < cand.sent.end_char for s, e in sp)]
             if not told:
                 continue
+            told = _by_count(cand, told)
             for opt in cand.place_options:
                 if not args_mod.usable(opt):
                     continue
@@ -70,6 +71,16 @@ def place_examples(pairs, coder: EventCoder):
                 X.append(opt.features)
                 y.append(1 if hit else 0)
     return X, np.array(y)
+
+
+def _by_count(cand, told: list[dict]) -> list[dict]:
+    """Of the gold incidents a sentence tells, those whose figures are the candidate's own: in
+    "one was killed in X while two were killed in Y" X is the place of the count one only."""
+    if len(told) < 2:
+        return told
+    mine = {(t.role, t.value) for t in cand.tolls if t.value is not None}
+    same = [g for g in told if ("killed", g.get("killed")) in mine or ("injured", g.get("injured")) in mine]
+    return same or told
 
 
 def _match(ev, golds) -> dict | None:

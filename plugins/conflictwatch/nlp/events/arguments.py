@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from conflictwatch.nlp.events.candidates import Candidate
+from conflictwatch.nlp.events.candidates import Candidate, crosses_clause
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import distance, governing_prep, head_of, path_labels
 
@@ -94,6 +94,7 @@ def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list
         "on_actor": 1.0 if head is not None and _hangs_on_actor(head, actors) else 0.0,
         "excepted": 1.0 if EXCEPT_RE.search(text_of(cand.sent.doc)[max(0, m.start_char - 40) : m.start_char]) else 0.0,
         "after_trigger": 1.0 if _right_after_trigger(cand, m) else 0.0,
+        "other_clause": 1.0 if head is not None and all(crosses_clause(t, head) for t in toks) else 0.0,
     }
     return f
 
@@ -160,7 +161,8 @@ def rule_place_score(f: dict) -> float:
     base = PREP_SCORE.get(prep.split(">")[-1], 0.8 if prep.startswith("of>") else 0.5)
     if prep.startswith("of>"):
         base = max(base, 1.8)
-    return base + 0.6 * f.get("specific", 0.0) - 2.0 * f.get("dist", 0.0) + 0.3 * f.get("dist<=2", 0.0)
+    return (base + 0.6 * f.get("specific", 0.0) - 2.0 * f.get("dist", 0.0) + 0.3 * f.get("dist<=2", 0.0)
+            - 1.0 * f.get("other_clause", 0.0))
 
 
 def place_options(cand: Candidate, sent_places: list[PlaceMention], actors: list[ActorMention], doc_model,
@@ -194,6 +196,10 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
         struck = [o for o in good[1:] if not o.features.get("on_actor")]
         if struck:
             best = struck[0]
+    if best.features.get("other_clause"):  # "one was killed in X while two were killed in Y": Y is the two's
+        own = [o for o in good[1:] if not o.features.get("other_clause")]
+        if own:
+            best = own[0]
     if best.mention.kind in ("admin1", "admin2", "region"):
         inner = [o for o in good[1:] if o.mention.kind in SPECIFIC_KINDS and o.score >= threshold]
         if inner:

@@ -89,13 +89,13 @@ def _connected(a: TriggerMatch, b: TriggerMatch, doc) -> bool:
     reach = LINK_DISTANCE + (1 if "instrument" in (a.kind, b.kind) else 0)
     if distance(ta, tb) > reach:
         return False
-    if _crosses_clause(ta, tb):
+    if crosses_clause(ta, tb):
         return False  # "... killing nine, after rebels launched an assault": another clause tells another event
     # two events of different types coordinated ("air strikes and shelling") stay apart
     return not (a.kind == b.kind == "event" and a.sub_event_type != b.sub_event_type and (ta.dep_ == "conj" or tb.dep_ == "conj"))
 
 
-def _crosses_clause(a: Token, b: Token) -> bool:
+def crosses_clause(a: Token, b: Token) -> bool:
     """The tree path between two words enters a finite clause of its own: a relative or complement
     clause, or an adverbial one opened by a subordinator ("after", "while", "as")."""
     left, right = path(a, b)
@@ -107,7 +107,7 @@ def _crosses_clause(a: Token, b: Token) -> bool:
 
 def _near(a: Token, b: Token) -> bool:
     """Two counts close in the tree and in one clause belong to one report."""
-    return distance(a, b) <= 3 and not _crosses_clause(a, b)
+    return distance(a, b) <= 3 and not crosses_clause(a, b)
 
 
 def cluster_triggers(sent: Span, triggers: list[TriggerMatch]) -> list[list[TriggerMatch]]:
