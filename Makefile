@@ -20,7 +20,7 @@ export AIRFLOW__CORE__UNIT_TEST_MODE := False
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract airflow-init clean
+.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract airflow-init clean report report-screenshot docs
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
@@ -31,6 +31,8 @@ help:
 	@echo "make train          rebuild the event coder's learned files from corpus/train"
 	@echo "make audit          an analyst's audit of a full FA-KES run (docs/audit.md)"
 	@echo "make bench-extract  main-text extraction benchmark (needs ../shared/corpora/zyte-aeb)"
+	@echo "make report         the HTML report from the analyst copy (data/report.html), after make run"
+	@echo "make docs           serve the dbt docs site on http://127.0.0.1:8580/ (Ctrl+C stops)"
 
 # The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
 # venv itself; --inexact keeps it there while uv installs exactly what uv.lock pins.
@@ -98,6 +100,16 @@ audit: setup
 
 bench-extract: setup
 	@$(BIN)/python benchmarks/bench_extract.py
+
+report: setup
+	@$(BIN)/conflictwatch report --output data/report.html
+
+# docs/img/report.png: the report opened from disk in headless Chromium, an incident clicked
+report-screenshot: report
+	@$(BIN)/python scripts/report_screenshot.py --report data/report.html --out docs/img/report.png
+
+docs: setup
+	@$(BIN)/conflictwatch docs
 
 clean:
 	rm -rf data airflow_home dbt_project/target dbt_project/logs

@@ -44,9 +44,12 @@ def _version() -> str:
 
 
 def _console(stderr: bool = False):
+    import shutil
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    # piped output has no terminal width: 160 columns rather than rich's 80
+    return Console(stderr=stderr, highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
 
 
 # --- opening DuckDB files ---------------------------------------------------------------------
@@ -316,7 +319,7 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str, title: str | No
 
         table = Table(title=title, show_lines=False)
         for c in columns:
-            table.add_column(c, overflow="fold")
+            table.add_column(c, overflow="fold", max_width=70)
         for r in rows:
             table.add_row(*("" if v is None else str(v) for v in r))
         _console().print(table)

@@ -288,7 +288,7 @@ section{margin-bottom:28px}h2{font-size:17px;margin:0 0 6px}p.note{margin:0 0 8p
 .stats{display:flex;gap:14px;flex-wrap:wrap;margin-bottom:18px}.stat{background:#f2f4f5;border-radius:6px;padding:8px 12px}
 .stat b{display:block;font-size:20px}aside{position:sticky;top:12px;align-self:start;background:#fbfaf6;border:1px solid #ddd;
 border-radius:6px;padding:12px 14px;max-height:90vh;overflow:auto}aside h2{font-size:15px}#detail{white-space:pre-wrap}
-.mark{cursor:pointer}.mark:hover circle,.mark:hover rect,.mark:focus circle,.mark:focus rect{stroke:#000;stroke-width:2}
+.mark{cursor:pointer}.mark:focus{outline:none}.mark:hover circle,.mark:hover rect,.mark:focus circle,.mark:focus rect{stroke:#000;stroke-width:2}
 .mark.selected circle,.mark.selected rect{stroke:#000;stroke-width:3}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;margin-top:4px}.key{display:inline-flex;align-items:center;gap:5px}
 .key i{display:inline-block;width:11px;height:11px;border-radius:2px}.small{font-size:11px;fill:#444}.label{font-size:12px;fill:#222}
