@@ -315,3 +315,37 @@ def test_dbt_analyses_compile_and_run_against_the_warehouse(built):
     for path in compiled:
         rows = built.rows(path.read_text(), built.warehouse)
         assert rows, f"{path.name} returned nothing on the seeds"
+
+
+def test_docs_serves_the_dbt_docs_site_over_http(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    # GIVEN a generated docs site beside the warehouse
+    site = tmp_path / "dbt_target"
+    site.mkdir()
+    (site / "index.html").write_text("<html>dbt docs</html>")
+    (site / "manifest.json").write_text("{}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("conflictwatch")
+    proc = subprocess.Popen([str(exe), "docs", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "CONFLICTWATCH_WAREHOUSE": str(tmp_path / "w.duckdb")})
+    try:
+        # WHEN it is asked for the site and the JSON files the site fetches THEN it serves them
+        deadline, body = time.monotonic() + 60, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5).read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert body == "<html>dbt docs</html>"
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/manifest.json", timeout=5).read() == b"{}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    # and without a site it says how to make one, exit 2
+    missing = _cli("docs", env={"CONFLICTWATCH_WAREHOUSE": str(tmp_path / "elsewhere" / "w.duckdb")})
+    assert missing.returncode == 2 and "docs --generate" in missing.stderr

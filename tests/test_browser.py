@@ -72,3 +72,86 @@ def test_the_report_opens_from_disk_and_shows_the_evidence_of_a_clicked_incident
     assert seen["shown"] == seen["detail"] and "21 innocent people" in seen["shown"]
     data_ = png.read_bytes()
     assert data_[:8] == b"\x89PNG\r\n\x1a\n" and len(data_) > 40_000
+
+
+def _api(server, path: str, token: str, method: str = "GET", body: dict | None = None) -> dict:
+    import json
+    import urllib.request
+
+    req = urllib.request.Request(f"{server.url}{path}", method=method, data=json.dumps(body).encode() if body else None,
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def _token(server) -> str:
+    import json
+    import urllib.request
+
+    req = urllib.request.Request(f"{server.url}/auth/token", method="POST",
+                                 data=json.dumps({"username": "admin", "password": server.password()}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())["access_token"]
+
+
+def _wait_for_run(server, dag_id: str, run_type: str, timeout: float) -> dict:
+    import time
+
+    deadline = time.monotonic() + timeout
+    run: dict = {}
+    while time.monotonic() < deadline:
+        runs = _api(server, f"/api/v2/dags/{dag_id}/dagRuns?run_type={run_type}&order_by=-id&limit=1", _token(server))
+        run = (runs.get("dag_runs") or [{}])[0]
+        if run.get("state") in ("success", "failed"):
+            return run
+        time.sleep(5)
+    raise AssertionError(f"no finished {run_type} run of {dag_id} within {timeout:.0f} s (last: {run})")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
+@pytest.mark.timeout(1800)
+def test_trigger_with_the_defaults_runs_ingest_then_transform_with_readable_logs(tmp_path):
+    # GIVEN `make airflow`'s profile (airflow standalone, both DAGs unpaused) on a fresh data folder
+    from playwright.sync_api import sync_playwright
+
+    shots = _screenshots()
+    data = tmp_path / "data"
+    server = shots.Standalone(tmp_path / "home", shots.free_port(), {
+        "CONFLICTWATCH_DATA_DIR": str(data), "CONFLICTWATCH_WAREHOUSE": str(data / "warehouse.duckdb")})
+    try:
+        server.start()
+        assert server.unpause() == []
+        # WHEN an operator opens ingest_articles, clicks Trigger and submits the form unchanged
+        with sync_playwright() as p:
+            browser = shots.launch(p)
+            try:
+                page = browser.new_page(viewport=shots.VIEWPORT)
+                shots.login(page, server.url, server.password())
+                page.goto(f"{server.url}/dags/ingest_articles", wait_until="networkidle", timeout=120_000)
+                page.get_by_role("button", name="Trigger").first.click()
+                dialog = page.get_by_role("dialog")
+                dialog.wait_for(timeout=60_000)
+                submit = dialog.get_by_role("button", name="Trigger")
+                assert submit.is_enabled(), "the Trigger form is invalid with the default Params"
+                submit.click()
+                page.wait_for_timeout(2000)
+            finally:
+                browser.close()
+        # THEN the manual ingest run succeeds, its Asset event starts transform_dbt, which succeeds too
+        ingest = _wait_for_run(server, "ingest_articles", "manual", 600)
+        assert ingest["state"] == "success", ingest
+        transform = _wait_for_run(server, "transform_dbt", "asset_triggered", 900)
+        assert transform["state"] == "success", transform
+        # AND the task logs say what happened (INFO, not empty)
+        from urllib.parse import quote
+
+        logs = _api(server, f"/api/v2/dags/ingest_articles/dagRuns/{quote(ingest['dag_run_id'])}/taskInstances/load/logs/1",
+                    _token(server))
+        text = " ".join(str(e.get("event", e)) if isinstance(e, dict) else str(e) for e in logs.get("content", []))
+        assert "INFO" in text or "info" in text, text[:500]
+        # AND the analyst copy was published
+        assert (data / "warehouse_analyst.duckdb").exists()
+    finally:
+        left = server.stop()
+        assert not left, f"processes left running: {left}"
