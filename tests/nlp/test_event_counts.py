@@ -468,6 +468,38 @@ def test_said_weekday_is_kept_when_nothing_better(nlp):
     assert f.date_weekday == 6
 
 
+def test_the_previous_day_counts_from_the_narratives_day_not_the_reports():
+    from conflictwatch.nlp.events.assemble import narrative_offset
+
+    assert narrative_offset("Six had been killed the previous day in Douma.") == (-1, "the previous day")
+    assert narrative_offset("Rebels retook the town two days later.") == (2, "two days later")
+    assert narrative_offset("the day before yesterday") is None  # the report's day, the date grammar's
+
+
+def test_a_day_told_relative_to_the_narrative(nlp):
+    text = ("Air strikes killed three people in Sarmin on January 10, 2020. "
+            "Shelling had killed two people in Binnish the previous day.")
+    found = {f.location_mention: (f.date_year, f.date_month, f.date_day) for f in events(nlp, text, "2020-01-20")}
+    assert found["Binnish"] == (2020, 1, 9)
+
+
+def test_the_town_points_back_to_the_town_named_before(nlp):
+    text = ("Rebels have besieged Sarmin for weeks, residents said on January 14, 2020. "
+            "Regime shelling killed four civilians in the town on Monday.")
+    found = [(f.location_mention, f.attrs.get("location_from"), f.attrs["killed"]) for f in events(nlp, text, "2020-01-15")]
+    assert ("Sarmin", "anaphor", 4) in found
+
+
+def test_the_base_is_not_a_village_named_before(nlp):
+    from conflictwatch.nlp.events.arguments import _fits
+    from conflictwatch.nlp.kit.spans import PlaceMention
+
+    village = PlaceMention(0, 6, "Sarmin", "community")
+    airport = PlaceMention(0, 20, "Abu al-Duhur airport", "unresolved")
+    assert _fits("town", village) and not _fits("base", village)
+    assert _fits("airbase", airport) and _fits("base", airport)
+
+
 def test_singular_citizen_and_named_outlet_journalist_are_counts(nlp):
     (f,) = events(nlp, "A citizen was injured on Monday when rockets hit Binnish.")
     assert f.attrs["injured"] == 1

@@ -108,6 +108,25 @@ def test_the_longest_trigger_holds_its_words(parser):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "territory"),
+    [
+        ("The army also took villages including Bashkuwi and Sifat.", True),
+        ("Troops entered the town of Zabadani on Sunday.", True),
+        ("SANA said the village of Tal Antar was taken.", True),
+        ("The talks took place in Geneva.", False),
+        ("Two factions took part in the fighting.", False),
+        ("Aid entered through the crossing.", False),
+    ],
+)
+def test_take_and_enter_change_control_only_with_a_place_as_object(parser, sentence, territory):
+    from conflictwatch.nlp.events.lexicon import load_lexicon
+
+    doc = parser(sentence)
+    found = [m for m in load_lexicon().match(doc[:]) if m.kind == "territory"]
+    assert bool(found) is territory
+
+
+@pytest.mark.parametrize(
     ("sentence", "expected"),
     [
         ("At least 16 civilians including two women were killed.", [("killed", 16, None, 2)]),

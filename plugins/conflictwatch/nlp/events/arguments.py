@@ -419,3 +419,58 @@ def reported_day(head: Token) -> bool:
 
 def sentence_mentions(sent: Span, mentions: list) -> list:
     return [m for m in mentions if sent.start_char <= m.start_char < sent.end_char]
+
+
+# ---- a place told earlier: "the town", "the base" ----------------------------------------------------
+
+ANAPHOR_RE = re.compile(
+    r"\b(?:the|this|that|their|its)\s+(?:(?:besieged|embattled|rebel-held|opposition-held|government-held|"
+    r"regime-held|strategic|nearby|same|northern|southern|eastern|western|key|border|flashpoint|"
+    r"(?:northern|southern|eastern|western)ern)\s+)?(?P<noun>town|village|city|base|air\s*base|airbase|airport|airfield|"
+    r"road|highway|camp|neighbou?rhood|district)\b(?!\s+of\b)", re.I)
+ANAPHOR_KINDS = {
+    "town": ("community", "admin3", "admin2", "unresolved"),
+    "village": ("community", "admin3", "unresolved"),
+    "city": ("community", "admin1", "admin2", "unresolved"),
+    "neighbourhood": ("neighbourhood", "community", "unresolved"),
+    "neighborhood": ("neighbourhood", "community", "unresolved"),
+    "district": ("neighbourhood", "admin3", "admin2", "unresolved"),
+    "road": ("road",),
+    "highway": ("road",),
+}
+FACILITY_WORDS = {"base": ("base", "airport", "airbase", "division", "brigade", "regiment"),
+                  "airport": ("airport", "airbase", "air base", "airfield"), "camp": ("camp",)}
+ANAPHOR_REACH = 1500  # characters back: about five sentences
+
+
+def _fits(noun: str, m: PlaceMention) -> bool:
+    noun = re.sub(r"\s+", "", noun.lower())
+    if noun in ("airbase", "airfield"):
+        noun = "airport"
+    if noun in FACILITY_WORDS:
+        return any(w in m.text.lower() for w in FACILITY_WORDS[noun])
+    return m.kind in ANAPHOR_KINDS.get(noun, ())
+
+
+def anaphor_place(sent: Span, places: list[PlaceMention], doc_model) -> PlaceMention | None:
+    """The place a definite noun of the sentence points back to ("the town was shelled", "killed in the
+    city"): the latest earlier mention of a place of that kind within a few sentences, as a coder
+    reads on. Never the dateline's place, a place abroad or a whole country or region."""
+    m = ANAPHOR_RE.search(sent.text)
+    if m is None:
+        return None
+    noun = m.group("noun")
+    start = sent.start_char
+    for p in reversed(places):
+        if p.end_char > start:
+            continue
+        if start - p.start_char > ANAPHOR_REACH:
+            break
+        if doc_model is not None and doc_model.in_dateline(p.start_char, p.end_char):
+            continue
+        if p.kind in ("country", "region") or _abroad(p):
+            continue
+        if _fits(noun, p):
+            return p
+    return None
+

@@ -239,6 +239,8 @@ def inherit_place(cand: Candidate, previous: list[Event], lead_place: PlaceMenti
     if not reports_event(cand):
         return [], None
     weak = cand.weak_places
+    if cand.anaphor is not None and not any(w.kind in ("community", "neighbourhood", "admin3") for w in weak):
+        return [cand.anaphor], "anaphor"  # "the town was shelled": the town named a few sentences before
     for ev in reversed(previous):
         if ev.place is not None and cand.sent_index - ev.main.sent_index <= 3 and _compatible(cand, ev) and not weak:
             return [ev.place], "context"
@@ -287,12 +289,29 @@ def own_date(cand: Candidate, reference: dt.date | None) -> When:
     return When()
 
 
-def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | None) -> When:
-    """Its own date; else the day of the nearest earlier sentence that gives one (the narrative's day,
-    as a coder reads on); else the report's date at week precision."""
-    own = own_date(cand, reference)
-    if own.mention is not None or own.day is not None:
-        return own
+NARRATIVE_DAY_RE = re.compile(
+    r"\b(?:(?P<back>the\s+(?:previous|preceding)\s+day|the\s+day\s+before(?!\s+yesterday)|a\s+day\s+earlier)"
+    r"|(?P<ahead>the\s+(?:next|following)\s+day|a\s+day\s+later)"
+    r"|(?P<n>two|three|four|five|six|\d)\s+days\s+(?P<dir>earlier|later))\b", re.I)
+_SMALL_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def narrative_offset(text: str) -> tuple[int, str] | None:
+    """'the previous day', 'a day later', 'two days earlier': days from the day the narrative is on
+    (not from the report's date), with the words."""
+    m = NARRATIVE_DAY_RE.search(text)
+    if m is None:
+        return None
+    if m.group("back"):
+        return -1, m.group(0)
+    if m.group("ahead"):
+        return 1, m.group(0)
+    n = _SMALL_N.get(m.group("n").lower()) or int(m.group("n"))
+    return (-n if m.group("dir").lower() == "earlier" else n), m.group(0)
+
+
+def _narrative_day(before: list[Candidate], reference: dt.date | None) -> When | None:
+    """The day of the nearest earlier sentence that gives one (the narrative's day, as a coder reads on)."""
     for other in reversed(before):
         if other.role in ("background", "drop"):
             continue
@@ -300,6 +319,23 @@ def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | No
         if (d.day is not None and d.precision == "day") or (d.day is None and d.mention is not None
                                                             and getattr(d.mention, "precision", "") == "day"):
             return d
+    return None
+
+
+def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | None) -> When:
+    """Its own date; else a day counted from the narrative's ('the previous day'); else the narrative's
+    day; else the report's date at week precision."""
+    own = own_date(cand, reference)
+    if own.mention is not None or own.day is not None:
+        return own
+    carried = _narrative_day(before, reference)
+    shift = narrative_offset(cand.sent.text)
+    if shift is not None:
+        base = carried.day if carried is not None and carried.day is not None else reference
+        if base is not None:
+            return When(base + dt.timedelta(days=shift[0]), "day", shift[1])
+    if carried is not None:
+        return carried
     if reference is not None:
         return When(reference, "week")
     return When()

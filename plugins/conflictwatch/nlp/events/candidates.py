@@ -41,6 +41,7 @@ class Candidate:
     place_options: list = field(default_factory=list)
     places: list = field(default_factory=list)  # chosen PlaceMention(s); several = one event each
     weak_places: list = field(default_factory=list)  # usable places the linker finds unlikely but possible
+    anaphor: object | None = None  # the place "the town" / "the base" points back to (arguments.anaphor_place)
     place_from: str | None = None  # sentence | context | headline
     perpetrators: list = field(default_factory=list)
     targets: list = field(default_factory=list)

@@ -85,6 +85,8 @@ class EventCoder:
         cand.places = args.choose_places(cand.place_options, self.models.place_threshold(self.place_threshold))
         floor = 0.1 if self.models.place else -1.0
         cand.weak_places = [o.mention for o in cand.place_options if args.usable(o) and o.score > floor]
+        if not cand.places:
+            cand.anaphor = args.anaphor_place(sent, places, model)
         args.assign_actors(cand, s_actors)
         cand.date = args.choose_date(cand, args.sentence_mentions(sent, dates))
         cand.features["headline"] = model.in_headline(sent.start_char, sent.end_char - 1)

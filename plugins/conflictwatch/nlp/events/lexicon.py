@@ -1,7 +1,8 @@
 """Event triggers as data: include/reference/event_triggers.csv -> token matches in a sentence.
 
 A row is a pattern (one or more words; the last is compared by lemma, the others by their
-lower-case form), the part of speech it needs (VERB, NOUN or ANY), the ACLED sub-event type
+lower-case form), the part of speech it needs (VERB, NOUN or ANY; VERB+PLACE: a verb whose object is a place,
+for verbs that change control only then: "took the town", "entered Zabadani", never "took place"), the ACLED sub-event type
 it names (empty for generic words such as "attack" or "hit", whose type comes from their
 arguments) and its kind:
 
@@ -95,9 +96,30 @@ class Lexicon:
         return sorted(found, key=lambda m: m.start)
 
 
+HELD_NOUNS = frozenset({"town", "towns", "village", "villages", "city", "area", "areas", "neighbourhood",
+                        "neighbourhoods", "neighborhood", "neighborhoods", "district", "districts", "hill", "hills",
+                        "base", "airport", "airbase", "position", "positions", "checkpoint", "checkpoints", "suburb",
+                        "suburbs", "quarter", "mountain", "crossing", "highway", "road", "outskirts", "stronghold",
+                        "countryside", "region", "territory", "territories"})
+
+
+def _holds_place(tok) -> bool:
+    """'took villages including X', 'entered the town of Y', 'took Kafr Nabl': a verb whose object is a
+    place, so an ambiguous verb ('take', 'enter') tells a change of control, not 'took place'/'took part'."""
+    passive = any(c.dep_ == "auxpass" for c in tok.children)
+    for c in tok.children:
+        if c.dep_ != "dobj" and not (passive and c.dep_ == "nsubjpass"):  # "Tal Antar was taken"
+            continue
+        if c.lower_ in HELD_NOUNS or c.ent_type_ in ("GPE", "LOC", "FAC"):
+            return True
+    return False
+
+
 def _pos_ok(tok, pos: str) -> bool:
     if pos == "ANY":
         return True
+    if pos == "VERB+PLACE":
+        return _pos_ok(tok, "VERB") and _holds_place(tok)
     if pos == "VERB":
         return tok.pos_ in ("VERB", "AUX") or tok.tag_ in ("VBD", "VBN", "VBG", "VBZ", "VBP", "VB")
     return tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.tag_.startswith("NN")
