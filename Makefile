@@ -67,7 +67,7 @@ test: setup
 
 lint: setup
 	@$(BIN)/ruff check plugins dags tests benchmarks scripts
-	@$(BIN)/sqlfluff lint dbt_project/models
+	@$(BIN)/sqlfluff lint dbt_project/models dbt_project/analyses
 
 eval: setup
 	@mkdir -p data

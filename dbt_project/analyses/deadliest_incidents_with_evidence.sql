@@ -15,5 +15,5 @@ select
 from {{ ref('fct_incidents') }} as incidents
 left join {{ ref('dim_documents') }} as documents
     on incidents.evidence_document_id = documents.document_id
-order by coalesce(incidents.killed_best, 0) desc, incidents.event_date, incidents.incident_id
+order by coalesce(incidents.killed_best, 0) desc, incidents.event_date asc, incidents.incident_id asc
 limit 10
