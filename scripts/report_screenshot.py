@@ -38,9 +38,8 @@ def take(report: Path, out: Path, width: int = 1400, height: int = 1000) -> tupl
             # the marks are drawn largest first; the first one is the deadliest incident
             biggest = marks.first
             detail = biggest.get_attribute("data-detail")
-            box = biggest.locator("circle").bounding_box()
-            # click its centre's left edge area so smaller marks drawn on top are not hit
-            page.mouse.click(box["x"] + 3, box["y"] + box["height"] / 2)
+            # smaller marks are drawn on top of it: send the click to the mark itself
+            biggest.dispatch_event("click")
             shown = page.locator("#detail").inner_text()
             page.screenshot(path=str(out), full_page=True)
             figures = page.locator("section svg").count()

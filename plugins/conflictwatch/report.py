@@ -85,7 +85,13 @@ QUERIES: dict[str, str] = {
 
 # northwest Syria: the frame the map starts from (grown to hold every incident)
 DEFAULT_FRAME = (35.4, 36.75, 35.8, 37.6)  # lat_min, lat_max, lon_min, lon_max
-PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+           "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5", "#dbdb8d", "#393b79"]
+MAX_RADIUS = 36.0  # px: the deadliest incidents would otherwise cover the map (the tooltip has the count)
+
+
+def _radius(killed: int) -> float:
+    return min(MAX_RADIUS, 4 + 2.4 * math.sqrt(killed))
 STATUS_COLOURS = {"open": "#2ca02c", "extended": "#1f77b4", "renewed": "#1f77b4", "interrupted": "#ff7f0e",
                   "closed": "#d62728", "suspended": "#ff7f0e", "lapsed": "#d62728"}
 
@@ -152,7 +158,7 @@ def draw_map(data: dict, width: int = 760, height: int = 560) -> str:
     for p in data["incident_points"]:  # largest first, so small ones stay clickable on top
         x, y = xy(p["latitude"], p["longitude"])
         killed = p["killed_best"] or 0
-        r = 4 + 2.4 * math.sqrt(killed)
+        r = _radius(killed)
         tip = (f'{p["event_date"] or "undated"} {p["location_name"]} ({p["admin1"]}): {p["sub_event_type"]}, '
                f'{p["perpetrator"] or "perpetrator not named"}; killed {_n(p["killed_best"])}, injured {_n(p["injured_best"])}'
                f' — "{p["evidence_text"]}"')
@@ -165,9 +171,9 @@ def draw_map(data: dict, width: int = 760, height: int = 560) -> str:
                  f'<text x="12" y="{height - 20}" class="small">20 km</text></svg>')
     legend = "".join(f'<span class="key"><i style="background:{c}"></i>{_e(t)}</span>' for t, c in colours.items())
     sizes = "".join(
-        f'<span class="key"><svg width="{2 * (4 + 2.4 * math.sqrt(k)) + 2:.0f}" height="{2 * (4 + 2.4 * math.sqrt(k)) + 2:.0f}">'
-        f'<circle cx="{4 + 2.4 * math.sqrt(k) + 1:.1f}" cy="{4 + 2.4 * math.sqrt(k) + 1:.1f}" r="{4 + 2.4 * math.sqrt(k):.1f}" '
-        f'fill="none" stroke="#333"/></svg>{k} killed</span>' for k in (0, 5, 20))
+        f'<span class="key"><svg width="{2 * _radius(k) + 2:.0f}" height="{2 * _radius(k) + 2:.0f}">'
+        f'<circle cx="{_radius(k) + 1:.1f}" cy="{_radius(k) + 1:.1f}" r="{_radius(k):.1f}" '
+        f'fill="none" stroke="#333"/></svg>{k} killed</span>' for k in (0, 5, 20, 100)) + f'<span class="key">(same size from {round(((MAX_RADIUS - 4) / 2.4) ** 2)} killed)</span>'
     return "".join(parts) + f'<div class="legend">{legend}{sizes}</div>'
 
 
@@ -213,7 +219,8 @@ def draw_timeline(data: dict, width: int = 760, height: int = 260) -> str:
     week_px = x(rows[0]["week"] + timedelta(days=7)) - x(rows[0]["week"])
     bar_w = max(3.0, min(14.0, week_px * 0.85))
     parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="Weekly incidents by governorate">']
-    for k in range(top + 1):
+    step = next(st for st in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if top / st <= 8)
+    for k in range(0, top + 1, step):
         y = base - k / top * plot_h
         parts.append(f'<line x1="40" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/><text x="34" y="{y + 4:.1f}" class="small" text-anchor="end">{k}</text>')
     for tx, label in ticks:
@@ -242,7 +249,7 @@ def draw_bars(rows: list[dict], label: str, value: str, extra: str, width: int =
         w = r[value] / top * (width - left - 90)
         tip = f'{r[label]}: {r[value]} {value}, {r[extra]} killed'
         detail = tip + "\n\n" + "\n".join(f"“{s}”" for s in (r.get("evidence") or "").split(" | ") if s)
-        parts.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" class="label">{_e(_clip(r[label], 44))}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" class="label">{_e(_clip(r[label], 40))}</text>')
         parts.append(_mark(f'<rect x="{left}" y="{y + 3}" width="{max(w, 2):.1f}" height="{row_h - 8}" fill="{colour}"/>', tip, detail))
         parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 16}" class="small">{r[value]} ({r[extra]} killed)</text>')
     return "".join(parts) + "</svg>"
@@ -256,7 +263,7 @@ def _clip(text: object, n: int) -> str:
 def draw_aid(data: dict, width: int = 760) -> str:
     rows = data["aid_crossing_status"]
     if not rows:
-        return '<p class="empty">No aid flows in the marts.</p>'
+        return '<p class="empty">No aid-flow statement in the marts names a crossing.</p>'
     crossings = sorted({r["crossing"] for r in rows}, key=lambda c: (c == "no crossing named", c))
     row_h, left = 34, 170
     height = row_h * len(crossings) + 40
