@@ -11,6 +11,7 @@ Also importable: `Standalone(home, port).start()` / `.stop()` (used by tests/tes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -119,16 +120,25 @@ class Standalone:
     def stop(self) -> list[str]:
         return proc_group.stop([self.proc]) if self.proc else []
 
-    def unpause(self, dag_ids: tuple[str, ...] = DAG_IDS, timeout: float = 180) -> list[str]:
+    def unpause(self, dag_ids: tuple[str, ...] = DAG_IDS, timeout: float = 240) -> list[str]:
         """Unpause the DAGs once the dag-processor has registered them (an Asset event sent while
-        transform_dbt is paused is lost, so both must run). Returns those still paused."""
+        transform_dbt is paused is lost, so both must run). Returns those still paused.
+
+        `airflow dags unpause` of a DAG not registered yet exits 0 having done nothing, so each
+        DAG's state is read back with `airflow dags list` until both are unpaused."""
         left, deadline = list(dag_ids), time.monotonic() + timeout
         while left and time.monotonic() < deadline:
-            for dag_id in list(left):
-                proc = subprocess.run([str(BIN / "airflow"), "dags", "unpause", dag_id], env=self.env,
-                                      capture_output=True, text=True)
-                if proc.returncode == 0:
-                    left.remove(dag_id)
+            for dag_id in left:
+                subprocess.run([str(BIN / "airflow"), "dags", "unpause", dag_id], env=self.env,
+                               capture_output=True, text=True)
+            listed = subprocess.run([str(BIN / "airflow"), "dags", "list", "-o", "json"], env=self.env,
+                                    capture_output=True, text=True)
+            paused = {}
+            for line in listed.stdout.splitlines():  # warnings may come first on stdout
+                if line.startswith("["):
+                    with contextlib.suppress(ValueError, KeyError, TypeError):
+                        paused = {d["dag_id"]: str(d.get("is_paused")).lower() for d in json.loads(line)}
+            left = [d for d in dag_ids if paused.get(d) != "false"]
             if left:
                 time.sleep(3)
         return left
