@@ -98,6 +98,11 @@ class Standalone:
         (self.home / "plugins").mkdir(parents=True, exist_ok=True)
         airflow(self.env, "db", "migrate")
         airflow(self.env, "pools", "set", "warehouse", "1", "The DuckDB warehouse takes one writer at a time")
+        # transform_dbt renders its task group from dbt's manifest; with none yet the dag-processor
+        # runs `dbt parse` itself, which on a busy machine outlasts its parse timeout, and the
+        # DAG stays unregistered for minutes. Make it here once, before the scheduler starts.
+        subprocess.run([sys.executable, "-c", "from conflictwatch.airflow.dbt import render_manifest; render_manifest()"],
+                       env=self.env, check=True, capture_output=True, timeout=600)
 
     def start(self, timeout: float = 240) -> None:
         self.prepare()

@@ -185,6 +185,13 @@ def test_trigger_with_the_defaults_runs_ingest_then_transform_with_readable_logs
         assert "INFO" in text or "info" in text, text[:500]
         # AND the analyst copy was published
         assert (data / "warehouse_analyst.duckdb").exists()
+        # AND the UI serves the dbt docs site transform_dbt generated (Cosmos's plugin, Browse menu)
+        import urllib.request
+
+        req = urllib.request.Request(f"{server.url}/cosmos/conflictwatch/dbt_docs_index.html",
+                                     headers={"Authorization": f"Bearer {_token(server)}"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            assert resp.status == 200 and "dbt" in resp.read().decode(errors="replace")
     finally:
         left = server.stop()
         assert not left, f"processes left running: {left}"
