@@ -776,6 +776,12 @@ def test_attackers_killed_in_their_own_attack_stay_the_attackers(nlp):
     assert f.attrs["perpetrator_actor_ids"] == ["islamic_state"] and f.attrs["killed"] == 11
 
 
+def test_the_group_named_after_a_generic_word_is_the_perpetrator(nlp):
+    text = "Terrorists affiliated with Jabhat al-Nusra fired rocket shells on Sarmin on Wednesday, killing two civilians."
+    (f,) = events(nlp, text, published="2016-11-24")
+    assert f.attrs["perpetrator_actor_ids"] == ["hts"]
+
+
 def test_speaker_is_not_perpetrator(nlp):
     text = "Seven fighters were killed in clashes in Aleppo on Monday, the Turkish military said."
     ev = events(nlp, text)

@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
         ("Jets strike Sarmin\n\nPublished July 2 2016 Jets struck Sarmin on Friday.", dt.date(2016, 7, 2), None),
         ("Jets strike Sarmin\n\nJets strike Sarmin Monitor AFP Saturday 16 Jul 2016 Jets struck it.", dt.date(2016, 7, 16), "AFP"),
         ("Jets strike Sarmin\n\n24.07.2016Get short URL Jets struck Sarmin.", dt.date(2016, 7, 24), None),
+        # a lead sentence between the repeated title and the agency's date line
+        ("Jets strike Sarmin\n\nJets strike Sarmin Jets struck Sarmin killing six people in the north of the country "
+         "AFP Friday 10 Oct 2014 The monitor said six people were killed.", dt.date(2014, 10, 10), "AFP"),
     ],
 )
 def test_the_dateline_is_found_in_its_usual_forms(text, date, agency):

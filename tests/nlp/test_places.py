@@ -637,3 +637,12 @@ def test_no_function_of_the_component_is_longer_than_sixty_lines() -> None:
         if isinstance(node, ast.FunctionDef)
     }
     assert {name: n for name, n in lengths.items() if n > 60} == {}
+
+
+def test_a_titles_source_tag_is_no_place_nor_part_of_one(full_nlp):
+    text = ("Air raids kill 31 jihadists in Syrias Raqa NGO\n\nAir raids kill 31 jihadists in Syrias Raqa NGO "
+            "At least 31 Islamic State militants were killed in Syrian air force raids Sunday in the northern "
+            "province of Raqa a monitoring group said.")
+    found = [m.text for m in full_nlp(text)._.cw_places]
+    assert "Raqa" in found
+    assert not any(t.endswith(("Monitor", "NGO")) for t in found)

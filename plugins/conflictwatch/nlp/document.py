@@ -196,9 +196,10 @@ def _ends_like_title(before: str, after_title: bool) -> bool:
     """Text before a date that is a title plus a source tag ("... kills 18 Monitor AFP"), or,
     right after a repeated title, a few words of source tag ("NGO", "Monitor AFP")."""
     words = before.split()
-    if after_title:
-        return len(words) <= 4
-    return 0 < len(words) <= 30 and bool(re.search(r"(?:\b(?:" + "|".join(AGENCIES) + r"|Monitor|Agencies)\s*)$", before))
+    tagged = bool(re.search(r"(?:\b(?:" + "|".join(AGENCIES) + r"|Monitor|Agencies)\s*)$", before))
+    if after_title:  # or a lead sentence then the agency's date line ("... of the country AFP Friday 10 Oct 2014")
+        return len(words) <= 4 or (len(words) <= 60 and tagged and bool(re.search(r"\b(?:" + "|".join(AGENCIES) + r")\s*$", before)))
+    return 0 < len(words) <= 30 and tagged
 
 
 def _first_date(text: str, lo: int, hi: int) -> tuple[int, int, dt.date] | None:
@@ -227,7 +228,7 @@ def build_model(text: str, manifest_date: dt.date | None = None, title: str | No
     body = len(text) - len(text[body:].lstrip())
     repeat = _title_repeat(text, headline, body)
     dateline = find_dateline(text, repeat[1], after_title=True) if repeat else None
-    if dateline is not None and dateline.start_char > repeat[1]:
+    if dateline is not None and dateline.start_char > repeat[1] and len(text[repeat[1] : dateline.start_char].split()) <= 4:
         repeat = (repeat[0], dateline.start_char)  # "<title> Monitoring group Reuters <date>": the tag is the header's
     if dateline is None:
         dateline = find_dateline(text, body)

@@ -5,7 +5,7 @@
       place:  the same location (gazetteer id, or the same name), or the same district when one of
               them names only the district, sub-district, governorate or a region around it, or
               the same governorate when one names only the governorate (or its capital) and the
-              other is the only such incident there;
+              other is the only such incident there, or the only one of the same sub-event type;
       day:    within one day, or within four days when either only knows the week;
       kind:   the same ACLED sub-event type (an air strike and a chemical attack are one kind here:
               the same attack is often reported both ways);
@@ -70,11 +70,15 @@ pairs as (
 governorate_pairs as (
 
     -- A report that names only the governorate ("an attack in Idlib") joins the one incident of its
-    -- kind, day and actors at a named place there; with two or more such places it stays apart.
+    -- kind, day and actors at a named place there, or the one of its exact sub-event type (the
+    -- chemical attack among a day's air strikes); with two or more such places it stays apart.
     select
         a.incident_report_id as a_id,
         b.incident_report_id as b_id,
-        count(distinct b.location_key) over (partition by a.incident_report_id) as n_places
+        count(distinct b.location_key) over (partition by a.incident_report_id) as n_places,
+        a.sub_event_type = b.sub_event_type as same_type,
+        count(distinct case when a.sub_event_type = b.sub_event_type then b.location_key end)
+            over (partition by a.incident_report_id) as n_same_type_places
 
     from dated as a
     inner join dated as b
@@ -103,7 +107,7 @@ all_pairs as (
         a_id,
         b_id
     from governorate_pairs
-    where n_places = 1
+    where n_places = 1 or (same_type and n_same_type_places = 1)
 
 ),
 

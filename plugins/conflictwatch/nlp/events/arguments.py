@@ -357,9 +357,27 @@ def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
         # claims the killing (ACLED codes the claim with the claimant as actor 1)
         agents = [a for a in sources if a.role == "perpetrator" and a.actor_id not in {t.actor_id for t in targets}][:1]
         sources = [a for a in sources if a not in agents]
+    agents = [_named_group(a, actors, text_of(cand.sent.doc)) for a in agents]
     cand.perpetrators = _dedupe(agents)
     cand.targets = _dedupe([t for t in targets if t.actor_id not in {a.actor_id for a in cand.perpetrators}])
     cand.sources = sources
+
+
+AFFILIATED_RE = re.compile(r"\s*,?\s*(?:(?:who\s+(?:are|were)\s+)?(?:affiliated|associated|linked|allied)\s+(?:with|to)|"
+                           r"belonging\s+to|loyal\s+to|members\s+of|from|of)\s+(?:the\s+)?$", re.I)
+GENERIC_GROUPS = frozenset({"rebels"})
+
+
+def _named_group(agent: ActorMention, actors: list[ActorMention], text: str) -> ActorMention:
+    """'terrorists affiliated with Jabhat al-Nusra', 'rebels of the Army of Conquest': the group named
+    after a generic word is who acted."""
+    if agent.actor_id not in GENERIC_GROUPS:
+        return agent
+    for b in actors:
+        if b.start_char > agent.end_char and b.actor_id != agent.actor_id and b.role == "perpetrator" \
+                and b.start_char - agent.end_char <= 40 and AFFILIATED_RE.fullmatch(text, agent.end_char, b.start_char):
+            return b
+    return agent
 
 
 def _enemy_dead(cand: Candidate, targets: list[ActorMention]) -> bool:

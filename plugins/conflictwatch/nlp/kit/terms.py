@@ -92,13 +92,20 @@ def _any_term(terms: tuple[Term, ...]) -> re.Pattern | None:
     cached = _ANY_CACHE.get(id(terms))
     if cached is not None and cached[0] is terms:
         return cached[1]
-    try:
+    try:  # without the word guards, which hide each branch's first letters from the regex engine's
+        # prefix scan: a superset of the terms' matches, so "no match" still means no term matches
         joined = re.compile("|".join(
-            ("(?i:" if t.regex.flags & re.IGNORECASE else "(?:") + t.regex.pattern + ")" for t in terms))
+            ("(?i:" if t.regex.flags & re.IGNORECASE else "(?:") + _unguarded(t.regex.pattern) + ")" for t in terms))
     except re.error:
         joined = None
     _ANY_CACHE[id(terms)] = (terms, joined)
     return joined
+
+
+def _unguarded(pattern: str) -> str:
+    if pattern.startswith(_WORD_START) and pattern.endswith(_WORD_END):
+        return pattern[len(_WORD_START) : len(pattern) - len(_WORD_END)]
+    return pattern
 
 
 def _none_in(terms: Iterable[Term], text: str, pos: int = 0) -> bool:

@@ -340,6 +340,9 @@ NOT_PLACE_WORDS = (
     | frozenset(max((m for m in MONTHS if MONTHS[m] == n), key=len) for n in set(MONTHS.values()))
 )
 UNRESOLVED_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# The source tag a headline ends with ("... in Syrias Raqa NGO", "... rebel town Monitor AFP"), as written
+SOURCE_TAGS = frozenset({"NGO", "Monitor", "Observatory", "Activists", "Watchdog", "AFP", "Reuters", "AP", "SANA",
+                         "Agencies", "Sputnik", "TASS", "Xinhua", "Anadolu"})
 WEAPON_NOUNS = frozenset({"rocket", "rockets", "missile", "missiles", "launcher", "launchers", "shells", "mortars"})
 # "the X of Y" / "Y X" name a settlement or a part of one that the gazetteer may not know
 SETTLEMENT_WORDS = frozenset(
@@ -810,6 +813,7 @@ class PlacesMatcher:
         self._compass_parts(ctx, taken)
         chosen = [m for m in ctx.chosen if m is not None]
         chosen.extend(self._unresolved(ctx, taken))
+        chosen = [m for m in chosen if m.location_id or m.text not in SOURCE_TAGS]  # "rebel town Monitor AFP"
         chosen.sort(key=lambda m: m.start_char)
         return chosen
 
@@ -1732,8 +1736,9 @@ class PlacesMatcher:
         """Tokens i..j without the stop words, punctuation, articles and lost possessives at their edges."""
         while i < j and (toks[i].low in STOP_WORDS or toks[i].barrier) and not toks[i].article:
             i += 1
-        while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article):
-            j -= 1
+        while j > i and (toks[j - 1].barrier or toks[j - 1].text == "-" or toks[j - 1].article
+                         or toks[j - 1].text in SOURCE_TAGS):
+            j -= 1  # "... in Syrias Raqa NGO", "... in rebel town Monitor": a title's source tag
         while i < j and self._possessive_word(toks[i].text):
             i += 1  # "Syrias Hassakeh": a possessive that lost its apostrophe, not part of the name
         return i, j
