@@ -22,7 +22,7 @@ export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT := 180
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean
+.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean report report-screenshot docs
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
@@ -36,6 +36,8 @@ help:
 	@echo "make secrets        write an untracked .env with random secrets for docker compose (scale-out)"
 	@echo "make reliability    hostile inputs, crashes, locks, full disk, stalling sources: the reliability table"
 	@echo "make bench          the pipeline against bare spaCy / trafilatura on FA-KES, 10x, Zyte (bench-quick: a few minutes)"
+	@echo "make report         the HTML report from the analyst copy (data/report.html), after make run"
+	@echo "make docs           serve the dbt docs site on http://127.0.0.1:8580/ (Ctrl+C stops)"
 
 # The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
 # venv itself; --inexact keeps it there while uv installs exactly what uv.lock pins.
@@ -70,7 +72,7 @@ test: setup
 
 lint: setup
 	@$(BIN)/ruff check plugins dags tests benchmarks scripts
-	@$(BIN)/sqlfluff lint dbt_project/models
+	@$(BIN)/sqlfluff lint dbt_project/models dbt_project/analyses
 
 eval: setup
 	@mkdir -p data
@@ -111,6 +113,16 @@ bench: setup
 
 bench-quick: setup
 	@BENCH_SCALE=quick $(BIN)/python benchmarks/bench_pipeline.py
+
+report: setup
+	@$(BIN)/conflictwatch report --output data/report.html
+
+# docs/img/report.png: the report opened from disk in headless Chromium, an incident clicked
+report-screenshot: report
+	@$(BIN)/python scripts/report_screenshot.py --report data/report.html --out docs/img/report.png
+
+docs: setup
+	@$(BIN)/conflictwatch docs
 
 clean:
 	rm -rf data airflow_home dbt_project/target dbt_project/logs

@@ -71,8 +71,9 @@ default_args = {
             [], type="array", items={"type": "string"},
             description="Local files, folders or .jsonl/.csv corpora to ingest instead of the declared sources.",
         ),
-        "url_list": Param(
-            "", type="string", description="A file or http(s) URL listing article URLs, one per line (or CSV with url)."
+        "url_list": Param(  # null by default: an empty string failed the form's own schema (Trigger disabled)
+            None, type=["null", "string"],
+            description="A file or http(s) URL listing article URLs, one per line (or CSV with url).",
         ),
         "urls": Param([], type="array", items={"type": "string"}, description="Article URLs to fetch and ingest."),
         "sources": Param(

@@ -80,11 +80,20 @@ def transform_dbt():
 
     @task(pool="warehouse", outlets=[MARTS])
     def publish() -> str:
-        """Swap in the read-only analyst copy of the marts."""
+        """Swap in the read-only analyst copy of the marts and write the export pack beside it."""
+        import logging
+
+        from airflow.sdk import get_current_context
+
         from conflictwatch.config import get_settings
+        from conflictwatch.publish import exports_dir
         from conflictwatch.transform import publish_analyst_copy
 
-        return str(publish_analyst_copy(get_settings().warehouse))
+        path = publish_analyst_copy(get_settings().warehouse)
+        # The marts Asset event says where the analyst copy and the exports are (Asset page in the UI).
+        get_current_context()["outlet_events"][MARTS].extra = {"analyst_file": str(path), "exports": str(exports_dir(path))}
+        logging.getLogger("conflictwatch.publish").info("published %s and %s", path, exports_dir(path))
+        return str(path)
 
     dbt >> dbt_docs() >> publish()
 

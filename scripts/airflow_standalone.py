@@ -11,6 +11,7 @@ Also importable: `Standalone(home, port).start()` / `.stop()` (used by tests/tes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -42,6 +43,13 @@ def airflow_env(home: Path, port: int, extra: dict[str, str] | None = None) -> d
         "AIRFLOW__API__BASE_URL": f"http://localhost:{port}",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
         "DO_NOT_TRACK": "1",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        # Task logs in the UI say what each task did (the Makefile's WARNING left them empty).
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("CONFLICTWATCH_AIRFLOW_LOG_LEVEL", "INFO"),
+        # Cosmos's plugin serves the dbt docs site transform_dbt generates: Browse -> dbt docs.
+        "AIRFLOW__COSMOS__DBT_DOCS_PROJECTS": json.dumps({"conflictwatch": {
+            "dir": str(Path(os.environ.get("CONFLICTWATCH_DATA_DIR", REPO / "data")).resolve() / "dbt_target"),
+            "index": "index.html", "name": "dbt docs (conflictwatch)"}}),
         # A triggerer runs here: Cosmos's watcher tasks defer instead of rescheduling.
         "CONFLICTWATCH_WATCHER_DEFER": os.environ.get("CONFLICTWATCH_WATCHER_DEFER", "1"),
         # standalone starts its components as `airflow ...` from PATH: this venv's.
@@ -72,6 +80,9 @@ def airflow(env: dict[str, str], *args: str) -> None:
         raise RuntimeError(f"airflow {' '.join(args)} failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
 
 
+DAG_IDS = ("ingest_articles", "transform_dbt")
+
+
 class Standalone:
     def __init__(self, home: Path, port: int = 8080, extra_env: dict[str, str] | None = None):
         self.home, self.port = Path(home).resolve(), port
@@ -87,6 +98,11 @@ class Standalone:
         (self.home / "plugins").mkdir(parents=True, exist_ok=True)
         airflow(self.env, "db", "migrate")
         airflow(self.env, "pools", "set", "warehouse", "1", "The DuckDB warehouse takes one writer at a time")
+        # transform_dbt renders its task group from dbt's manifest; with none yet the dag-processor
+        # runs `dbt parse` itself, which on a busy machine outlasts its parse timeout, and the
+        # DAG stays unregistered for minutes. Make it here once, before the scheduler starts.
+        subprocess.run([sys.executable, "-c", "from conflictwatch.airflow.dbt import render_manifest; render_manifest()"],
+                       env=self.env, check=True, capture_output=True, timeout=600)
 
     def start(self, timeout: float = 240) -> None:
         self.prepare()
@@ -109,6 +125,29 @@ class Standalone:
     def stop(self) -> list[str]:
         return proc_group.stop([self.proc]) if self.proc else []
 
+    def unpause(self, dag_ids: tuple[str, ...] = DAG_IDS, timeout: float = 240) -> list[str]:
+        """Unpause the DAGs once the dag-processor has registered them (an Asset event sent while
+        transform_dbt is paused is lost, so both must run). Returns those still paused.
+
+        `airflow dags unpause` of a DAG not registered yet exits 0 having done nothing, so each
+        DAG's state is read back with `airflow dags list` until both are unpaused."""
+        left, deadline = list(dag_ids), time.monotonic() + timeout
+        while left and time.monotonic() < deadline:
+            for dag_id in left:
+                subprocess.run([str(BIN / "airflow"), "dags", "unpause", dag_id], env=self.env,
+                               capture_output=True, text=True)
+            listed = subprocess.run([str(BIN / "airflow"), "dags", "list", "-o", "json"], env=self.env,
+                                    capture_output=True, text=True)
+            paused = {}
+            for line in listed.stdout.splitlines():  # warnings may come first on stdout
+                if line.startswith("["):
+                    with contextlib.suppress(ValueError, KeyError, TypeError):
+                        paused = {d["dag_id"]: str(d.get("is_paused")).lower() for d in json.loads(line)}
+            left = [d for d in dag_ids if paused.get(d) != "false"]
+            if left:
+                time.sleep(3)
+        return left
+
 
 def main() -> int:
     home = Path(os.environ.get("AIRFLOW_HOME", REPO / "airflow_home"))
@@ -124,9 +163,12 @@ def main() -> int:
     print(f"starting airflow standalone (AIRFLOW_HOME={server.home}, log: {server.log}) ...", flush=True)
     try:
         server.start()
+        paused = server.unpause()
+        state = f"still paused: {', '.join(paused)}" if paused else "unpaused; Trigger runs ingest_articles with its defaults"
         print(
             f"\n  Airflow UI:  {server.url}\n  login:       admin / {server.password()}\n"
-            f"  DAGs:        ingest_articles, transform_dbt (unpause them in the UI or trigger ingest_articles)\n"
+            f"  DAGs:        ingest_articles, transform_dbt ({state})\n"
+            f"  dbt docs:    {server.url}/cosmos/conflictwatch/dbt_docs_index.html (UI: Browse -> dbt docs)\n"
             f"  stop:        Ctrl+C\n",
             flush=True,
         )

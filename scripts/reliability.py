@@ -677,9 +677,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  lock held: exit {locked.returncode}; {locked.stderr.strip()[:160]}", flush=True)
     report["faults"].append({"fault": "warehouse lock held by another process",
                              "injected": f"holder pid {holder.pid}", "first_exit": locked.returncode,
-                             "recovered": locked.returncode == 3 and named, "identical": untouched, "differing": [],
+                             "recovered": locked.returncode == 1 and named, "identical": untouched, "differing": [],
                              "seconds": round(locked.seconds, 1), "message": locked.stderr.strip()[:300]})
-    if not (locked.returncode == 3 and named and untouched):
+    if not (locked.returncode == 1 and named and untouched):
         broken.append(f"lock: exit {locked.returncode}, holder named {named}, untouched {untouched}")
 
     # a loopback HTTP source that stalls, resets, truncates or serves garbage

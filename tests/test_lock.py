@@ -70,11 +70,13 @@ def test_cli_refuses_before_any_work(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(lock, "DEFAULT_TIMEOUT", 0.3)
     holder = hold_in_other_process(warehouse)
     try:
-        rc = cli.main(["run", "--input", str(tmp_path / "nothing"), "--warehouse", str(warehouse)])
+        article = tmp_path / "a.txt"
+        article.write_text("Shelling killed two civilians in Sarmin on Monday.\n")
+        rc = cli.main(["run", "--input", str(article), "--warehouse", str(warehouse)])
     finally:
         holder.kill()
         holder.wait()
-    assert rc == 3
+    assert rc == 1  # the exit-code contract: the run failed (README, "Exit codes")
     err = capsys.readouterr().err
     assert "run refused" in err and f"pid {holder.pid}" in err
     assert not warehouse.exists()  # nothing was done

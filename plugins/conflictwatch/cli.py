@@ -1,31 +1,105 @@
-"""The `conflictwatch` command: the same functions the DAGs call, without a scheduler."""
+"""The `conflictwatch` command: the same functions the DAGs call, without a scheduler.
+
+Exit codes (the contract scripts can rely on; README "Command line"):
+  0  done
+  1  the run or command failed (load or dbt failed, a locked file, an export that failed)
+  2  bad usage (unknown option, a file that does not exist, SQL that does not parse, nothing to ingest)
+  3  done, but some inputs were quarantined in raw.ingest_errors (only with `run --strict`)
+"""
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
+import time
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import click
 
 from conflictwatch.config import get_settings
 
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED = 0, 1, 2, 3
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
-def _summary_tables(warehouse: Path, top: int = 5) -> str:
-    """Row counts of the marts and the top incidents, for the end of a run."""
+
+class CliError(click.ClickException):
+    """A clean one-line error with an exit code from the contract."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(f"conflictwatch: error: {self.format_message()}", err=True)
+
+
+def _version() -> str:
+    try:
+        return version("conflictwatch")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def _console(stderr: bool = False):
+    import shutil
+
+    from rich.console import Console
+
+    # piped output has no terminal width: 160 columns rather than rich's 80
+    return Console(stderr=stderr, highlight=False, width=shutil.get_terminal_size((160, 24)).columns)
+
+
+# --- opening DuckDB files ---------------------------------------------------------------------
+
+
+def open_read_only(path: Path):
+    """A read-only connection, or a one-line CliError: missing file (2), locked or unreadable (1)."""
     import duckdb
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    path = Path(path)
+    if not path.exists():
+        raise CliError(f"{path}: no such file (run `conflictwatch run` or `make run` first)", EXIT_USAGE)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        first = str(exc).splitlines()[0]
+        if "lock" in first.lower():
+            raise CliError(f"{path}: locked by another process (a run is writing it); "
+                           f"read the analyst copy instead ({get_settings(warehouse=path).published_warehouse.name})") from None
+        raise CliError(f"{path}: cannot open: {first}") from None
+    except duckdb.Error as exc:
+        raise CliError(f"{path}: cannot open: {str(exc).splitlines()[0]}") from None
+
+
+def _analyst_default() -> Path:
+    return get_settings().published_warehouse
+
+
+def _has_table(con, schema: str, table: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0] > 0
+
+
+def _summary_tables(warehouse: Path, top: int = 5) -> str:
+    """Row counts of the marts and the top incidents; works on the warehouse and the analyst copy."""
+    con = open_read_only(warehouse)
     try:
         lines = ["marts:"]
         tables = con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
         ).fetchall()
+        if not tables:
+            raise CliError(f"{warehouse}: no marts in this file (was dbt run on it?)")
         for (table,) in tables:
             n = con.execute(f'select count(*) from marts."{table}"').fetchone()[0]
             lines.append(f"  {table:<32} {n:>7} rows")
-        errors = con.execute("select count(*) from raw.ingest_errors").fetchone()[0]
-        lines.append(f"  {'raw.ingest_errors':<32} {errors:>7} rows")
+        if _has_table(con, "raw", "ingest_errors"):  # the analyst copy holds no raw tables
+            errors = con.execute("select count(*) from raw.ingest_errors").fetchone()[0]
+            lines.append(f"  {'raw.ingest_errors':<32} {errors:>7} rows")
         if ("fct_incident_reports",) in tables:
             rows = con.execute(
                 f"""select coalesce(cast(event_date as varchar), 'date?'), coalesce(location_name, location_mention, '?'),
@@ -47,100 +121,385 @@ def _summary_tables(warehouse: Path, top: int = 5) -> str:
         con.close()
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from conflictwatch.ingest import run
+# --- the group ----------------------------------------------------------------------------------
 
-    settings = get_settings()
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse
-    if args.warehouse:
-        settings = get_settings(warehouse=warehouse)
+
+@click.group(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch run --input include/seeds --warehouse data/warehouse.duckdb
+  conflictwatch summary
+  conflictwatch query "select admin1, count(*) from marts.fct_incidents group by 1"
+  conflictwatch export --format geojson
+  conflictwatch report --output data/report.html
+
+Exit codes: 0 ok, 1 failed, 2 bad usage, 3 ok with quarantined inputs (run --strict).""")
+@click.version_option(_version(), "-V", "--version", prog_name="conflictwatch")
+@click.option("-v", "--verbose-log", is_flag=True, help="Log at INFO level (to stderr).")
+def cli(verbose_log: bool) -> None:
+    """conflictwatch: news reports about the war in northwest Syria -> incidents, aid flows and
+    ceasefire violations, each traced to its sentence."""
+    logging.basicConfig(
+        level=logging.INFO if verbose_log else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+# --- run ----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _run_progress(enabled: bool):
+    """Progress bars for a run: articles read, extracted and tagged (count and rate, as batches come
+    back from the workers), then loading, dbt build and publishing (elapsed time). The bars wrap the
+    stage functions `conflictwatch.ingest.run` calls for the duration of the call."""
+    if not enabled:
+        yield
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    import conflictwatch.ingest as ingest
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(),
+                        TextColumn("{task.completed:.0f} {task.fields[unit]}"), TextColumn("{task.fields[rate]}"),
+                        TimeElapsedColumn(), console=_console(stderr=True))
+    articles = progress.add_task("read, extract, NLP", total=None, unit="articles", rate="")
+    started = time.monotonic()
+    originals = {name: getattr(ingest, name) for name in ("process_batches", "load_files", "transform")}
+
+    def batches(*args, **kwargs):
+        stats = kwargs.get("stats") if "stats" in kwargs else (args[4] if len(args) > 4 else None)
+        for path in originals["process_batches"](*args, **kwargs):
+            done = sum(s.get("items", 0) for s in stats) if stats is not None else progress.tasks[articles].completed + 1
+            progress.update(articles, completed=done,
+                            rate=f"{done / max(1e-6, time.monotonic() - started):.1f}/s")
+            yield path
+
+    def stage(name, description):
+        def wrapped(*args, **kwargs):
+            task = progress.add_task(description, total=1, unit="", rate="")
+            result = originals[name](*args, **kwargs)
+            progress.update(task, completed=1)
+            return result
+        return wrapped
+
+    patched = {"process_batches": batches, "load_files": stage("load_files", "load (raw tables)"),
+               "transform": stage("transform", "dbt build + analyst copy")}
+    for name, fn in patched.items():
+        setattr(ingest, name, fn)
+    try:
+        with progress:
+            yield
+    finally:
+        for name, fn in originals.items():
+            setattr(ingest, name, fn)
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch run --input include/seeds --warehouse data/warehouse.duckdb
+  conflictwatch run --input articles/ --input corpus.jsonl --strict
+  conflictwatch run --input page.html.gz --no-build""")
+@click.option("--input", "inputs", multiple=True, required=True, metavar="PATH",
+              help="A .txt/.html/.htm/.html.gz file, a folder (optional manifest.csv), or a .jsonl/.csv corpus; repeatable.")
+@click.option("--warehouse", metavar="FILE", help="DuckDB file (default: CONFLICTWATCH_WAREHOUSE or data/warehouse.duckdb).")
+@click.option("--no-build", is_flag=True, help="Load the raw tables only; skip dbt and publishing.")
+@click.option("--strict", is_flag=True, help="Exit 3 when any input was quarantined in raw.ingest_errors.")
+@click.option("--workers", type=int, default=None, metavar="N",
+              help="Processes side by side (default: CONFLICTWATCH_WORKERS, else every core).")
+@click.option("--force", is_flag=True, help="Read everything again, even what the warehouse's seen-set knows.")
+@click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
+@click.pass_context
+def run(ctx: click.Context, inputs: tuple[str, ...], warehouse: str | None, no_build: bool, strict: bool,
+        workers: int | None, force: bool, progress: bool | None) -> None:
+    """Ingest files, folders or corpora, then build the marts and publish the analyst copy and exports.
+
+    Incremental: what the warehouse's seen-set knows is not read again, and a run that loads no new
+    document skips dbt and says so. A second run on the same warehouse waits for the first
+    (CONFLICTWATCH_LOCK_TIMEOUT seconds), then refuses, naming the holder."""
+    from conflictwatch.ingest import run as run_pipeline
     from conflictwatch.lock import WarehouseLocked, warehouse_lock
 
+    settings = get_settings()
+    if warehouse:
+        settings = get_settings(warehouse=Path(warehouse).resolve())
+    for path in inputs:
+        if not Path(path).exists():
+            raise CliError(f"{path}: no such file or folder", EXIT_USAGE)
+    show = sys.stderr.isatty() if progress is None else progress
     try:
-        with warehouse_lock(warehouse):  # before any work: a second run waits, then refuses
-            summary = run(args.input, warehouse, settings, build=not args.no_build,
-                          workers=args.workers, force=args.force)
+        with warehouse_lock(settings.warehouse):  # before any work: a second run waits, then refuses
+            with _run_progress(show):
+                summary = run_pipeline(list(inputs), settings.warehouse, settings, build=not no_build,
+                                       workers=workers, force=force)
     except WarehouseLocked as exc:
-        print(f"run refused: {exc}", file=sys.stderr)
-        return 3
-    except Exception as exc:  # the run as a whole failed (load or dbt): say why, exit non-zero
-        logging.getLogger("conflictwatch").error("run failed: %s", exc, exc_info=args.verbose_log)
-        return 1
-    print(
+        raise CliError(f"run refused: {exc}") from None
+    except Exception as exc:  # the run as a whole failed (load or dbt): say why, exit 1
+        logging.getLogger("conflictwatch").error("run failed: %s", exc, exc_info=logging.getLogger().isEnabledFor(logging.INFO))
+        raise CliError(f"run failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    click.echo(
         f"discovered {summary.discovered} articles, {summary.new} new (the rest loaded before); "
         f"loaded {summary.documents} documents, {summary.frames} frames; {summary.errors} ingest errors; "
         f"{summary.seconds:.1f} s"
     )
     for message in summary.error_messages[:20]:
-        print(f"  error: {message}")
+        click.echo(f"  error: {message}")
     if summary.transform_skipped:
-        print(summary.transform_skipped)
-    if summary.dbt_ok or summary.transform_skipped:
-        print(_summary_tables(warehouse))
+        click.echo(summary.transform_skipped)
+    if summary.dbt_ok:
+        click.echo(_summary_tables(settings.warehouse))
+        click.echo(f"analyst copy: {settings.published_warehouse}")
     if summary.discovered == 0 and summary.errors == 0:
-        print("nothing to ingest", file=sys.stderr)
-        return 2
-    return 0
+        click.echo("nothing to ingest", err=True)
+        ctx.exit(EXIT_USAGE)
+    if strict and summary.errors:
+        click.echo(f"{summary.errors} inputs quarantined (raw.ingest_errors); exit 3 because of --strict", err=True)
+        ctx.exit(EXIT_QUARANTINED)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+# --- eval, summary -------------------------------------------------------------------------------
+
+
+@cli.command("eval", context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch eval --gold tests/fixtures/gold/seed_gold.yaml --warehouse data/eval.duckdb
+  conflictwatch eval --gold corpus/dev/gold.yaml --warehouse data/corpus-dev.duckdb --verbose""")
+@click.option("--gold", required=True, metavar="FILE", help="The gold YAML file.")
+@click.option("--warehouse", default=lambda: str(get_settings().warehouse), metavar="FILE", show_default="the warehouse")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--markdown", is_flag=True, help="A Markdown table (for the README).")
+@click.option("--verbose", is_flag=True, help="List every miss, spurious record and field mismatch.")
+def eval_(gold: str, warehouse: str, as_json: bool, markdown: bool, verbose: bool) -> None:
+    """Score the marts against a gold file (precision, recall, F1, field accuracy, evidence integrity)."""
     from conflictwatch.evaluate import EvalError, evaluate, format_report, report_to_dict
 
+    for path in (gold, warehouse):
+        if not Path(path).exists():
+            raise CliError(f"{path}: no such file", EXIT_USAGE)
     try:
-        report = evaluate(Path(args.gold), Path(args.warehouse))
+        report = evaluate(Path(gold), Path(warehouse))
     except EvalError as exc:
-        print(f"eval: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(report_to_dict(report), indent=2, default=str))
+        raise CliError(f"eval: {exc}") from None
+    if as_json:
+        click.echo(json.dumps(report_to_dict(report), indent=2, default=str))
     else:
-        print(format_report(report, verbose=args.verbose, markdown=args.markdown))
-    return 0
+        click.echo(format_report(report, verbose=verbose, markdown=markdown))
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    print(_summary_tables(Path(args.warehouse), args.top))
-    return 0
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch summary                                  # the analyst copy
+  conflictwatch summary --warehouse data/warehouse.duckdb --top 10""")
+@click.option("--warehouse", default=lambda: str(_analyst_default()), metavar="FILE", show_default="the analyst copy")
+@click.option("--top", type=int, default=5, show_default=True, help="How many top incidents to list.")
+def summary(warehouse: str, top: int) -> None:
+    """Row counts of the marts and the top incidents."""
+    click.echo(_summary_tables(Path(warehouse), top))
 
 
-def build_parser() -> argparse.ArgumentParser:
+# --- query, search --------------------------------------------------------------------------------
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str, title: str | None = None) -> None:
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2, default=str))
+    else:
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold", max_width=70)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        _console().print(table)
+        click.echo(f"{len(rows)} rows", err=True)
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch query "select event_date, location_name, killed_best, perpetrator from marts.fct_incidents order by 1"
+  conflictwatch query "select admin1, count(*) as incidents, sum(killed_best) from marts.fct_incidents group by 1" --format csv
+  conflictwatch query "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'"
+
+The file is opened read-only: statements that write fail.""")
+@click.argument("sql")
+@click.option("--warehouse", default=lambda: str(_analyst_default()), metavar="FILE", show_default="the analyst copy")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=1000, show_default=True, help="At most this many rows (0: all).")
+def query(sql: str, warehouse: str, fmt: str, limit: int) -> None:
+    """Run read-only SQL against the analyst copy and print the result."""
+    import duckdb
+
+    con = open_read_only(Path(warehouse))
+    try:
+        from conflictwatch.publish import load_extension
+
+        load_extension(con, "fts")  # the analyst copy's full-text index needs it
+        cur = con.execute(sql)
+        if cur.description is None:
+            return
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchmany(limit) if limit else cur.fetchall()
+    except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException) as exc:
+        raise CliError(f"query: {str(exc).splitlines()[0]}", EXIT_USAGE) from None
+    except duckdb.InvalidInputException as exc:  # a write against the read-only file
+        raise CliError(f"query: {str(exc).splitlines()[0]}", EXIT_USAGE) from None
+    except duckdb.Error as exc:
+        raise CliError(f"query: {str(exc).splitlines()[0]}") from None
+    finally:
+        con.close()
+    _print_rows(columns, rows, fmt)
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch search "Bab al-Hawa convoy"
+  conflictwatch search "ceasefire violation" --limit 3 --format json""")
+@click.argument("words")
+@click.option("--warehouse", default=lambda: str(_analyst_default()), metavar="FILE", show_default="the analyst copy")
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def search(words: str, warehouse: str, limit: int, fmt: str) -> None:
+    """Full-text search over the articles' titles and text (BM25, the analyst copy's fts index)."""
+    import duckdb
+
+    from conflictwatch.publish import search as fts_search
+
+    con = open_read_only(Path(warehouse))
+    try:
+        rows = fts_search(con, words, limit)
+    except duckdb.CatalogException:
+        raise CliError(f"{warehouse}: no full-text index (publish the analyst copy again with a newer conflictwatch)") from None
+    finally:
+        con.close()
+    _print_rows(["document_id", "title", "published_date", "score"], rows, fmt)
+
+
+# --- export, report, docs --------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch export --format parquet                 # data/exports/parquet/<mart>.parquet
+  conflictwatch export --format geojson --output incidents.geojson
+  conflictwatch export --format acled --format geoparquet --output-dir /tmp/pack
+
+Formats: parquet (one file per mart), geoparquet and geojson (fct_incidents as points, lon/lat
+WGS84), acled (ACLED's column names and codes). The same files are written after every build
+into data/warehouse_analyst_exports/.""")
+@click.option("--format", "formats", multiple=True, required=True,
+              type=click.Choice(["parquet", "geojson", "geoparquet", "acled", "all"]), help="Repeatable.")
+@click.option("--warehouse", default=lambda: str(_analyst_default()), metavar="FILE", show_default="the analyst copy")
+@click.option("--output-dir", default=lambda: str(get_settings().data_dir / "exports"), metavar="DIR",
+              show_default="data/exports")
+@click.option("--output", metavar="PATH", help="The file (or, for parquet, the folder) to write; one format only.")
+def export(formats: tuple[str, ...], warehouse: str, output_dir: str, output: str | None) -> None:
+    """Export the marts for other tools: Parquet, GeoParquet, GeoJSON, ACLED CSV."""
+    import duckdb
+
+    from conflictwatch.publish import EXPORTERS, FORMATS
+    from conflictwatch.publish import export as do_export
+
+    chosen = list(FORMATS) if "all" in formats else list(dict.fromkeys(formats))
+    if output and len(chosen) > 1:
+        raise CliError("--output takes one format; use --output-dir for several", EXIT_USAGE)
+    open_read_only(Path(warehouse)).close()  # missing or locked: one clean line
+    for fmt in chosen:
+        target = Path(output) if output else Path(output_dir) / EXPORTERS[fmt][0]
+        started = time.monotonic()
+        try:
+            do_export(Path(warehouse), fmt, target)
+        except duckdb.Error as exc:
+            raise CliError(f"export {fmt}: {str(exc).splitlines()[0]}") from None
+        click.echo(f"{fmt:<11} {target}  ({time.monotonic() - started:.1f} s)")
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch report                                   # data/report.html
+  conflictwatch report --output /tmp/nw-syria.html --warehouse data/eval_analyst.duckdb
+
+One HTML file, no server and no internet needed: a map of incidents sized by deaths, a weekly
+timeline by governorate, perpetrators, aid crossings over time, violations per agreement; the
+evidence sentence of every mark on hover and click.""")
+@click.option("--warehouse", default=lambda: str(_analyst_default()), metavar="FILE", show_default="the analyst copy")
+@click.option("--output", default=lambda: str(get_settings().data_dir / "report.html"), metavar="FILE",
+              show_default="data/report.html")
+def report(warehouse: str, output: str) -> None:
+    """Write the self-contained HTML report."""
+    from conflictwatch.report import write_report
+
+    open_read_only(Path(warehouse)).close()
+    out = write_report(Path(warehouse), Path(output))
+    click.echo(f"report: {out} ({out.stat().st_size // 1024} KB)")
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch docs                     # http://127.0.0.1:8580/ until Ctrl+C
+  conflictwatch docs --port 9000 --generate
+
+dbt's docs site reads manifest.json and catalog.json with fetch(), which browsers refuse for
+file:// pages; served over HTTP it works. data/dbt_target/static_index.html is the one-file
+version that also opens from disk.""")
+@click.option("--port", type=int, default=8580, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--generate", is_flag=True, help="Run `dbt docs generate` first (needs the warehouse unlocked).")
+def docs(port: int, host: str, generate: bool) -> None:
+    """Serve the dbt docs site (lineage, column descriptions, tests) locally."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
     settings = get_settings()
-    parser = argparse.ArgumentParser(prog="conflictwatch", description=__doc__)
-    parser.add_argument("-v", "--verbose-log", action="store_true", help="log at INFO level")
-    sub = parser.add_subparsers(dest="command", required=True)
+    target = settings.warehouse.parent / "dbt_target"
+    if generate:
+        from conflictwatch.transform import DbtError, dbt_docs_generate
 
-    p = sub.add_parser("run", help="ingest files, folders or corpora, then build the marts")
-    p.add_argument("--input", action="append", required=True, metavar="PATH",
-                   help="a .txt/.html/.htm/.html.gz file, a folder (optional manifest.csv), or a .jsonl/.csv corpus; repeatable")
-    p.add_argument("--warehouse", metavar="FILE", help=f"DuckDB file (default {settings.warehouse})")
-    p.add_argument("--no-build", action="store_true", help="load the raw tables only; skip dbt")
-    p.add_argument("--workers", type=int, metavar="N",
-                   help="processes tagging batches side by side (default: CONFLICTWATCH_WORKERS, else every core)")
-    p.add_argument("--force", action="store_true", help="ignore the seen-set: read and tag everything again")
-    p.set_defaults(func=cmd_run)
+        try:
+            dbt_docs_generate(settings.warehouse, settings)
+        except DbtError as exc:
+            raise CliError(str(exc).splitlines()[0]) from None
+    if not (target / "index.html").exists():
+        raise CliError(f"{target}/index.html: no docs site yet (run `make run`, or `conflictwatch docs --generate`)", EXIT_USAGE)
 
-    p = sub.add_parser("eval", help="score the marts against a gold file")
-    p.add_argument("--gold", required=True, metavar="FILE")
-    p.add_argument("--warehouse", default=str(settings.warehouse), metavar="FILE")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--markdown", action="store_true", help="a Markdown table (for the README)")
-    p.add_argument("--verbose", action="store_true", help="list every miss, spurious record and field mismatch")
-    p.set_defaults(func=cmd_eval)
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
 
-    p = sub.add_parser("summary", help="row counts of the marts and the top incidents")
-    p.add_argument("--warehouse", default=str(settings.warehouse), metavar="FILE")
-    p.add_argument("--top", type=int, default=5)
-    p.set_defaults(func=cmd_summary)
-    return parser
+    try:
+        server = ThreadingHTTPServer((host, port), partial(Quiet, directory=str(target)))
+    except OSError as exc:
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    click.echo(f"dbt docs: http://{host}:{server.server_address[1]}/  (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose_log else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    return args.func(args)
+    """Entry point; returns the exit code (0 ok, 1 failed, 2 bad usage, 3 quarantined with --strict)."""
+    try:
+        # standalone_mode=False: ctx.exit(n), --help and --version come back as the return value
+        rv = cli.main(args=argv, prog_name="conflictwatch", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    return rv if isinstance(rv, int) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from conflictwatch import publish
 from conflictwatch.config import Settings, get_settings
 from conflictwatch.lock import warehouse_lock
 
@@ -128,7 +129,9 @@ def dbt_build(warehouse: Path, settings: Settings | None = None, selector: str |
 
 
 def dbt_docs_generate(warehouse: Path, settings: Settings | None = None) -> DbtResult:
-    return run_dbt(["docs", "generate"], warehouse, settings)
+    # --static also writes static_index.html: one file with the manifest and catalog inlined, which
+    # opens from disk (index.html fetches its JSON files, which browsers refuse for file:// pages)
+    return run_dbt(["docs", "generate", "--static"], warehouse, settings)
 
 
 def publish_analyst_copy(warehouse: Path, destination: Path | None = None, schemas: Sequence[str] = ("marts", "reference")) -> Path:
@@ -162,9 +165,11 @@ def _publish(warehouse: Path, destination: Path, tmp: Path, schemas: Sequence[st
             con.execute(f'create schema "{schema}"')
         for schema, table in tables:
             con.execute(f'create table "{schema}"."{table}" as select * from "{src}"."{schema}"."{table}"')
+        publish.finish_analyst_copy(con, src, tuple(schemas))  # descriptions + full-text index
         con.execute(f'detach "{src}"')
     finally:
         con.close()
     os.replace(tmp, destination)
     log.info("published %d tables to %s", len(tables), destination)
+    publish.write_pack(destination)  # Parquet, GeoParquet, GeoJSON, ACLED CSV next to it
     return destination
