@@ -227,10 +227,10 @@ def run(ctx: click.Context, inputs: tuple[str, ...], warehouse: str | None, no_b
             raise CliError(f"{path}: no such file or folder", EXIT_USAGE)
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        with warehouse_lock(settings.warehouse):  # before any work: a second run waits, then refuses
-            with _run_progress(show):
-                summary = run_pipeline(list(inputs), settings.warehouse, settings, build=not no_build,
-                                       workers=workers, force=force)
+        # the lock before any work: a second run waits, then refuses
+        with warehouse_lock(settings.warehouse), _run_progress(show):
+            summary = run_pipeline(list(inputs), settings.warehouse, settings, build=not no_build,
+                                   workers=workers, force=force)
     except WarehouseLocked as exc:
         raise CliError(f"run refused: {exc}") from None
     except Exception as exc:  # the run as a whole failed (load or dbt): say why, exit 1
