@@ -56,6 +56,13 @@ def airflow_env(home: Path, port: int, extra: dict[str, str] | None = None) -> d
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     env.update(extra or {})
+    # The docs site is where the pipeline's dbt writes it: beside the warehouse this server's tasks
+    # use (its caller's CONFLICTWATCH_WAREHOUSE / _DATA_DIR, not the repository's data/).
+    warehouse = env.get("CONFLICTWATCH_WAREHOUSE")
+    docs_dir = (Path(warehouse).resolve().parent if warehouse
+                else Path(env.get("CONFLICTWATCH_DATA_DIR", REPO / "data")).resolve()) / "dbt_target"
+    env["AIRFLOW__COSMOS__DBT_DOCS_PROJECTS"] = json.dumps({"conflictwatch": {
+        "dir": str(docs_dir), "index": "index.html", "name": "dbt docs (conflictwatch)"}})
     return env
 
 
