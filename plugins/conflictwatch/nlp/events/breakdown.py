@@ -1,4 +1,4 @@
-"""A toll broken down by place: "nine in Kafr Taal, eight in Kafr Nuran, two each in A and B".
+"""A toll broken down by place: "nine in A, eight in B, two each in C and D".
 
 Reports often give one total and then the dead place by place in elliptical clauses that have no
 verb of their own. A sentence is a breakdown when it lists two or more "count ... in/at <place>"
