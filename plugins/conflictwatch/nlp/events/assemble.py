@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
-from conflictwatch.nlp.kit.dates import resolve
+from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
 from conflictwatch.nlp.kit.spans import PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head
 
@@ -293,7 +293,6 @@ NARRATIVE_DAY_RE = re.compile(
     r"\b(?:(?P<back>the\s+(?:previous|preceding)\s+day|the\s+day\s+before(?!\s+yesterday)|a\s+day\s+earlier)"
     r"|(?P<ahead>the\s+(?:next|following)\s+day|a\s+day\s+later)"
     r"|(?P<n>two|three|four|five|six|\d)\s+days\s+(?P<dir>earlier|later))\b", re.I)
-_SMALL_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def narrative_offset(text: str) -> tuple[int, str] | None:
@@ -306,7 +305,7 @@ def narrative_offset(text: str) -> tuple[int, str] | None:
         return -1, m.group(0)
     if m.group("ahead"):
         return 1, m.group(0)
-    n = _SMALL_N.get(m.group("n").lower()) or int(m.group("n"))
+    n = SMALL_NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
     return (-n if m.group("dir").lower() == "earlier" else n), m.group(0)
 
 

@@ -79,7 +79,7 @@ _RELATIVE = {
     "this year": (0, "year"),
     "last year": (-365, "year"),
 }
-_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}  # "two days ago"
 
 
 def _month(text: str) -> int:
@@ -109,7 +109,7 @@ def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
     if kind == "rel":
         key = re.sub(r"\s+", " ", g["rel"].lower())
         if g.get("n"):
-            n = _SMALL.get(g["n"].lower()) or int(g["n"])
+            n = SMALL_NUMBERS.get(g["n"].lower()) or int(g["n"])
             return DateMention(start, end, text, "relative", offset_days=-n)
         offset, precision = _RELATIVE[key]
         return DateMention(start, end, text, "relative", offset_days=offset, precision=precision)
