@@ -42,10 +42,15 @@ def _standalone():
 
 def test_the_ui_profile_logs_at_info_and_points_cosmos_at_the_docs_site(tmp_path, monkeypatch):
     monkeypatch.setenv("CONFLICTWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CONFLICTWATCH_WAREHOUSE", raising=False)  # `make test` exports the repository's
     env = _standalone().airflow_env(tmp_path / "home", 8080)
     assert env["AIRFLOW__LOGGING__LOGGING_LEVEL"] == "INFO"
     projects = json.loads(env["AIRFLOW__COSMOS__DBT_DOCS_PROJECTS"])
     assert projects["conflictwatch"]["dir"] == str((tmp_path / "data" / "dbt_target").resolve())
+    # the docs site is where the pipeline's dbt writes it: beside the warehouse the tasks use
+    env = _standalone().airflow_env(tmp_path / "home", 8080, {"CONFLICTWATCH_WAREHOUSE": str(tmp_path / "w" / "x.duckdb")})
+    projects = json.loads(env["AIRFLOW__COSMOS__DBT_DOCS_PROJECTS"])
+    assert projects["conflictwatch"]["dir"] == str((tmp_path / "w" / "dbt_target").resolve())
     assert _standalone().DAG_IDS == ("ingest_articles", "transform_dbt")
 
 
