@@ -118,6 +118,7 @@ def quick_warehouse(pairs, path: Path) -> Path:
     """
     import duckdb
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     rows, docs = [], []
     for article, doc in pairs:
