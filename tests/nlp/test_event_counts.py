@@ -24,6 +24,7 @@ GAZ = {
     "Maaret Misrin": ("community", "Idleb", "C-maaret-misrin"),
     "Jisr al-Shughur": ("community", "Idleb", "C-jisr"),
     "M5 highway": ("road", "Idleb", "road:M5"),
+    "Harim": ("admin2", "Idleb", "SY0703"),
     "Idlib": ("admin1", "Idleb", "SY07"),
     "Aleppo": ("admin1", "Aleppo", "SY02"),
     "northwest Syria": ("region", None, "region:northwest-syria"),
@@ -846,3 +847,55 @@ def test_target_after_tens_of_is_not_perpetrator(nlp):
 def test_a_suicide_blast_is_a_suicide_bomb(nlp):
     (f,) = events(nlp, "A suicide blast at a checkpoint in Binnish killed seven people on Sunday.")
     assert (f.sub_event_type, f.trigger) == ("Suicide bomb", "suicide blast")
+
+
+# --- document context: counts told apart from their place -------------------------------------
+
+
+def test_a_governorate_report_told_in_detail_at_a_district_is_one_event_there(nlp):
+    # GIVEN the lead's toll in a governorate and the next sentence's target in one of its districts
+    text = ("At least six civilians were killed and 35 injured in regime airstrikes in Idlib province on Wednesday. "
+            "A civil defence official said a camp in Harim district was targeted by regime war planes.")
+    (f,) = events(nlp, text, published="2017-04-26")
+    # THEN one event, at the district, with the lead's counts
+    assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Harim", 6, 35)
+
+
+def test_a_count_without_a_place_is_placed_by_the_next_sentence_telling_the_attack(nlp):
+    # GIVEN a toll no sentence before places, then the attack at a named place
+    text = ("Air strikes killed 23 civilians on Thursday, activists said. "
+            "Warplanes hit a school and a bakery in the town of Sarmin.")
+    (f,) = events(nlp, text, published="2016-09-16")
+    # THEN one event at that place with the toll and the day of the first sentence
+    assert (f.location_mention, f.attrs["killed"], f.date_day) == ("Sarmin", 23, 15)
+
+
+def test_another_attack_does_not_place_an_earlier_count(nlp):
+    # GIVEN the next sentence says it is another attack
+    text = ("Air strikes killed 23 civilians on Thursday, activists said. "
+            "Another air strike hit a school in the town of Sarmin.")
+    # THEN the placed attack does not take the count
+    assert all(f.attrs.get("killed") != 23 for f in events(nlp, text, published="2016-09-16"))
+
+
+def test_a_period_start_weeks_back_is_not_the_day_of_the_event(nlp):
+    # GIVEN "since <date three weeks before the report>"
+    text = "Clashes between rival groups in Sarmin have killed over 300 fighters since April 28."
+    for f in frames(nlp, text, published="2016-05-18"):
+        # THEN whatever is made of it is not dated on that day
+        assert (f.date_month, f.date_day) != (4, 28)
+
+
+def test_injuries_only_mean_nobody_died_but_killing_and_injuring_scores_does_not(nlp):
+    # GIVEN injuries with a vague count and no death (codebook: killed 0)
+    (f,) = events(nlp, "Unknown gunmen injured a number of civilians in mortar attacks on Sarmin on Monday.", "2016-10-12")
+    assert f.attrs["killed"] == 0
+    # GIVEN "killing and injuring scores": deaths told without a figure
+    (g,) = events(nlp, "The army advanced in Binnish on Monday, killing and injuring scores of fighters.", "2016-10-12")
+    assert g.attrs["killed"] is None
+
+
+def test_material_damage_only_means_nobody_died(nlp):
+    text = "Terrorists fired two rocket shells on Taftanaz on Monday, causing material damage to houses."
+    (f,) = events(nlp, text, published="2016-08-16")
+    assert f.attrs["killed"] == 0

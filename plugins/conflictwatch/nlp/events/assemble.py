@@ -198,6 +198,8 @@ def _starts_period(cand: Candidate) -> bool:
     """"Since Monday": the date opens a period; it is not the event's day."""
     d = cand.date
     text = text_of(cand.sent.doc)
+    if re.match(r"['\u2019]s\b", text[d.end_char : d.end_char + 3]):
+        return False  # "from Monday's shelling": the day of the event, not a period's start
     return bool(PERIOD_START_RE.search(text[max(0, d.start_char - 20) : d.start_char]))
 
 
@@ -283,7 +285,10 @@ def own_date(cand: Candidate, reference: dt.date | None) -> When:
     """The date the candidate's own sentence gives, else an empty When."""
     if cand.date is not None:
         day, precision = resolve(cand.date, reference)
-        return When(day, precision if day else "unknown", cand.date.text, cand.date, cand.date_reported)
+        if not (_starts_period(cand) and (day is None or reference is None or (reference - day).days > 2)):
+            return When(day, precision if day else "unknown", cand.date.text, cand.date, cand.date_reported)
+        # "since April 28" opens a period of weeks: not the day of what the sentence tells ("since Sunday
+        # night" still dates a raid of the last day or two)
     if PAST_24H_RE.search(cand.sent.text) and reference is not None:
         return When(reference, "day", "past 24 hours")
     return When()
@@ -438,7 +443,7 @@ def elaborates(broad: Event, specific: Event) -> bool:
     event ("also", "meanwhile", "another")."""
     if broad.place is None or specific.place is None or broad.place.kind not in ("admin1", "region", "admin2"):
         return False
-    if specific.place.kind in ("admin1", "region", "admin2", "country"):
+    if _fineness(specific.place) <= _fineness(broad.place):
         return False
     gov = broad.place.admin1 or broad.place.name
     inside = specific.place.admin1 == gov or specific.place.admin1_hint == gov or specific.place.admin1 is None
@@ -446,6 +451,11 @@ def elaborates(broad: Event, specific: Event) -> bool:
     later = specific.main if gap >= 0 else broad.main
     exact = broad.killed is not None and specific.killed is not None and broad.killed != specific.killed
     return inside and abs(gap) <= 2 and not exact and not ANOTHER_RE.search(later.sent.text)
+
+
+def _fineness(p: PlaceMention) -> int:
+    """Country 0, governorate or region 1, district 2, anything named inside one 3."""
+    return {"country": 0, "admin1": 1, "region": 1, "admin2": 2}.get(p.kind, 3)
 
 
 def same_event(a: Event, b: Event) -> bool:
@@ -465,6 +475,20 @@ def same_event(a: Event, b: Event) -> bool:
         return True
     # the headline's or lead's broad place ("Aleppo") told in detail below ("Tareeq al-Bab in Aleppo")
     return contains(a.place, b.place) and (a.main.features.get("headline") or b.main.features.get("headline"))
+
+
+def placed_by(unplaced: Event, ev: Event) -> bool:
+    """A count the sentence does not place, placed by the next sentences that tell the same attack
+    ("Missile strikes killed 23 civilians on Thursday. Airstrikes hit a school ... in the town of X"),
+    unless they give another count or say it is another event."""
+    gap = ev.main.sent_index - unplaced.main.sent_index
+    if not 0 < gap <= 2 or ANOTHER_RE.search(ev.main.sent.text):
+        return False
+    if ev.sub_event_type and unplaced.sub_event_type and ev.sub_event_type != unplaced.sub_event_type:
+        return False
+    if any(t.value is not None for t in ev.main.tolls):
+        return False
+    return ev.date == unplaced.date or ev.date_precision != "day" or unplaced.date_precision != "day"
 
 
 def _weekday(ev: Event):
@@ -503,7 +527,7 @@ def merge(into: Event, other: Event) -> None:
     """Fold a restatement in; the counts are settled afterwards from every telling (settle_counts)."""
     into.told.append(other.main)
     if into.place is not None and other.place is not None and into.place.kind in ("admin1", "region", "admin2") \
-            and other.place.kind not in ("admin1", "region", "admin2"):
+            and _fineness(other.place) > _fineness(into.place):
         into.place, into.place_from = other.place, "context"
         into.listed = other.listed
     if not into.main.perpetrators and other.main.perpetrators:
@@ -519,6 +543,15 @@ def merge(into: Event, other: Event) -> None:
         into.main.perpetrators = into.main.perpetrators or other.main.perpetrators
         if into.place is not None and into.main.places and into.place is not into.main.places[0]:
             into.place_from = "context"
+
+
+NO_DEATHS_RE = re.compile(
+    r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+(?:killed|hurt|injured)|no\s+(?:casualties|causalities|deaths|fatalities|"
+    r"injuries|victims)|without\s+(?:causing\s+)?(?:any\s+)?(?:casualties|causalities)|"
+    r"(?:only|causing|caused|leaving|left)\s+(?:only\s+)?(?:some\s+|heavy\s+|great\s+)?(?:material|property)\s+damages?)\b", re.I)
+
+
+KILL_WORD_RE = re.compile(r"\b(?:kill\w*|dead|deaths?|died|dying|lives|fatalit\w+|massacre\w*)\b", re.I)
 
 
 def settle_counts(ev: Event) -> None:
@@ -550,8 +583,16 @@ def settle_counts(ev: Event) -> None:
         for part in ("children", "women"):
             parts = [getattr(t, part) for t in [best, *exact] if getattr(t, part) is not None]
             setattr(ev, f"{role}_{part}", parts[0] if parts else None)
-    if ev.killed is None and ev.injured is not None and ev.injured_vague is None and not ev.killed_vague:
-        ev.killed = 0  # a report of injuries only: nobody died (codebook)
+    if ev.killed is None and not ev.killed_vague and _nobody_died(ev, tellings):
+        ev.killed = 0  # a report of injuries only, or of no casualties or only damage: nobody died (codebook)
+
+
+def _nobody_died(ev: Event, tellings: list[Candidate]) -> bool:
+    if any(NO_DEATHS_RE.search(c.sent.text) for c in tellings):
+        return True
+    injured = ev.injured is not None or ev.injured_vague
+    return bool(injured) and not any(t.role == "killed" for c in tellings for t in c.tolls) \
+        and not any(KILL_WORD_RE.search(c.sent.text) for c in tellings)
 
 
 def _better_evidence(a: Candidate, b: Candidate) -> bool:

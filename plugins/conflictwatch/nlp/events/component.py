@@ -106,7 +106,7 @@ class EventCoder:
         tallies: list[asm.Event] = []
         body = [c for c in cands if not c.features.get("headline")]
         heads = [c for c in cands if c.features.get("headline")]
-        lead_place = None
+        lead_place = pending = None
         for c in body:
             if c.role not in ("event", "tally"):
                 continue
@@ -118,8 +118,13 @@ class EventCoder:
                 for part in asm.by_place(ev, c.breakdown):
                     self.add(events, part)
             elif ev.place is not None:
-                lead_place = lead_place or ev.place
+                if pending is not None and asm.placed_by(pending, ev):
+                    asm.merge(ev, pending)  # "Strikes killed 23 on Thursday. Airstrikes hit a school in X."
+                    asm.settle_counts(ev)
+                pending, lead_place = None, lead_place or ev.place
                 self.add(events, ev)
+            elif asm.reports_event(c) and any(t.value is not None for t in c.tolls):
+                pending = ev
         for c in heads:
             if c.role == "event":
                 self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed))
