@@ -230,10 +230,11 @@ def content_key(item: SourceItem, settings: Settings) -> str | None:
     return None
 
 
-def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_size: int = 256) -> Iterator[SourceItem]:
+def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_size: int = 256,
+                  stats: collections.Counter | None = None) -> Iterator[SourceItem]:
     """Local items not ingested before, streamed: an item whose content hash was loaded is
     skipped (unchanged, or the same article under another name), a corpus row also by its key.
-    One seen-set query per chunk of items."""
+    One seen-set query per chunk of items; `stats["seen"]` counts the skipped ones."""
     for part in chunked(items, chunk_size):
         hashes = [content_key(i, settings) for i in part]
         keys = [seen_key(i) for i in part]
@@ -241,11 +242,12 @@ def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_s
         from conflictwatch.seen import normalize_url
 
         for item, digest, key in zip(part, hashes, keys, strict=True):
-            if digest and digest in known_hashes:
-                continue
-            if item.kind == "corpus_row" and normalize_url(key) in known_urls:
-                continue
-            yield item
+            known = bool(digest and digest in known_hashes) or (
+                item.kind == "corpus_row" and normalize_url(key) in known_urls)
+            if known and stats is not None:
+                stats["seen"] += 1
+            if not known:
+                yield item
 
 
 def mark_seen(batch_files: Sequence[Path], settings: Settings) -> int:
@@ -319,7 +321,7 @@ def _source_items(source, fetch_policy, seen, settings: Settings, found: Discove
 
         items: Iterable[SourceItem] = local()
         if seen is not None:
-            items = filter_unseen(items, seen, settings)
+            items = filter_unseen(items, seen, settings, stats=found.counts)
         if source.max_items:
             items = islice(items, source.max_items)
         for item in items:
@@ -330,7 +332,8 @@ def _source_items(source, fetch_policy, seen, settings: Settings, found: Discove
 
         part = discover_web(source, fetch_policy, seen=seen, archive_dir=settings.archive_dir)
         found.errors.extend(part.errors)
-        found.counts["listed"] += len(part.items)
+        found.counts["listed"] += part.counts["listed"]
+        found.counts["seen"] += part.counts["seen"]
         found.counts["new"] += len(part.items)
         yield from part.items
 
