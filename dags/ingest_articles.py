@@ -125,7 +125,7 @@ def ingest_articles():
     @task(pool="warehouse", outlets=[RAW], trigger_rule="none_failed")
     def load() -> dict:
         """Load this run's batch files into raw.* in one transaction (the single writer); mark them seen."""
-        from conflictwatch.ingest import DISCOVERY_ERRORS, load_run, run_dir
+        from conflictwatch.ingest import DISCOVERY_ERRORS, load_run, raw_event_extra, run_dir
 
         context = get_current_context()
         run_id = context["run_id"]
@@ -141,6 +141,8 @@ def ingest_articles():
             raise AirflowSkipException(
                 f"no new documents ({result['errors']} ingest errors recorded): "
                 "the raw Asset is not emitted, no dbt build follows")
+        # The raw Asset event says what this load brought (the Asset's page in the UI).
+        context["outlet_events"][RAW].extra = raw_event_extra(result, _settings())
         return result
 
     process.expand(batch=discover(select_reprocess())) >> load()
