@@ -9,6 +9,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 import duckdb
+import jinja2
 import pytest
 
 from conflictwatch import ingest
@@ -175,3 +176,21 @@ def test_dbt_summary_is_dbts_own_tally():
     output = "12:00:01  Running with dbt=1.10\n12:00:09  \n12:00:09  Done. PASS=225 WARN=0 ERROR=0 SKIP=0 TOTAL=225\n"
     assert dbt_summary(output) == "12:00:09  Done. PASS=225 WARN=0 ERROR=0 SKIP=0 TOTAL=225"
     assert dbt_summary("only line\n") == "only line"
+
+
+def test_each_mapped_process_task_is_labelled_by_its_sources_and_batch(monkeypatch):
+    # GIVEN the mapped process task and a batch of items from two sources
+    module = _ingest_dag_module()
+    process = module.ingest_articles().get_task("process")
+    items = [
+        ingest.item_to_dict(ingest.SourceItem(source_uri=f"https://x.org/{n}", kind="url", source_config=c))
+        for n, c in enumerate(("desk_rss", "seeds", "desk_rss"))
+    ]
+    context: dict = {}
+    monkeypatch.setattr(module, "get_current_context", lambda: context)
+    monkeypatch.setattr(ingest, "process_batch_spec", lambda batch: "batch.parquet")
+    # WHEN it runs (Airflow renders map_index_template with the task's context afterwards)
+    assert process.python_callable(batch={"index": 4, "items": items}) == "batch.parquet"
+    rendered = jinja2.Template(process.map_index_template).render(context)
+    # THEN the grid lists it by its sources and batch number
+    assert rendered == "batch 4 of desk_rss, seeds"
