@@ -292,21 +292,29 @@ def discover(sources: Sequence, fetch_policy, settings: Settings, *, force: bool
             before_errors = len(found.errors)
             n = 0
             for item in _source_items(source, fetch_policy, seen, settings, found):
-                if item.source_uri in uris:
+                key = _dedup_key(item)
+                if key in uris:
                     found.counts["duplicate"] += 1
                     continue
-                uris.add(item.source_uri)
+                uris.add(key)
                 n += 1
                 yield item
             log.info("%s: %d new items, %d discovery errors", source.name, n, len(found.errors) - before_errors)
         for item in reprocess:
-            if item.source_uri not in uris:
-                uris.add(item.source_uri)
+            if _dedup_key(item) not in uris:
+                uris.add(_dedup_key(item))
                 found.counts["reprocess"] += 1
                 yield item
 
     found.items = stream()
     return found
+
+
+def _dedup_key(item: SourceItem) -> str:
+    """One article listed by two sources (one link with a campaign tag, another host case) is read once."""
+    from conflictwatch.seen import normalize_url
+
+    return normalize_url(item.source_uri) if item.kind == "url" else item.source_uri
 
 
 def _source_items(source, fetch_policy, seen, settings: Settings, found: Discovered) -> Iterator[SourceItem]:
