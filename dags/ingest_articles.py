@@ -7,8 +7,8 @@ schedules `transform_dbt`.
 
 ```
 select_reprocess (warehouse pool; no-op unless reprocess_since) -> discover
-  -> process x N (mapped: one task per batch; fetch URLs, extract, NLP; one Parquet file each;
-                  spread over the Celery workers in the scale-out profile)
+  -> process x N (mapped: one task per batch, labelled "batch 3 of desk_rss"; fetch URLs, extract,
+                  NLP; one Parquet file each; spread over the Celery workers in the scale-out profile)
   -> load (the warehouse's only writer, one-slot `warehouse` pool, one transaction,
            idempotent by document_id; marks documents seen after commit) -> Asset `raw`
 ```
@@ -115,17 +115,20 @@ def ingest_articles():
             window_end=window_end, window=TICK, reprocess=reprocess,
         )
 
-    @task(max_active_tis_per_dag=8, execution_timeout=pendulum.duration(minutes=45))
+    # Each mapped instance is listed by its sources and batch ("batch 3 of desk_rss"), not a bare index.
+    @task(max_active_tis_per_dag=8, execution_timeout=pendulum.duration(minutes=45),
+          map_index_template="{{ batch_label }}")
     def process(batch: dict) -> str:
         """Fetch, extract and tag one batch of articles into one Parquet file."""
-        from conflictwatch.ingest import process_batch_spec
+        from conflictwatch.ingest import batch_label, process_batch_spec
 
+        get_current_context()["batch_label"] = batch_label(batch)
         return process_batch_spec(batch)
 
     @task(pool="warehouse", outlets=[RAW], trigger_rule="none_failed")
     def load() -> dict:
         """Load this run's batch files into raw.* in one transaction (the single writer); mark them seen."""
-        from conflictwatch.ingest import DISCOVERY_ERRORS, load_run, run_dir
+        from conflictwatch.ingest import DISCOVERY_ERRORS, load_run, raw_event_extra, run_dir
 
         context = get_current_context()
         run_id = context["run_id"]
@@ -141,6 +144,8 @@ def ingest_articles():
             raise AirflowSkipException(
                 f"no new documents ({result['errors']} ingest errors recorded): "
                 "the raw Asset is not emitted, no dbt build follows")
+        # The raw Asset event says what this load brought (the Asset's page in the UI).
+        context["outlet_events"][RAW].extra = raw_event_extra(result, _settings())
         return result
 
     process.expand(batch=discover(select_reprocess())) >> load()

@@ -59,11 +59,16 @@ def transform_dbt():
         @task(pool="warehouse")
         def dbt_build() -> str:
             """dbt build: seeds, models and tests in dependency order, in one task."""
+            import logging
+
             from conflictwatch.config import get_settings
             from conflictwatch.transform import dbt_build as build
+            from conflictwatch.transform import dbt_summary
 
             settings = get_settings()
-            return build(settings.warehouse, settings).output[-2000:]
+            output = build(settings.warehouse, settings).output
+            logging.getLogger("conflictwatch.transform").info("dbt build: %s", dbt_summary(output))
+            return output[-2000:]
 
         dbt = dbt_build()
     else:
@@ -72,11 +77,17 @@ def transform_dbt():
     @task(pool="warehouse")
     def dbt_docs() -> str:
         """dbt docs generate: the static docs site with the lineage graph (and the manifest Cosmos renders)."""
+        import logging
+
         from conflictwatch.config import get_settings
-        from conflictwatch.transform import dbt_docs_generate
+        from conflictwatch.transform import dbt_docs_generate, dbt_summary
 
         settings = get_settings()
-        return dbt_docs_generate(settings.warehouse, settings).output[-2000:]
+        output = dbt_docs_generate(settings.warehouse, settings).output
+        logging.getLogger("conflictwatch.transform").info(
+            "dbt docs generate: %s; site in %s (Browse -> dbt docs in the UI)",
+            dbt_summary(output), settings.warehouse.parent / "dbt_target")
+        return output[-2000:]
 
     @task(pool="warehouse", outlets=[MARTS])
     def publish() -> str:
@@ -86,13 +97,19 @@ def transform_dbt():
         from airflow.sdk import get_current_context
 
         from conflictwatch.config import get_settings
-        from conflictwatch.publish import exports_dir
+        from conflictwatch.publish import event_extra
         from conflictwatch.transform import publish_analyst_copy
 
-        path = publish_analyst_copy(get_settings().warehouse)
-        # The marts Asset event says where the analyst copy and the exports are (Asset page in the UI).
-        get_current_context()["outlet_events"][MARTS].extra = {"analyst_file": str(path), "exports": str(exports_dir(path))}
-        logging.getLogger("conflictwatch.publish").info("published %s and %s", path, exports_dir(path))
+        warehouse = get_settings().warehouse
+        path = publish_analyst_copy(warehouse)
+        # The marts Asset event says where the analyst copy and the exports are, and what they hold
+        # (the Asset's page in the UI).
+        extra = event_extra(path, warehouse)
+        get_current_context()["outlet_events"][MARTS].extra = extra
+        logging.getLogger("conflictwatch.publish").info(
+            "publish: %s (exports %s): %s documents, %s frames, %s incidents from %s reports",
+            path, extra["exports"], extra.get("documents"), extra.get("frames"), extra.get("incidents"),
+            extra.get("incident_reports"))
         return str(path)
 
     dbt >> dbt_docs() >> publish()

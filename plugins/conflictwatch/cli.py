@@ -194,13 +194,58 @@ def _run_progress(enabled: bool):
             setattr(ingest, name, fn)
 
 
+def _checked_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise CliError(f"--url {url!r}: not an http(s) URL", EXIT_USAGE)
+    return url.strip()
+
+
+def _source_params(settings, inputs: tuple[str, ...], sources: tuple[str, ...], urls: tuple[str, ...],
+                   allow_hosts: tuple[str, ...]) -> dict:
+    """The run's Params (as the ingest DAG takes them) from --input/--source/--url, or a usage error."""
+    from conflictwatch.ingest import declared_sources
+    from conflictwatch.sourceconfig import SourcesConfigError
+
+    if not (inputs or sources or urls):
+        raise CliError("nothing to ingest: give --input PATH, --source NAME or --url URL", EXIT_USAGE)
+    if sources and (inputs or urls):
+        raise CliError("--source reads declared sources; give it without --input and --url", EXIT_USAGE)
+    for path in inputs:
+        if not Path(path).exists():
+            raise CliError(f"{path}: no such file or folder", EXIT_USAGE)
+    if sources:
+        try:
+            config = declared_sources(settings)
+            for name in sources:
+                config.get(name)
+        except SourcesConfigError as exc:
+            raise CliError(str(exc).splitlines()[0], EXIT_USAGE) from None
+        except KeyError as exc:
+            raise CliError(f"--source: {exc.args[0]} ({settings.sources_file})", EXIT_USAGE) from None
+    return {"sources": list(sources), "urls": [_checked_url(u) for u in urls],
+            "fetch_allow_hosts": list(allow_hosts)}
+
+
 @cli.command(context_settings=CONTEXT, epilog="""\b
 Examples:
   conflictwatch run --input include/seeds --warehouse data/warehouse.duckdb
   conflictwatch run --input articles/ --input corpus.jsonl --strict
-  conflictwatch run --input page.html.gz --no-build""")
-@click.option("--input", "inputs", multiple=True, required=True, metavar="PATH",
+  conflictwatch run --input page.html.gz --no-build
+  conflictwatch run --source syria_feed --source syria_sitemap     # sources of include/sources.yml
+  conflictwatch run --url https://example.org/news/idlib-shelling.html
+
+Give --input, --source or --url (--input and --url may be combined).""")
+@click.option("--input", "inputs", multiple=True, metavar="PATH",
               help="A .txt/.html/.htm/.html.gz file, a folder (optional manifest.csv), or a .jsonl/.csv corpus; repeatable.")
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="A source of the sources file (CONFLICTWATCH_SOURCES, include/sources.yml) by name: a feed, "
+                   "sitemap, URL list, folder or corpus; read even if disabled or unscheduled. Repeatable.")
+@click.option("--url", "urls", multiple=True, metavar="URL", help="An http(s) article to fetch and ingest; repeatable.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="A host this run may fetch although it resolves to a private address (e.g. 127.0.0.1); repeatable.")
 @click.option("--warehouse", metavar="FILE", help="DuckDB file (default: CONFLICTWATCH_WAREHOUSE or data/warehouse.duckdb).")
 @click.option("--no-build", is_flag=True, help="Load the raw tables only; skip dbt and publishing.")
 @click.option("--strict", is_flag=True, help="Exit 3 when any input was quarantined in raw.ingest_errors.")
@@ -209,9 +254,12 @@ Examples:
 @click.option("--force", is_flag=True, help="Read everything again, even what the warehouse's seen-set knows.")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
 @click.pass_context
-def run(ctx: click.Context, inputs: tuple[str, ...], warehouse: str | None, no_build: bool, strict: bool,
+def run(ctx: click.Context, inputs: tuple[str, ...], sources: tuple[str, ...], urls: tuple[str, ...],
+        allow_hosts: tuple[str, ...], warehouse: str | None, no_build: bool, strict: bool,
         workers: int | None, force: bool, progress: bool | None) -> None:
-    """Ingest files, folders or corpora, then build the marts and publish the analyst copy and exports.
+    """Ingest files, folders, corpora or web sources, then build the marts and publish the analyst copy
+    and exports. The same ingest path as the ingest_articles DAG: --source and --url are its `sources`
+    and `urls` Params, --allow-host its `fetch_allow_hosts`.
 
     Incremental: what the warehouse's seen-set knows is not read again, and a run that loads no new
     document skips dbt and says so. A second run on the same warehouse waits for the first
@@ -222,15 +270,13 @@ def run(ctx: click.Context, inputs: tuple[str, ...], warehouse: str | None, no_b
     settings = get_settings()
     if warehouse:
         settings = get_settings(warehouse=Path(warehouse).resolve())
-    for path in inputs:
-        if not Path(path).exists():
-            raise CliError(f"{path}: no such file or folder", EXIT_USAGE)
+    params = _source_params(settings, inputs, sources, urls, allow_hosts)
     show = sys.stderr.isatty() if progress is None else progress
     try:
         # the lock before any work: a second run waits, then refuses
         with warehouse_lock(settings.warehouse), _run_progress(show):
             summary = run_pipeline(list(inputs), settings.warehouse, settings, build=not no_build,
-                                   workers=workers, force=force)
+                                   params=params, workers=workers, force=force)
     except WarehouseLocked as exc:
         raise CliError(f"run refused: {exc}") from None
     except Exception as exc:  # the run as a whole failed (load or dbt): say why, exit 1

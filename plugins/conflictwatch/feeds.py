@@ -19,6 +19,7 @@ import io
 import logging
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -53,6 +54,8 @@ class WebDiscovery:
 
     items: list[SourceItem] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
+    # "listed": usable http(s) links the source named; "seen": those the seen-set already knew
+    counts: Counter[str] = field(default_factory=Counter)
 
 
 # --- small helpers --------------------------------------------------------------------------------
@@ -134,8 +137,10 @@ def _select(
     source_name: str | None,
     max_items: int | None,
     errors: list[IngestError] | None,
+    stats: Counter[str] | None = None,
 ) -> list[SourceItem]:
-    """Usable, unseen, de-duplicated entries as SourceItems, at most max_items."""
+    """Usable, unseen, de-duplicated entries as SourceItems, at most max_items; `stats` counts
+    the links listed and those the seen-set knew (so a run can say why it read nothing)."""
     usable: dict[str, Entry] = {}
     for entry in entries:
         if not _is_http(entry.url):
@@ -154,6 +159,9 @@ def _select(
         else [e.url for e in usable.values()]
     )
     wanted = set(fresh)
+    if stats is not None:
+        stats["listed"] += len(usable)
+        stats["seen"] += len(usable) - len(wanted)
     items: list[SourceItem] = []
     for entry in usable.values():
         if entry.url not in wanted:
@@ -217,6 +225,7 @@ def discover_url_list(
     max_items: int | None = None,
     errors: list[IngestError] | None = None,
     throttle: HostThrottle | None = None,
+    stats: Counter[str] | None = None,
 ) -> list[SourceItem]:
     """New URLs from a local text/CSV file or one fetched over http(s)."""
     target = str(path_or_url)
@@ -236,6 +245,7 @@ def discover_url_list(
         source_name=source_name,
         max_items=max_items,
         errors=errors,
+        stats=stats,
     )
 
 
@@ -314,6 +324,7 @@ def discover_feed(
     errors: list[IngestError] | None = None,
     archive_dir: Path | None = None,
     throttle: HostThrottle | None = None,
+    stats: Counter[str] | None = None,
 ) -> list[SourceItem]:
     """New article URLs an RSS or Atom feed lists, with the feed's dates and titles."""
     body = _get(url, policy, archive_dir, throttle)
@@ -335,6 +346,7 @@ def discover_feed(
         source_name=source_name,
         max_items=max_items,
         errors=errors,
+        stats=stats,
     )
 
 
@@ -392,6 +404,7 @@ def discover_sitemap(
     errors: list[IngestError] | None = None,
     archive_dir: Path | None = None,
     throttle: HostThrottle | None = None,
+    stats: Counter[str] | None = None,
 ) -> list[SourceItem]:
     """New page URLs a sitemap (or sitemap index, gzipped or not) lists, following child sitemaps.
 
@@ -445,6 +458,7 @@ def discover_sitemap(
             source_name=source_name,
             max_items=None if max_items is None else max_items - len(items),
             errors=errors,
+            stats=stats,
         )
         items.extend(new)
     return items
@@ -470,6 +484,7 @@ def discover_web(
         "max_items": source.max_items,
         "errors": found.errors,
         "throttle": throttle,
+        "stats": found.counts,
     }
     try:
         if source.kind == "url_list" and source.urls:
@@ -481,6 +496,7 @@ def discover_web(
                 source_name=source.source_name,
                 max_items=source.max_items,
                 errors=found.errors,
+                stats=found.counts,
             )
         elif source.kind == "url_list":
             found.items = discover_url_list(source.url or str(source.path), policy, **common)

@@ -230,10 +230,11 @@ def content_key(item: SourceItem, settings: Settings) -> str | None:
     return None
 
 
-def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_size: int = 256) -> Iterator[SourceItem]:
+def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_size: int = 256,
+                  stats: collections.Counter | None = None) -> Iterator[SourceItem]:
     """Local items not ingested before, streamed: an item whose content hash was loaded is
     skipped (unchanged, or the same article under another name), a corpus row also by its key.
-    One seen-set query per chunk of items."""
+    One seen-set query per chunk of items; `stats["seen"]` counts the skipped ones."""
     for part in chunked(items, chunk_size):
         hashes = [content_key(i, settings) for i in part]
         keys = [seen_key(i) for i in part]
@@ -241,11 +242,12 @@ def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_s
         from conflictwatch.seen import normalize_url
 
         for item, digest, key in zip(part, hashes, keys, strict=True):
-            if digest and digest in known_hashes:
-                continue
-            if item.kind == "corpus_row" and normalize_url(key) in known_urls:
-                continue
-            yield item
+            known = bool(digest and digest in known_hashes) or (
+                item.kind == "corpus_row" and normalize_url(key) in known_urls)
+            if known and stats is not None:
+                stats["seen"] += 1
+            if not known:
+                yield item
 
 
 def mark_seen(batch_files: Sequence[Path], settings: Settings) -> int:
@@ -290,20 +292,29 @@ def discover(sources: Sequence, fetch_policy, settings: Settings, *, force: bool
             before_errors = len(found.errors)
             n = 0
             for item in _source_items(source, fetch_policy, seen, settings, found):
-                if item.source_uri in uris:
+                key = _dedup_key(item)
+                if key in uris:
+                    found.counts["duplicate"] += 1
                     continue
-                uris.add(item.source_uri)
+                uris.add(key)
                 n += 1
                 yield item
             log.info("%s: %d new items, %d discovery errors", source.name, n, len(found.errors) - before_errors)
         for item in reprocess:
-            if item.source_uri not in uris:
-                uris.add(item.source_uri)
+            if _dedup_key(item) not in uris:
+                uris.add(_dedup_key(item))
                 found.counts["reprocess"] += 1
                 yield item
 
     found.items = stream()
     return found
+
+
+def _dedup_key(item: SourceItem) -> str:
+    """One article listed by two sources (one link with a campaign tag, another host case) is read once."""
+    from conflictwatch.seen import normalize_url
+
+    return normalize_url(item.source_uri) if item.kind == "url" else item.source_uri
 
 
 def _source_items(source, fetch_policy, seen, settings: Settings, found: Discovered) -> Iterator[SourceItem]:
@@ -319,7 +330,7 @@ def _source_items(source, fetch_policy, seen, settings: Settings, found: Discove
 
         items: Iterable[SourceItem] = local()
         if seen is not None:
-            items = filter_unseen(items, seen, settings)
+            items = filter_unseen(items, seen, settings, stats=found.counts)
         if source.max_items:
             items = islice(items, source.max_items)
         for item in items:
@@ -330,7 +341,8 @@ def _source_items(source, fetch_policy, seen, settings: Settings, found: Discove
 
         part = discover_web(source, fetch_policy, seen=seen, archive_dir=settings.archive_dir)
         found.errors.extend(part.errors)
-        found.counts["listed"] += len(part.items)
+        found.counts["listed"] += part.counts["listed"]
+        found.counts["seen"] += part.counts["seen"]
         found.counts["new"] += len(part.items)
         yield from part.items
 
@@ -397,8 +409,10 @@ def process_batch(items: Sequence[SourceItem], settings: Settings | None = None,
     ordered = [out[i.source_uri] for i in items]
     path = write_batch(ordered, batch_dir or settings.batches_dir)
     if stats is not None:
+        failed = collections.Counter(f"{e.stage} {e.error_class}" for b in ordered for e in b.errors)
         stats.update({
             "items": len(items), "documents": len(documents),
+            "tagged": sum(1 for b in ordered if b.annotation is not None), "errors": dict(failed),
             "words": sum(d.word_count or 0 for d in documents),
             "extract_s": t1 - t0, "model_load_s": model_s, "nlp_s": t2 - t1 - model_s,
             "write_s": time.perf_counter() - t2,
@@ -619,6 +633,64 @@ def run(
     return summary
 
 
+# --- one INFO line per task: what it saw, what was new, what it skipped and why ----------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}{'es' if word.endswith('ch') else 's'}"
+
+
+def discovery_line(sources: Sequence, counts: Mapping[str, int], errors: int, batches: int, batch_size: int) -> str:
+    """`discover`'s summary: sources read, items listed, new, skipped (already loaded, over max_items,
+    listed by two sources), discovery errors, batches."""
+    if not sources:
+        return "discover: no source due in this run (a scheduled run reads only the sources whose schedule " \
+               "fired in its tick; a manual run reads every enabled source): nothing to do"
+    new = counts.get("new", 0) - counts.get("duplicate", 0) + counts.get("reprocess", 0)
+    reasons = [f"{counts[k]} {why}" for k, why in (("seen", "already loaded"), ("duplicate", "listed twice"))
+               if counts.get(k)]
+    capped = counts.get("listed", 0) - counts.get("seen", 0) - counts.get("new", 0)
+    if capped > 0:
+        reasons.append(f"{capped} over max_items")
+    skipped = sum(counts.get(k, 0) for k in ("seen", "duplicate")) + max(0, capped)
+    return (f"discover: {_plural(len(sources), 'source')} ({', '.join(s.name for s in sources)}): "
+            f"{counts.get('listed', 0)} listed, {new} new"
+            + (f" (incl. {counts['reprocess']} to reprocess)" if counts.get("reprocess") else "")
+            + f", {skipped} skipped" + (f" ({', '.join(reasons)})" if reasons else "")
+            + f", {_plural(errors, 'discovery error')}; {_plural(batches, 'batch')} of up to {batch_size}")
+
+
+def batch_line(batch: Mapping[str, Any], stats: Mapping[str, Any]) -> str:
+    """A `process` task's summary: items, documents extracted and tagged, errors by stage and class."""
+    errors = stats.get("errors") or {}
+    why = ", ".join(f"{k}: {v}" for k, v in sorted(errors.items()))
+    return (f"process {batch_label(batch)}: {_plural(stats.get('items', 0), 'item')} -> "
+            f"{stats.get('tagged', 0)} documents tagged, {sum(errors.values())} quarantined"
+            + (f" ({why})" if why else "")
+            + f"; extract {stats.get('extract_s', 0):.1f} s, NLP {stats.get('nlp_s', 0):.1f} s")
+
+
+def batch_label(batch: Mapping[str, Any]) -> str:
+    """'batch 3 of desk_rss, seeds' from a batch spec: the sources its items came from."""
+    names = sorted({i.get("source_config") or i.get("source_name") or "?" for i in batch.get("items", ())})
+    return f"batch {batch.get('index', '?')} of {', '.join(names) or 'no source'}"
+
+
+def load_line(n_files: int, result: Mapping[str, Any]) -> str:
+    """`load`'s summary; says why nothing downstream will run when no document was new."""
+    line = (f"load: {_plural(n_files, 'file')} -> {result['documents']} documents, {result['frames']} frames, "
+            f"{result['errors']} ingest errors recorded (raw.ingest_errors); {result['marked_seen']} marked seen")
+    if not result["documents"]:
+        line += "; no new document: the raw Asset is not emitted, no dbt build follows"
+    return line
+
+
+def raw_event_extra(result: Mapping[str, Any], settings: Settings) -> dict:
+    """What the `raw` Asset event carries (shown on the Asset's page in the UI)."""
+    return {"documents": result["documents"], "frames": result["frames"], "ingest_errors": result["errors"],
+            "batches": result["batches"], "warehouse": str(settings.warehouse)}
+
+
 # --- the DAG tasks (JSON in, JSON out) ---------------------------------------------------------------------
 
 
@@ -651,6 +723,7 @@ def discover_batches(
         for i, batch in enumerate(chunked(found.items, batch_size))
     ]
     error_batch(found.errors, directory, DISCOVERY_ERRORS)
+    log.info(discovery_line(sources, found.counts, len(found.errors), len(batches), batch_size))
     return batches
 
 
@@ -661,7 +734,10 @@ def process_batch_spec(batch: dict, settings: Settings | None = None) -> str:
     if batch.get("sources_file") and Path(batch["sources_file"]).exists():
         settings = replace(settings, sources_file=Path(batch["sources_file"]))
     items = [item_from_dict(d) for d in batch["items"]]
-    return str(process_batch(items, settings, Path(batch["run_dir"])))
+    stats: dict = {}
+    path = process_batch(items, settings, Path(batch["run_dir"]), stats)
+    log.info(batch_line(batch, stats))
+    return str(path)
 
 
 def load_run(batch_files: Sequence[str], run_id: str, settings: Settings | None = None) -> dict:
@@ -670,7 +746,9 @@ def load_run(batch_files: Sequence[str], run_id: str, settings: Settings | None 
     settings = settings or get_settings()
     discovery = run_dir(run_id, settings) / DISCOVERY_ERRORS
     files = [Path(f) for f in batch_files if f] + ([discovery] if discovery.exists() else [])
-    return load_files(files, settings)
+    result = load_files(files, settings)
+    log.info(load_line(len(files), result))
+    return result
 
 
 def reprocess_items(since: str | None, settings: Settings | None = None) -> list[dict]:
@@ -680,10 +758,12 @@ def reprocess_items(since: str | None, settings: Settings | None = None) -> list
     fetched again (the fetch archive keeps every version, keyed by content hash).
     """
     if not since:
+        log.info("select_reprocess: reprocess_since not set: nothing to reprocess")
         return []
     settings = settings or get_settings()
     day = date.fromisoformat(str(since)[:10])
     if not settings.warehouse.exists():
+        log.info("select_reprocess: no warehouse yet at %s: nothing to reprocess", settings.warehouse)
         return []
     import duckdb
 
@@ -692,6 +772,7 @@ def reprocess_items(since: str | None, settings: Settings | None = None) -> list
         tables = {r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
         if "documents" not in tables:
+            log.info("select_reprocess: no raw.documents in %s: nothing to reprocess", settings.warehouse)
             return []
         rows = con.execute(
             """select source_uri, source_kind, url, title, published_date, source_name
@@ -716,5 +797,5 @@ def reprocess_items(since: str | None, settings: Settings | None = None) -> list
             source_uri=uri, kind=kind, path=uri if kind == "file" else None, url=url,
             published_date=published, source_name=source_name, title=title, source_config=REPROCESS,
         ))
-    log.info("reprocessing %d documents published or loaded since %s", len(items), day)
+    log.info("select_reprocess: %d documents published or loaded since %s to read and tag again", len(items), day)
     return [item_to_dict(i) for i in items]

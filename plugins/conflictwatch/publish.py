@@ -122,6 +122,43 @@ def exports_dir(analyst_file: Path) -> Path:
     return analyst_file.with_name(analyst_file.stem + "_exports")
 
 
+# The marts an Asset event counts, under the names the event's extra gives them.
+EVENT_COUNTS = {"documents": "dim_documents", "incident_reports": "fct_incident_reports",
+                "incidents": "fct_incidents", "aid_flows": "fct_aid_flows",
+                "ceasefire_violations": "fct_ceasefire_violations", "casualty_tallies": "fct_casualty_tallies"}
+
+
+def event_extra(analyst_file: Path, warehouse: Path | None = None) -> dict:
+    """What the `marts` Asset event carries (the Asset's page in the UI): where the analyst copy
+    and the exports are, its documents and per-mart rows, and the frames the NLP read
+    (raw.frames of the warehouse, when it can be read; the copy holds no raw tables)."""
+    extra: dict = {"analyst_file": str(analyst_file), "exports": str(exports_dir(analyst_file))}
+    con = duckdb.connect(str(analyst_file), read_only=True)
+    try:
+        have = set(marts(con))
+        extra.update({key: con.execute(f'select count(*) from marts."{table}"').fetchone()[0]
+                      for key, table in EVENT_COUNTS.items() if table in have})
+    finally:
+        con.close()
+    if warehouse is not None:
+        extra["frames"] = _raw_frames(Path(warehouse))
+    return extra
+
+
+def _raw_frames(warehouse: Path) -> int | None:
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:  # a writer holds it: the count is left out, the event still goes
+        log.info("frames not counted: %s", str(exc).splitlines()[0])
+        return None
+    try:
+        return con.execute("select count(*) from raw.frames").fetchone()[0]
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+
+
 # --- the analyst copy -------------------------------------------------------------------------
 
 

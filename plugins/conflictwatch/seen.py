@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from conflictwatch.config import get_settings
 
@@ -35,8 +35,32 @@ create table if not exists seen_hashes (
 """
 
 
+# Query parameters that say how a reader arrived, not what they read: the same article with
+# another campaign tag is the same article.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
+    "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id",
+    "ref_src", "cmpid", "ocid", "smid", "at_medium", "at_campaign",
+})
+
+
+def is_tracking_param(name: str) -> bool:
+    key = name.lower()
+    return key.startswith(("utm_", "pk_", "mtm_")) or key in TRACKING_PARAMS
+
+
+def strip_tracking(query: str) -> str:
+    """The query without tracking parameters; the others keep their order and encoding."""
+    if not query:
+        return ""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not is_tracking_param(k)]
+    return query if len(kept) == len(pairs) else urlencode(kept)
+
+
 def normalize_url(url: str) -> str:
-    """The form URLs are compared in: scheme and host lower-cased, default port and fragment dropped."""
+    """The form URLs are compared in: scheme and host lower-cased, default port, fragment and
+    tracking parameters (utm_*, fbclid, gclid, ...) dropped."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -47,7 +71,7 @@ def normalize_url(url: str) -> str:
     except ValueError:
         port = None
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, netloc, parts.path or "/", strip_tracking(parts.query), ""))
 
 
 def default_seen_path() -> Path:

@@ -39,6 +39,13 @@ class DbtError(RuntimeError):
     pass
 
 
+def dbt_summary(output: str) -> str:
+    """dbt's own one-line tally ('Done. PASS=225 WARN=0 ERROR=0 ...'), else its last line."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    done = [ln for ln in lines if "Done." in ln]
+    return (done or lines or ["(no output)"])[-1]
+
+
 def dbt_executable() -> str:
     candidate = Path(sys.executable).with_name("dbt")
     return str(candidate) if candidate.exists() else "dbt"
