@@ -65,6 +65,22 @@ def test_headline_title_repeat_and_page_debris():
     assert model.dateline.date == dt.date(2016, 7, 22)
 
 
+def test_page_debris_ends_where_the_story_starts_again():
+    # GIVEN share buttons and a related headline running on, without a full stop, into the headline
+    # told once more and the lead behind a dateline's dash
+    text = ("Car bomb kills nine in Syrian border town\n\nCar bomb kills nine in Syrian border town AFP Print Tweet "
+            "Views 729 Related Rebels claim raid on airbase Car bomb kills nine in Syrian border town -A car bomb "
+            "killed nine people in Sarmada on Monday. More text.")
+    model = build_model(text)
+    # THEN the debris stops before the headline's repeat, and the lead is not debris
+    assert model.in_debris(text.index("Related")) and model.in_debris(text.index("Rebels claim"))
+    assert not model.in_debris(text.index("Car bomb kills nine in Syrian border town -A"))
+    assert not model.in_debris(text.index("A car bomb killed"))
+    # AND a related headline with its own dash stays debris up to the full stop
+    other = "Lead. Tweet Share Related Talks stall - Envoy Rebels take hill. Jets struck Sarmin."
+    assert build_model(other).in_debris(other.index("Envoy Rebels"))
+
+
 def test_without_a_dateline_the_manifest_date_is_the_reference():
     model = build_model("Jets struck Sarmin on Monday.", manifest_date=dt.date(2020, 1, 21))
     assert model.dateline is None and model.reference_date == dt.date(2020, 1, 21)

@@ -214,12 +214,18 @@ def _first_date(text: str, lo: int, hi: int) -> tuple[int, int, dt.date] | None:
     return best
 
 
-def find_debris(text: str, start: int) -> list[tuple[int, int]]:
-    """Spans of page furniture: from a share/views/related/tags marker to the next full stop."""
+_DEBRIS_END_RE = re.compile(r"\.|\s[-\u2013\u2014](?=[A-Z])")
+
+
+def find_debris(text: str, start: int, headline: str | None = None) -> list[tuple[int, int]]:
+    """Spans of page furniture: from a share/views/related/tags marker to the next full stop, or to
+    where the story starts again first (the headline told once more, a dateline's dash "-A bomb ...")."""
     spans = []
     for m in _DEBRIS_RE.finditer(text, start):
-        stop = text.find(".", m.end())
-        spans.append((m.start(), len(text) if stop < 0 else stop + 1))
+        end = _DEBRIS_END_RE.search(text, m.end())
+        stop = len(text) if end is None else (end.end() if end.group(0) == "." else end.start() + 1)
+        again = text.find(headline, m.end(), stop) if headline and len(headline) >= 20 else -1
+        spans.append((m.start(), again if again > 0 else stop))
     return spans
 
 
@@ -233,7 +239,8 @@ def build_model(text: str, manifest_date: dt.date | None = None, title: str | No
         repeat = (repeat[0], dateline.start_char)  # "<title> Monitoring group Reuters <date>": the tag is the header's
     if dateline is None:
         dateline = find_dateline(text, body)
-    return DocumentModel(headline, repeat, dateline, body, find_debris(text, body), manifest_date, title)
+    head_text = text[headline[0] : headline[1]].strip() if headline else None
+    return DocumentModel(headline, repeat, dateline, body, find_debris(text, body, head_text), manifest_date, title)
 
 
 def _seams(model: DocumentModel) -> list[int]:
