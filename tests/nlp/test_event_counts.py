@@ -899,3 +899,11 @@ def test_material_damage_only_means_nobody_died(nlp):
     text = "Terrorists fired two rocket shells on Taftanaz on Monday, causing material damage to houses."
     (f,) = events(nlp, text, published="2016-08-16")
     assert f.attrs["killed"] == 0
+
+
+def test_several_strikes_on_one_village_on_one_day_are_one_event_but_not_across_a_province(nlp):
+    # GIVEN "several strikes" at one named village (ACLED: one event per place and day)
+    (f,) = events(nlp, "Several air strikes on the village of Taftanaz killed 12 people on Monday.", "2016-10-12")
+    assert (f.location_mention, f.attrs["killed"]) == ("Taftanaz", 12)
+    # GIVEN several strikes told of a whole province: a tally, not an event
+    assert not events(nlp, "Several air strikes on Idlib province killed 12 people on Monday.", "2016-10-12")

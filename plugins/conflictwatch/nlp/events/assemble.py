@@ -150,11 +150,13 @@ def _campaign(cand: Candidate) -> bool:
     return not day and bool(PERIOD_RE.search(cand.sent.text) or WAR_RE.search(cand.sent.text)) and not PAST_24H_RE.search(cand.sent.text)
 
 
+# a class or series of attacks: "similar attacks", "four separate operations" (at one named village on
+# one day still one event, as ACLED codes it)
+SERIES_RE = re.compile(r"\b(?:similar|separate|several|multiple|a\s+series\s+of|a\s+wave\s+of|repeated|a\s+string\s+of)\s+"
+                       r"(?:\w+\s+)?(?:attacks|strikes|raids|operations|bombings|incidents|explosions)\b", re.I)
 TALLY_CUES = (
-    # a class or series of attacks, not one: "similar attacks", "four separate operations", "across Idlib"
-    re.compile(r"\b(?:similar|separate|several|multiple|a\s+series\s+of|a\s+wave\s+of|repeated|a\s+string\s+of)\s+"
-               r"(?:\w+\s+)?(?:attacks|strikes|raids|operations|bombings|incidents|explosions)\b|\bacross\s+(?:the\s+)?"
-               r"(?:country|province|region|governorate|[A-Z]\w+\s+(?:province|governorate))\b", re.I),
+    # attacks all over an area: "across Idlib"
+    re.compile(r"\bacross\s+(?:the\s+)?(?:country|province|region|governorate|[A-Z]\w+\s+(?:province|governorate))\b", re.I),
     # two days in one figure: "on Monday and Tuesday", "between Sunday and Tuesday"
     re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+(?:and|to|through|-)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
     # disasters and hardship are not attacks
@@ -174,6 +176,8 @@ def _tally_cue(cand: Candidate) -> bool:
     local = text_of(cand.sent.doc)[max(cand.sent.start_char, toll.start_char - 80): min(cand.sent.end_char, toll.end_char + 80)]
     day = cand.date is not None and cand.date.precision == "day" and not cand.date_reported and not _starts_period(cand)
     if any(rx.search(text) for rx in TALLY_CUES):
+        return True
+    if SERIES_RE.search(text) and not ((day or cand.date is None) and any(_fineness(p) == 3 for p in cand.places)):
         return True
     if cand.features.get("after_period") and not day and _perfect(cand):
         return True  # "... under fire since mid-March. Twelve people have been killed": the period's toll
