@@ -132,9 +132,12 @@ def _hangs_on_actor(head: Token, actors: list[ActorMention]) -> bool:
         t = t.head
         if t.pos_ in ("NOUN", "PROPN") and any(a.start_char <= t.idx < a.end_char for a in actors):
             return True
-        if t.pos_ == "VERB":
-            return False
+        if t.pos_ == "VERB" and not (t.lemma_.lower() in POSITION_VERBS and t.dep_ in ("acl", "relcl")):
+            return False  # "terrorists positioned in X fired ...": climb on to the actor the verb describes
     return False
+
+
+POSITION_VERBS = frozenset({"position", "station", "base", "entrench", "deploy", "hole", "locate", "stay", "hide"})
 
 
 def _abroad(m: PlaceMention) -> bool:
