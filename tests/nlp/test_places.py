@@ -646,3 +646,11 @@ def test_a_titles_source_tag_is_no_place_nor_part_of_one(full_nlp):
     found = [m.text for m in full_nlp(text)._.cw_places]
     assert "Raqa" in found
     assert not any(t.endswith(("Monitor", "NGO")) for t in found)
+
+
+def test_a_name_several_governorates_share_goes_to_the_one_the_article_named_before(nlp):
+    # GIVEN a neighbourhood name found in more than one governorate, with none named in its sentence
+    alone = one(nlp, "Rocket shells hit al-Hamidiyeh neighborhood.", "al-Hamidiyeh")
+    text = "Shells hit Aleppo city on Monday. Later more rocket shells hit al-Hamidiyeh neighborhood."
+    # THEN the governorate the article named before decides it, not the gazetteer's tie-break
+    assert one(nlp, text, "al-Hamidiyeh").admin1 == "Aleppo" != alone.admin1

@@ -1218,10 +1218,24 @@ class PlacesMatcher:
             if not places:
                 return None
             confidence = _weaker(confidence, ceiling)
+        if len(places) > 1 and not hint and c.level < 2:  # a spread skeleton match stays vetoed below
+            places = self._in_document_governorate(ctx, c, places)
         places = self._same_name_tie_break(c, places)
         if not places:
             return None
         return self._gazetteer_mention(ctx, c, places, kind, hint, confidence, evidence)
+
+    @staticmethod
+    def _in_document_governorate(ctx: _Ctx, c: _Cand, places: list[Place]) -> list[Place]:
+        """A name several governorates share, with none named in its sentence: the one the article named
+        last before it (else first after it), as a reader takes "al-Ashrafiyeh" in a report from Aleppo."""
+        before = [a for a in ctx.admin_spans if a[1] <= c.i]
+        spans = [max(before, key=lambda a: a[1])] if before else sorted(ctx.admin_spans)[:1]
+        for a in spans:
+            kept = [p for p in places if p.admin1 == a[2] or {p.admin1, a[2]} == DAMASCUS_PAIR]
+            if kept:
+                return kept
+        return places
 
     def _candidate_places(self, ctx: _Ctx, c: _Cand, all_cap: bool) -> list[Place]:
         """The gazetteer rows match c may name, as far as its spelling and the kind word after it tell."""
