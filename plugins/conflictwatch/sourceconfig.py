@@ -48,6 +48,7 @@ class FetchPolicy:
     allow_hosts: tuple[str, ...] = ()  # host names or IPs allowed even if they resolve to private addresses
     allow_networks: tuple[str, ...] = ()  # CIDR networks allowed even though private (e.g. "10.0.0.0/8")
     archive: bool = True  # keep every fetched body under Settings.archive_dir
+    respect_robots_txt: bool = True  # obey robots.txt (a source can opt out: SourceConfig.respect_robots_txt)
     ca_file: str | None = (
         None  # extra CA bundle (PEM) for https, e.g. a private mirror's CA; None = system CAs
     )
@@ -69,6 +70,8 @@ class FetchPolicy:
                 raise SourcesConfigError(f"fetch.{name} must be >= 0, got {getattr(self, name)!r}")
         if not self.user_agent or not isinstance(self.user_agent, str):
             raise SourcesConfigError("fetch.user_agent must be a non-empty string")
+        if not isinstance(self.respect_robots_txt, bool):
+            raise SourcesConfigError("fetch.respect_robots_txt must be true or false")
         object.__setattr__(self, "allow_hosts", tuple(str(h).strip().lower() for h in self.allow_hosts))
         object.__setattr__(self, "allow_networks", tuple(str(n).strip() for n in self.allow_networks))
         for net in self.allow_networks:
@@ -98,6 +101,8 @@ class SourceConfig:
     enabled: bool = True
     max_items: int | None = None
     source_name: str | None = None  # publisher name recorded on each item (e.g. "SOHR")
+    # false only for a site whose owner allowed us to read what its robots.txt disallows
+    respect_robots_txt: bool = True
 
     def __post_init__(self) -> None:
         where = f"source {self.name!r}"
@@ -126,8 +131,9 @@ class SourceConfig:
             not isinstance(self.max_items, int) or isinstance(self.max_items, bool) or self.max_items <= 0
         ):
             raise SourcesConfigError(f"{where}: max_items must be a positive integer, got {self.max_items!r}")
-        if not isinstance(self.enabled, bool):
-            raise SourcesConfigError(f"{where}: enabled must be true or false, got {self.enabled!r}")
+        for flag in ("enabled", "respect_robots_txt"):
+            if not isinstance(getattr(self, flag), bool):
+                raise SourcesConfigError(f"{where}: {flag} must be true or false, got {getattr(self, flag)!r}")
         validate_schedule(self.schedule, where=where)
 
     @property
@@ -364,9 +370,9 @@ def _policy_from_mapping(raw: object, *, where: str) -> FetchPolicy:
             if isinstance(value, str) or not isinstance(value, list | tuple):
                 raise SourcesConfigError(f"{where}.{key} must be a list")
             values[key] = tuple(value)
-        elif key == "archive":
+        elif key in ("archive", "respect_robots_txt"):
             if not isinstance(value, bool):
-                raise SourcesConfigError(f"{where}.archive must be true or false")
+                raise SourcesConfigError(f"{where}.{key} must be true or false")
             values[key] = value
         elif key == "ca_file":
             if value is not None and not isinstance(value, str):
