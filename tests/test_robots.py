@@ -187,5 +187,5 @@ def test_the_opt_out_is_a_boolean_in_the_sources_file():
     assert parse_sources({"sources": [{"name": "d", "kind": "feed", "url": "https://e.org/r"}]}).get(
         "d").respect_robots_txt is True
     raw["sources"][0]["respect_robots_txt"] = "no"
-    with pytest.raises(SourcesConfigError, match="respect_robots_txt must be true or false"):
+    with pytest.raises(SourcesConfigError, match="respect_robots_txt: Input should be a valid boolean"):
         parse_sources(raw)
