@@ -22,7 +22,7 @@ export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT := 180
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean report report-screenshot docs
+.PHONY: help setup run test lint sources-schema eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean report report-screenshot docs
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
@@ -38,6 +38,7 @@ help:
 	@echo "make bench          the pipeline against bare spaCy / trafilatura on FA-KES, 10x, Zyte (bench-quick: a few minutes)"
 	@echo "make report         the HTML report from the analyst copy (data/report.html), after make run"
 	@echo "make docs           serve the dbt docs site on http://127.0.0.1:8580/ (Ctrl+C stops)"
+	@echo "make sources-schema write include/sources.schema.json from the sources file's typed model"
 
 # The virtualenv is rebuilt when the lock file changes. uv is bootstrapped with pip into the
 # venv itself; --inexact keeps it there while uv installs exactly what uv.lock pins.
@@ -69,6 +70,9 @@ run: airflow-init
 
 test: setup
 	@bash .ci/test
+
+sources-schema: setup
+	@$(BIN)/conflictwatch sources-schema --output include/sources.schema.json
 
 lint: setup
 	@$(BIN)/ruff check plugins dags tests benchmarks scripts

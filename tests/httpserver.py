@@ -24,6 +24,8 @@ Routes (GET):
   /flaky?key=K&fail=N&code=500  answers `code` to the first N requests for this exact path, then 200
   /status/<code>                that status
   /echo-headers                 the request's headers as JSON
+  /robots.txt                   `server.robots`: None (the default) 404, bytes 200 with them, an int that
+                                status; after `server.robots_delay` seconds
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._hits: Counter[str] = Counter()
         self._bombs: dict[str, bytes] = {}
+        self.robots: bytes | int | None = None
+        self.robots_delay = 0.0
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -184,6 +188,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(
                 200, app.fixture(path.lstrip("/")), {"Content-Type": _CONTENT_TYPES[fixture.suffix]}
             )
+        if path == "/robots.txt":
+            time.sleep(app.robots_delay)
+            if isinstance(app.robots, bytes):
+                return self._send(200, app.robots)
+            return self._send(app.robots or 404, b"robots status page")
         if path == "/sitemap-news.xml.gz":
             return self._send(
                 200, gzip.compress(app.fixture("sitemap-news.xml")), {"Content-Type": "application/gzip"}

@@ -226,7 +226,7 @@ def test_report_is_one_self_contained_file_with_the_evidence_on_every_mark(built
 def test_version_and_examples_in_every_commands_help():
     proc = _cli("--version")
     assert proc.returncode == 0 and re.search(r"conflictwatch, version \d", proc.stdout)
-    for command in ("run", "eval", "summary", "query", "search", "export", "report", "docs"):
+    for command in ("run", "eval", "summary", "query", "search", "export", "report", "docs", "sources-schema"):
         proc = _cli(command, "--help")
         assert proc.returncode == 0, command
         assert "Examples:" in proc.stdout and f"conflictwatch {command}" in proc.stdout, command

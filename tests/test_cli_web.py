@@ -119,4 +119,4 @@ def test_a_broken_sources_file_is_a_usage_error(env, tmp_path, monkeypatch, caps
     monkeypatch.setenv("CONFLICTWATCH_SOURCES", str(broken))
     assert _run(env, "--source", "x") == EXIT_USAGE
     err = capsys.readouterr().err
-    assert "kind 'podcast' is not one of" in err and err.strip().count("\n") == 0
+    assert "kind: Input should be 'folder'" in err and err.strip().count("\n") == 0

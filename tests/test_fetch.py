@@ -263,8 +263,9 @@ def test_connects_to_the_checked_address_with_the_real_host_header(web_server, m
     monkeypatch.setattr(fetch_module.socket, "getaddrinfo", fake_getaddrinfo)
     policy = loopback_policy(allow_hosts=(), allow_networks=("127.0.0.1/32",))
     result = fetch(f"http://news.example:{web_server.port}/echo-headers", policy)
-    # THEN the name was resolved once (no second lookup to rebind) and the Host header is the name
-    assert [c for c in calls if c != "127.0.0.1"] == ["news.example"]
+    # THEN the name was resolved once per request (robots.txt, then the page), never a second time
+    # between a request's check and its connect, and the Host header is the name
+    assert [c for c in calls if c != "127.0.0.1"] == ["news.example", "news.example"]
     assert json.loads(result.body)["Host"] == f"news.example:{web_server.port}"
 
 

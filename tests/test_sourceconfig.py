@@ -92,7 +92,7 @@ def test_a_full_file(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("sources:\n  - {name: a, kind: rss, url: http://x/}\n", "kind 'rss' is not one of"),
+        ("sources:\n  - {name: a, kind: rss, url: http://x/}\n", "kind: Input should be 'folder', 'url_list', 'feed', 'sitemap' or 'corpus', got 'rss'"),
         ("sources:\n  - {name: a, kind: feed}\n", "needs a `url`"),
         ("sources:\n  - {name: a, kind: folder}\n", "needs a `path`"),
         ("sources:\n  - {name: a, kind: feed, url: ftp://x/}\n", "must start with http"),
@@ -104,21 +104,21 @@ def test_a_full_file(tmp_path):
         ("sources:\n  - {name: a, kind: folder, path: x, schedule: every hour}\n", "not a cron expression"),
         ("sources:\n  - {name: a, kind: folder, path: x, schedule: '@hourlyy'}\n", "unknown schedule preset"),
         ("sources:\n  - {name: a, kind: folder, path: x, schedule: '61 * * * *'}\n", "not a valid cron"),
-        ("sources:\n  - {name: a, kind: folder, path: x, max_item: 3}\n", "unknown keys max_item"),
-        ("sources:\n  - {name: a, kind: folder, path: x, max_items: 0}\n", "max_items must be a positive"),
+        ("sources:\n  - {name: a, kind: folder, path: x, max_item: 3}\n", "unknown key 'max_item' (did you mean 'max_items'?)"),
+        ("sources:\n  - {name: a, kind: folder, path: x, max_items: 0}\n", "max_items: Input should be greater than 0, got 0"),
         (
             "sources:\n  - {name: a, kind: folder, path: x, enabled: 'yes please'}\n",
-            "enabled must be true or false",
+            "enabled: Input should be a valid boolean, got 'yes please'",
         ),
         ("sources:\n  - {name: a, kind: feed, path: x, url: 'http://x/'}\n", "not both"),
-        ("sources:\n  - {name: 'a b', kind: folder, path: x}\n", "source name 'a b'"),
-        ("sources: {name: a}\n", "`sources` must be a list"),
-        ("fetch:\n  max_bytes: -1\n", "max_bytes must be a positive integer"),
-        ("fetch:\n  read_timeout: 0\n", "read_timeout must be > 0"),
+        ("sources:\n  - {name: 'a b', kind: folder, path: x}\n", "name: 'a b' must start with a letter or digit"),
+        ("sources: {name: a}\n", "sources: Input should be a valid list"),
+        ("fetch:\n  max_bytes: -1\n", "fetch: max_bytes: Input should be greater than 0, got -1"),
+        ("fetch:\n  read_timeout: 0\n", "fetch: read_timeout: Input should be greater than 0, got 0"),
         ("fetch:\n  allow_networks: ['10.0.0.0/33']\n", "is not a network"),
-        ("fetch:\n  allow_hosts: localhost\n", "allow_hosts must be a list"),
-        ("fetch:\n  timeout: 3\n", "unknown keys timeout"),
-        ("feeds: []\n", "unknown top-level keys: feeds"),
+        ("fetch:\n  allow_hosts: localhost\n", "fetch: allow_hosts: Input should be a valid list, got 'localhost'"),
+        ("fetch:\n  timeout: 3\n", "fetch: unknown key 'timeout'"),
+        ("feeds: []\n", "unknown key 'feeds' (known: sources, fetch)"),
         ("- just a list\n", "top level must be a mapping"),
     ],
 )
@@ -185,7 +185,7 @@ def test_override_only_named_sources_and_policy(tmp_path):
     assert (run.fetch.retries, run.fetch.politeness_delay_s, run.fetch.max_bytes) == (0, 0.0, 1_000_000)
     with pytest.raises(KeyError, match="no source named 'nope'"):
         config.override(only=["nope"])
-    with pytest.raises(SourcesConfigError, match="unknown keys"):
+    with pytest.raises(SourcesConfigError, match="unknown key 'retry'"):
         config.override(fetch={"retry": 1})
 
 
@@ -206,3 +206,76 @@ def test_one_off_source_relative_paths_resolve_against_the_base(tmp_path):
 def test_parse_sources_accepts_an_already_parsed_mapping():
     config = parse_sources({"sources": [{"name": "x", "kind": "sitemap", "url": "https://e.example/s.xml"}]})
     assert config.get("x").kind == "sitemap"
+
+
+def test_every_mistake_is_reported_at_once_with_its_place(tmp_path):
+    # GIVEN a file with three mistakes in two places WHEN loaded THEN one message names all three
+    text = "sources:\n  - {name: desk, kind: feed, url: 'ftp://x/', max_items: -2}\nfetch:\n  retries: 1.5\n"
+    with pytest.raises(SourcesConfigError) as info:
+        load_sources(write(tmp_path, text))
+    message = str(info.value)
+    assert "sources[0] ('desk'): url: 'ftp://x/' must start with http:// or https://" in message
+    assert "sources[0] ('desk'): max_items: Input should be greater than 0, got -2" in message
+    assert "fetch: retries: Input should be a valid integer, got 1.5" in message
+    assert message.count("\n") == 0
+
+
+def test_records_stay_frozen_dataclasses_that_validate_on_replace():
+    # GIVEN a source built in code (as the CLI and the DAG do) THEN replace() and asdict() work and validate
+    import dataclasses
+
+    source = SourceConfig(name="desk", kind="feed", url="https://e.example/rss")
+    assert dataclasses.replace(source, max_items=3).max_items == 3
+    assert dataclasses.asdict(source)["respect_robots_txt"] is True
+    with pytest.raises(ValueError, match="greater than 0"):
+        dataclasses.replace(source, max_items=0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        source.max_items = 3  # type: ignore[misc]
+    assert hash(FetchPolicy()) == hash(FetchPolicy())  # the robots.txt cache keys on the policy
+
+
+# --- the JSON Schema ----------------------------------------------------------------------------------------
+
+SCHEMA_FILE = REPO / "include" / "sources.schema.json"
+
+
+def test_the_committed_json_schema_is_the_generated_one():
+    import json
+
+    from conflictwatch.sourceconfig import sources_schema
+
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == json.dumps(sources_schema(), indent=2) + "\n", (
+        "include/sources.schema.json is out of date: run `make sources-schema`"
+    )
+
+
+def test_the_schema_accepts_the_shipped_and_full_files_and_rejects_mistakes():
+    import json
+
+    import jsonschema
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    validator.check_schema(validator.schema)
+    for text in ((REPO / "include" / "sources.yml").read_text(), FULL):
+        assert list(validator.iter_errors(yaml.safe_load(text))) == []
+    for bad in (
+        "sources:\n  - {name: a, kind: rss, url: 'http://x/'}\n",
+        "sources:\n  - {name: a, kind: folder, path: x, max_item: 3}\n",
+        "sources:\n  - {name: 'a b', kind: folder, path: x}\n",
+        "sources:\n  - {name: a, kind: feed, url: 'ftp://x/'}\n",
+        "fetch:\n  read_timeout: 0\n",
+        "fetch:\n  archive: 'yes'\n",
+    ):
+        assert list(validator.iter_errors(yaml.safe_load(bad))), bad
+
+
+def test_the_cli_writes_and_checks_the_schema(tmp_path, capsys):
+    from conflictwatch.cli import EXIT_FAILED, EXIT_OK, main
+
+    out = tmp_path / "schema.json"
+    assert main(["sources-schema", "--output", str(out), "--check"]) == EXIT_FAILED  # not there yet
+    assert "out of date" in capsys.readouterr().err
+    assert main(["sources-schema", "--output", str(out)]) == EXIT_OK
+    assert out.read_text() == SCHEMA_FILE.read_text()
+    assert main(["sources-schema", "--output", str(out), "--check"]) == EXIT_OK

@@ -530,6 +530,37 @@ def docs(port: int, host: str, generate: bool) -> None:
         server.server_close()
 
 
+@cli.command("sources-schema", context_settings=CONTEXT, epilog="""\b
+Examples:
+  conflictwatch sources-schema                                     # print it
+  conflictwatch sources-schema --output include/sources.schema.json
+  conflictwatch sources-schema --output include/sources.schema.json --check
+
+The JSON Schema comes from the typed model in conflictwatch.sourceconfig (the same one
+load_sources validates with); include/sources.yml names it for YAML editors.""")
+@click.option("--output", metavar="FILE", help="Write it here instead of printing it.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if FILE differs from the schema.")
+def sources_schema(output: str | None, check: bool) -> None:
+    """Write the JSON Schema of the sources file (include/sources.yml)."""
+    import json
+
+    from conflictwatch.sourceconfig import sources_schema as schema
+
+    text = json.dumps(schema(), indent=2) + "\n"
+    if check:
+        if not output:
+            raise CliError("--check needs --output FILE", EXIT_USAGE)
+        current = Path(output).read_text(encoding="utf-8") if Path(output).exists() else ""
+        if current != text:
+            raise CliError(f"{output} is out of date: run `make sources-schema`")
+        click.echo(f"{output}: up to date")
+    elif output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"sources schema: {output}")
+    else:
+        click.echo(text, nl=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 failed, 2 bad usage, 3 quarantined with --strict)."""
     try:

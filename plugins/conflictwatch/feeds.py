@@ -20,7 +20,7 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -475,8 +475,13 @@ def discover_web(
     archive_dir: Path | None = None,
     throttle: HostThrottle | None = None,
 ) -> WebDiscovery:
-    """Discover one url_list/feed/sitemap source; its failure becomes an error row, not an exception."""
+    """Discover one url_list/feed/sitemap source; its failure becomes an error row, not an exception.
+
+    A source with `respect_robots_txt: false` reads its feed, sitemap or list without asking robots.txt.
+    """
     found = WebDiscovery()
+    if not source.respect_robots_txt:
+        policy = replace(policy or FetchPolicy(), respect_robots_txt=False)
     common = {
         "seen": seen,
         "source_config": source.name,

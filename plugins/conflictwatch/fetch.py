@@ -7,8 +7,9 @@ answer cannot swap it (rebinding); redirects followed by hand, a bounded number 
 connect, read and whole-response timeouts; a byte cap while downloading and another while
 decompressing (gzip, deflate, br, zstd), so neither a huge body nor a compression bomb
 costs more than the caps in memory; a per-host politeness gap; retries with exponential
-backoff for 5xx, 429, timeouts and connection errors only. Every failure is an
-IngestFailure(stage="fetch") with an error_class the warehouse can group by.
+backoff for 5xx, 429, timeouts and connection errors only; robots.txt honoured for the
+policy's user agent (RFC 9309, read once per origin and cached: `RobotsCache`). Every
+failure is an IngestFailure(stage="fetch") with an error_class the warehouse can group by.
 
 The stdlib http.client is used on purpose: it lets us connect to the IP we checked while
 sending the real Host header and TLS SNI, and read the raw (still encoded) body in chunks.
@@ -33,7 +34,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
 
 from conflictwatch.records import IngestFailure, sha256_bytes
 from conflictwatch.sourceconfig import FetchPolicy
@@ -441,6 +443,118 @@ def _request_with_retries(url: str, policy: FetchPolicy, throttle: HostThrottle)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# --- robots.txt (RFC 9309) ------------------------------------------------------------------------------
+
+# A robots.txt that cannot be read because of the network: the page would fail the same way, so the
+# failure keeps its own class (RFC 9309 2.3.1.4: unreachable means nothing on the host is fetched).
+_ROBOTS_NETWORK = frozenset({"DNSError", "ConnectionError", "Timeout", "TLSError", "IncompleteBody"})
+
+
+@dataclass
+class _Robots:
+    """What one origin's robots.txt says: rules, allow-all (none there), or a failure that disallows all."""
+
+    robots_url: str
+    expires: float
+    parser: RobotFileParser | None = None  # None and no failure: no robots.txt, everything allowed
+    failure: IngestFailure | None = None  # robots.txt unreachable: nothing on the origin is fetched
+
+
+class RobotsCache:
+    """robots.txt per origin (scheme, host, port) and policy, read once and kept `ttl_s` (RFC 9309: at most a day).
+
+    A robots.txt that is unreachable (5xx or 429 after the usual retries, a timeout, a refused
+    connection) disallows the whole origin, and that answer is kept only `unreachable_ttl_s`, so
+    a batch does not ask a failing server again for every article but a later run tries again.
+    A 4xx (no robots.txt, or access to it denied) allows everything (RFC 9309 2.3.1.3). Rules are
+    matched by urllib.robotparser for the product token of the policy's user agent
+    ("conflictwatch" of "conflictwatch/0.1 (...)"). Thread-safe: one fetch per origin at a time.
+    """
+
+    def __init__(self, ttl_s: float = 24 * 3600.0, unreachable_ttl_s: float = 600.0) -> None:
+        self.ttl_s = ttl_s
+        self.unreachable_ttl_s = unreachable_ttl_s
+        self._lock = threading.Lock()
+        self._locks: dict[tuple[str, FetchPolicy], threading.Lock] = {}
+        self._entries: dict[tuple[str, FetchPolicy], _Robots] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def check(self, url: str, policy: FetchPolicy, throttle: HostThrottle) -> None:
+        """Raises IngestFailure (RobotsDisallowed, RobotsUnreachable, or the network failure that kept
+        robots.txt from being read) unless `url` may be fetched."""
+        scheme, host, port, _ = _check_url(url)
+        # keyed by the policy too: whether robots.txt can be read depends on its CAs, caps and timeouts
+        key = (f"{scheme}://{host}:{port}", policy)
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.expires < time.monotonic():
+                entry = self._entries[key] = self._read(url, policy, throttle)
+        if entry.failure is not None:
+            error_class = entry.failure.error_class
+            raise _fail(f"{url}: not fetched: {entry.failure}", error_class)
+        if entry.parser is not None and not entry.parser.can_fetch(policy.user_agent, url):
+            agent = policy.user_agent.split("/", 1)[0]
+            raise _fail(
+                f"{url}: disallowed by {entry.robots_url} for user agent {agent!r} (a source whose "
+                "owner allows us can set respect_robots_txt: false)",
+                "RobotsDisallowed",
+            )
+
+    def _read(self, url: str, policy: FetchPolicy, throttle: HostThrottle) -> _Robots:
+        parts = urlsplit(url)
+        robots_url = urlunsplit((parts.scheme.lower(), parts.netloc.rpartition("@")[2], "/robots.txt", "", ""))
+        now = time.monotonic()
+        try:
+            lines = _robots_lines(robots_url, policy, throttle)
+        except IngestFailure as exc:
+            if exc.error_class == "RefusedAddress":
+                raise  # the page would be refused the same way; not a fact about the site to keep
+            if exc.error_class in _ROBOTS_NETWORK:
+                failure = _fail(f"{robots_url} unreachable, so nothing on that origin is fetched "
+                                f"(RFC 9309): {exc}", exc.error_class)
+            else:
+                failure = _fail(f"{robots_url} could not be read, so nothing on that origin is fetched (RFC 9309): "
+                                f"{exc.error_class}: {exc}", "RobotsUnreachable")
+            log.warning("robots.txt: %s", failure)
+            return _Robots(robots_url, now + self.unreachable_ttl_s, failure=failure)
+        if lines is None:
+            log.info("robots.txt: %s not there: everything allowed", robots_url)
+            return _Robots(robots_url, now + self.ttl_s)
+        parser = RobotFileParser(robots_url)
+        parser.parse(lines)
+        log.info("robots.txt: %s read (%d lines)", robots_url, len(lines))
+        return _Robots(robots_url, now + self.ttl_s, parser=parser)
+
+
+def _robots_lines(robots_url: str, policy: FetchPolicy, throttle: HostThrottle) -> list[str] | None:
+    """The lines of robots.txt, or None when there is none to obey (4xx, or too many redirects:
+    RFC 9309 2.3.1.2-3); raises IngestFailure when it is unreachable (5xx and 429 after retries)."""
+    current = robots_url
+    for _ in range(policy.max_redirects + 1):
+        resp, _attempts = _request_with_retries(current, policy, throttle)
+        location = resp.headers.get("location")
+        if resp.status in REDIRECT_STATUSES and location:
+            current = urljoin(current, location.strip())
+            _check_url(current)
+            continue
+        if 200 <= resp.status < 300:
+            assert resp.raw is not None
+            body = decode_body(resp.raw, resp.headers.get("content-encoding"), policy.max_decompressed_bytes)
+            return body.decode("utf-8", errors="replace").splitlines()
+        if 400 <= resp.status < 500:
+            return None
+        raise _fail(f"{current}: HTTP {resp.status}", f"HTTPError {resp.status}")
+    return None
+
+
+DEFAULT_ROBOTS = RobotsCache()
+
+
 # --- the public call ----------------------------------------------------------------------------------
 
 
@@ -450,20 +564,27 @@ def fetch(
     archive_dir: Path | str | None = None,
     *,
     throttle: HostThrottle | None = None,
+    robots: RobotsCache | None = None,
 ) -> FetchResult:
     """GET `url` under `policy`; archive the body under `archive_dir` when given and policy.archive.
 
+    With policy.respect_robots_txt, the URL and every redirect target are checked against their
+    origin's robots.txt first (`robots`, default: this process's cache).
+
     Raises IngestFailure(stage="fetch") with error_class one of: UnsupportedScheme, InvalidURL,
     RefusedAddress, DNSError, Timeout, ConnectionError, TLSError, TooManyRedirects, TooLarge,
-    DecodeError, UnsupportedEncoding, "HTTPError <status>".
+    DecodeError, UnsupportedEncoding, RobotsDisallowed, RobotsUnreachable, "HTTPError <status>".
     """
     policy = policy or FetchPolicy()
     throttle = throttle or DEFAULT_THROTTLE
+    robots = robots or DEFAULT_ROBOTS
     current = url
     redirects: list[str] = []
     attempts = 0
     while True:
         _check_url(current)  # refuse a bad URL or scheme before waiting on the throttle
+        if policy.respect_robots_txt:
+            robots.check(current, policy, throttle)
         resp, n = _request_with_retries(current, policy, throttle)
         attempts += n
         location = resp.headers.get("location")

@@ -282,6 +282,9 @@ class Discovered:
 def discover(sources: Sequence, fetch_policy, settings: Settings, *, force: bool = False,
              reprocess: Sequence[SourceItem] = ()) -> Discovered:
     """The new items of `sources` (plus documents to reprocess), streamed, each once."""
+    from conflictwatch.fetch import DEFAULT_ROBOTS
+
+    DEFAULT_ROBOTS.clear()  # each run reads robots.txt afresh (once per origin and process)
     seen = None if force else seen_store(settings)
     found = Discovered(iter(()))
 
@@ -366,7 +369,13 @@ def _read_raw(item: SourceItem, settings: Settings) -> bytes | None:
         archived = latest_archived(url, settings.archive_dir)
         if archived is not None:
             return archived.read()
-    policy = load_sources(settings.sources_file).fetch if settings.sources_file.exists() else None
+    policy = None
+    if settings.sources_file.exists():
+        config = load_sources(settings.sources_file)
+        policy = config.fetch
+        source = next((s for s in config.sources if s.name == item.source_config), None)
+        if source is not None and not source.respect_robots_txt:  # the site's owner allowed us
+            policy = replace(policy, respect_robots_txt=False)
     return fetch(url, policy, settings.archive_dir).body
 
 

@@ -1,22 +1,39 @@
 """The sources file (include/sources.yml): which sources to read, when, and the fetch policy.
 
 One file declares every source (a seeds folder, URL lists, RSS/Atom feeds, sitemaps,
-corpora) and one `fetch:` block says how the web is read. `load_sources` validates it and
-fails with a message naming the source and the field; `SourcesConfig.override` turns a
-manual run's parameters into a one-off configuration without touching the file.
+corpora) and one `fetch:` block says how the web is read. The records are pydantic
+dataclasses: their types and constraints are the schema (`sources_schema()` writes it as
+JSON Schema for editors, include/sources.schema.json), and `load_sources` turns pydantic's
+errors into one message naming the file, the source and the field.
+`SourcesConfig.override` turns a manual run's parameters into a one-off configuration
+without touching the file.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import ipaddress
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.dataclasses import dataclass
 
 from conflictwatch.config import get_settings
 
@@ -24,111 +41,208 @@ KINDS = ("folder", "url_list", "feed", "sitemap", "corpus")
 PRESETS = ("@once", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly", "@annually")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _CRON_FIELD_RE = re.compile(r"^[0-9A-Za-z*/,?LW#-]+$")
+_HTTP_RE = re.compile(r"^https?://", re.I)
+_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SourcesConfigError(ValueError):
     """The sources file is missing, unreadable or invalid; the message says where."""
 
 
-@dataclass(frozen=True)
+def validate_schedule(schedule: object, *, where: str = "schedule") -> None:
+    """None (manual only), an Airflow preset such as "@hourly", or a 5-field cron string."""
+    if schedule is None:
+        return
+    if not isinstance(schedule, str) or not schedule.strip():
+        raise SourcesConfigError(f"{where}: schedule must be a cron string, a preset like @daily, or null")
+    value = schedule.strip()
+    if value.startswith("@"):
+        if value not in PRESETS:
+            raise SourcesConfigError(
+                f"{where}: unknown schedule preset {value!r}; use one of {', '.join(PRESETS)}"
+            )
+        return
+    parts = value.split()
+    if len(parts) not in (5, 6) or not all(_CRON_FIELD_RE.match(p) for p in parts):
+        raise SourcesConfigError(f"{where}: schedule {value!r} is not a cron expression (5 fields) or preset")
+    try:  # croniter comes with Airflow; when present it knows cron better than the regex above
+        from croniter import croniter
+    except ImportError:  # pragma: no cover
+        return
+    if not croniter.is_valid(value):
+        raise SourcesConfigError(f"{where}: schedule {value!r} is not a valid cron expression")
+
+
+def _schedule(value: str | None) -> str | None:
+    try:
+        validate_schedule(value, where="schedule")
+    except SourcesConfigError as exc:  # pydantic reports a ValueError at the field's place
+        raise ValueError(str(exc).removeprefix("schedule: ").removeprefix("schedule ")) from None
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not _HTTP_RE.match(value):
+        raise ValueError(f"{value!r} must start with http:// or https://")
+    return value
+
+
+Seconds = Annotated[float, Field(gt=0, strict=True)]
+Pause = Annotated[float, Field(ge=0, strict=True)]
+HttpUrl = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})]
+
+
+@dataclass(frozen=True, config=_CONFIG)
 class FetchPolicy:
     """How the web is read: limits, guards, retries and politeness (see docs/fetching.md)."""
 
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0  # per socket read; a server that goes quiet this long fails
-    total_timeout: float = 120.0  # whole download of one response, against slow-drip servers
-    max_bytes: int = 10 * 1024 * 1024  # bytes on the wire, counted while reading
-    max_decompressed_bytes: int = 20 * 1024 * 1024  # bytes after Content-Encoding, counted while inflating
-    max_redirects: int = 5
-    politeness_delay_s: float = 1.0  # minimum gap between two requests to one host, per process
-    retries: int = 2  # extra attempts after the first, for 5xx, 429, timeouts and connection errors
-    backoff_s: float = 1.0  # first retry waits this long, then doubles
-    max_backoff_s: float = 60.0  # cap on one wait, including a server's Retry-After
-    user_agent: str = "conflictwatch/0.1 (research pipeline; +https://github.com/conflictwatch)"
-    allow_hosts: tuple[str, ...] = ()  # host names or IPs allowed even if they resolve to private addresses
-    allow_networks: tuple[str, ...] = ()  # CIDR networks allowed even though private (e.g. "10.0.0.0/8")
-    archive: bool = True  # keep every fetched body under Settings.archive_dir
-    ca_file: str | None = (
-        None  # extra CA bundle (PEM) for https, e.g. a private mirror's CA; None = system CAs
+    connect_timeout: Seconds = Field(10.0, description="Seconds to open a TCP/TLS connection.")
+    read_timeout: Seconds = Field(
+        30.0, description="Seconds one socket read may wait; a server that goes quiet this long fails."
+    )
+    total_timeout: Seconds = Field(
+        120.0, description="Seconds for a whole response, against slow-drip servers."
+    )
+    max_bytes: Annotated[int, Field(gt=0, strict=True)] = Field(
+        10 * 1024 * 1024, description="Bytes on the wire, counted while downloading."
+    )
+    max_decompressed_bytes: Annotated[int, Field(gt=0, strict=True)] = Field(
+        20 * 1024 * 1024, description="Bytes after Content-Encoding (gzip, deflate, br, zstd), counted while inflating."
+    )
+    max_redirects: Annotated[int, Field(ge=0, strict=True)] = Field(
+        5, description="Redirects followed; each hop is checked again (scheme, address, robots.txt)."
+    )
+    politeness_delay_s: Pause = Field(
+        1.0, description="Minimum seconds between two requests to one host, per process."
+    )
+    retries: Annotated[int, Field(ge=0, strict=True)] = Field(
+        2, description="Extra attempts after the first, for 5xx, 429, timeouts and connection errors."
+    )
+    backoff_s: Pause = Field(1.0, description="The first retry waits this long, then twice as long each time.")
+    max_backoff_s: Pause = Field(60.0, description="Cap on one wait, a server's Retry-After included.")
+    user_agent: Annotated[str, Field(min_length=1, strict=True)] = Field(
+        "conflictwatch/0.1 (research pipeline; +https://github.com/conflictwatch)",
+        description="The User-Agent header; its product token (before '/') is the robots.txt agent.",
+    )
+    allow_hosts: tuple[str, ...] = Field(
+        (), description="Host names or IPs allowed even if they resolve to private addresses."
+    )
+    allow_networks: tuple[str, ...] = Field(
+        (), description='CIDR networks allowed although private, e.g. "10.20.0.0/16".'
+    )
+    archive: StrictBool = Field(True, description="Keep every fetched body (zstd) under data/archive.")
+    ca_file: str | None = Field(
+        None, description="Extra CA bundle (PEM) for https, e.g. a private mirror's CA; null = system CAs."
+    )
+    respect_robots_txt: StrictBool = Field(
+        True, description="Obey robots.txt (RFC 9309); a source can opt out on its own, which is preferred."
     )
 
-    def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout", "total_timeout"):
-            if not float(getattr(self, name)) > 0:
-                raise SourcesConfigError(f"fetch.{name} must be > 0, got {getattr(self, name)!r}")
-        for name in ("max_bytes", "max_decompressed_bytes"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise SourcesConfigError(f"fetch.{name} must be a positive integer, got {value!r}")
-        for name in ("max_redirects", "retries"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise SourcesConfigError(f"fetch.{name} must be an integer >= 0, got {value!r}")
-        for name in ("politeness_delay_s", "backoff_s", "max_backoff_s"):
-            if float(getattr(self, name)) < 0:
-                raise SourcesConfigError(f"fetch.{name} must be >= 0, got {getattr(self, name)!r}")
-        if not self.user_agent or not isinstance(self.user_agent, str):
-            raise SourcesConfigError("fetch.user_agent must be a non-empty string")
-        object.__setattr__(self, "allow_hosts", tuple(str(h).strip().lower() for h in self.allow_hosts))
-        object.__setattr__(self, "allow_networks", tuple(str(n).strip() for n in self.allow_networks))
-        for net in self.allow_networks:
+    @field_validator("allow_hosts", "allow_networks", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return () if value is None else value
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(h.strip().lower() for h in value)
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for net in value:
             try:
-                ipaddress.ip_network(net, strict=False)
+                ipaddress.ip_network(net.strip(), strict=False)
             except ValueError as exc:
-                raise SourcesConfigError(f"fetch.allow_networks: {net!r} is not a network ({exc})") from None
+                raise ValueError(f"{net!r} is not a network ({exc})") from None
+        return tuple(n.strip() for n in value)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, value: str | None) -> str | None:
+        return os.path.expandvars(os.path.expanduser(value)) if value else None
 
     @property
     def networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return tuple(ipaddress.ip_network(n, strict=False) for n in self.allow_networks)
 
     def with_overrides(self, **changes: Any) -> FetchPolicy:
-        return _policy_from_mapping({**_policy_to_mapping(self), **changes}, where="fetch override")
+        return _validate(FetchPolicy, {**asdict(self), **changes}, where="fetch override")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_CONFIG)
 class SourceConfig:
     """One declared source. `path` for folder/corpus/url_list files, `url` for the web."""
 
-    name: str
-    kind: str
-    path: Path | None = None
-    url: str | None = None
-    urls: tuple[str, ...] = ()  # url_list only: URLs given inline (a manual run)
-    schedule: str | None = None  # cron string, Airflow preset, or None for manual runs only
-    enabled: bool = True
-    max_items: int | None = None
-    source_name: str | None = None  # publisher name recorded on each item (e.g. "SOHR")
+    name: str = Field(
+        description="Unique; starts with a letter or digit, then letters, digits, _ . -",
+        json_schema_extra={"pattern": _NAME_RE.pattern},
+    )
+    kind: Literal["folder", "url_list", "feed", "sitemap", "corpus"] = Field(
+        description="folder and corpus read a local `path`; feed and sitemap a `url`; url_list either, "
+        "or inline `urls`."
+    )
+    path: Path | None = Field(
+        None, description="Local file or folder; relative to the project root; ~ and $VARS expand."
+    )
+    url: HttpUrl | None = Field(None, description="http(s) URL of a feed, sitemap or URL list; $VARS expand.")
+    urls: tuple[HttpUrl, ...] = Field((), description="url_list only: URLs given inline (a manual run).")
+    schedule: Annotated[str | None, AfterValidator(_schedule)] = Field(
+        None,
+        description='Cron ("30 2 * * *"), an Airflow preset ("@hourly", "@daily", ...), or null = manual runs only.',
+        examples=["@hourly", "30 2 * * *", None],
+    )
+    enabled: StrictBool = Field(True, description="A disabled source runs only when asked for by name.")
+    max_items: Annotated[int, Field(gt=0, strict=True)] | None = Field(
+        None, description="At most this many NEW items per run."
+    )
+    source_name: str | None = Field(
+        None, description='Publisher recorded on each item (e.g. "SOHR"); feeds default to their title.'
+    )
+    respect_robots_txt: StrictBool = Field(
+        True, description="false only for a site whose owner allowed us to read what its robots.txt disallows."
+    )
 
-    def __post_init__(self) -> None:
-        where = f"source {self.name!r}"
-        if not isinstance(self.name, str) or not _NAME_RE.match(self.name):
-            raise SourcesConfigError(
-                f"source name {self.name!r} must start with a letter or digit and use only letters, digits, _ . -"
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _NAME_RE.match(value):
+            raise ValueError(
+                f"{value!r} must start with a letter or digit and use only letters, digits, _ . -"
             )
-        if self.kind not in KINDS:
-            raise SourcesConfigError(f"{where}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
-        if self.kind in ("folder", "corpus") and self.path is None:
-            raise SourcesConfigError(f"{where}: kind {self.kind} needs a `path`")
-        if self.kind in ("feed", "sitemap") and not self.url:
-            raise SourcesConfigError(f"{where}: kind {self.kind} needs a `url`")
-        if self.kind == "url_list" and self.path is None and not self.url and not self.urls:
-            raise SourcesConfigError(f"{where}: kind url_list needs a `path`, a `url` or inline `urls`")
-        if self.kind in ("folder", "corpus") and self.url:
-            raise SourcesConfigError(f"{where}: kind {self.kind} reads a local `path`, not a `url`")
-        if self.urls and self.kind != "url_list":
-            raise SourcesConfigError(f"{where}: inline `urls` are only for kind url_list")
-        if self.url is not None and not re.match(r"^https?://", self.url, re.I):
-            raise SourcesConfigError(f"{where}: url {self.url!r} must start with http:// or https://")
-        for u in self.urls:
-            if not re.match(r"^https?://", u, re.I):
-                raise SourcesConfigError(f"{where}: url {u!r} must start with http:// or https://")
-        if self.max_items is not None and (
-            not isinstance(self.max_items, int) or isinstance(self.max_items, bool) or self.max_items <= 0
-        ):
-            raise SourcesConfigError(f"{where}: max_items must be a positive integer, got {self.max_items!r}")
-        if not isinstance(self.enabled, bool):
-            raise SourcesConfigError(f"{where}: enabled must be true or false, got {self.enabled!r}")
-        validate_schedule(self.schedule, where=where)
+        return value
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _path(cls, value: object, info: ValidationInfo) -> object:
+        base = (info.context or {}).get("base_dir")
+        if base is None or value is None:
+            return value
+        return _resolve_path(str(value), base)
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _expand_url(cls, value: object, info: ValidationInfo) -> object:
+        loaded = (info.context or {}).get("base_dir") is not None
+        return os.path.expandvars(value) if loaded and isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> SourceConfig:
+        kind = self.kind
+        if kind in ("folder", "corpus") and self.url:
+            raise ValueError(f"kind {kind} reads a local `path`, not a `url`")
+        if self.path is not None and self.url:
+            raise ValueError("give a `path` or a `url`, not both")
+        if kind in ("folder", "corpus") and self.path is None:
+            raise ValueError(f"kind {kind} needs a `path`")
+        if kind in ("feed", "sitemap") and not self.url:
+            raise ValueError(f"kind {kind} needs a `url`")
+        if kind == "url_list" and self.path is None and not self.url and not self.urls:
+            raise ValueError("kind url_list needs a `path`, a `url` or inline `urls`")
+        if self.urls and kind != "url_list":
+            raise ValueError("inline `urls` are only for kind url_list")
+        return self
 
     @property
     def target(self) -> str:
@@ -140,18 +254,27 @@ class SourceConfig:
         return f"<{len(self.urls)} inline urls>"
 
 
-@dataclass(frozen=True)
-class SourcesConfig:
-    sources: tuple[SourceConfig, ...] = ()
-    fetch: FetchPolicy = field(default_factory=FetchPolicy)
-    path: Path | None = None  # the file it was loaded from, if any
+@dataclass(frozen=True, config=_CONFIG)
+class SourcesFile:
+    """The sources file: `sources:` and `fetch:`, both optional."""
 
-    def __post_init__(self) -> None:
+    sources: tuple[SourceConfig, ...] = Field((), description="Every source conflictwatch reads.")
+    fetch: FetchPolicy = Field(default_factory=FetchPolicy, description="How the web is read.")
+
+    @field_validator("sources")
+    @classmethod
+    def _unique(cls, sources: tuple[SourceConfig, ...]) -> tuple[SourceConfig, ...]:
         seen: set[str] = set()
-        for source in self.sources:
+        for source in sources:
             if source.name in seen:
-                raise SourcesConfigError(f"source name {source.name!r} is declared twice")
+                raise ValueError(f"source name {source.name!r} is declared twice")
             seen.add(source.name)
+        return sources
+
+
+@dataclass(frozen=True, config=_CONFIG)
+class SourcesConfig(SourcesFile):
+    path: Path | None = None  # the file it was loaded from, if any
 
     def get(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -208,19 +331,17 @@ class SourcesConfig:
                 )
         if urls:
             one_offs.append(
-                SourceConfig(
-                    name="manual_urls",
-                    kind="url_list",
-                    urls=tuple(urls),
-                    max_items=max_items,
-                    source_name=source_name,
+                _validate(
+                    SourceConfig,
+                    {"name": "manual_urls", "kind": "url_list", "urls": tuple(urls), "max_items": max_items,
+                     "source_name": source_name},
+                    where="source 'manual_urls'",
                 )
             )
         if one_offs:
             sources = tuple(one_offs)
         elif only is not None:
-            wanted = list(only)
-            sources = tuple(replace(self.get(n), enabled=True) for n in wanted)
+            sources = tuple(replace(self.get(n), enabled=True) for n in only)
         else:
             sources = self.enabled
         if max_items is not None and not one_offs:
@@ -242,39 +363,24 @@ def one_off_source(
     name = name or f"manual_{kind}"
     text = str(target)
     is_url = bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text))
+    values: dict[str, Any] = {"name": name, "kind": kind, "max_items": max_items, "source_name": source_name}
     if kind in ("feed", "sitemap") or (kind == "url_list" and is_url):
-        return SourceConfig(name=name, kind=kind, url=text, max_items=max_items, source_name=source_name)
-    return SourceConfig(
-        name=name,
-        kind=kind,
-        path=_resolve_path(text, base_dir or get_settings().project_root),
-        max_items=max_items,
-        source_name=source_name,
-    )
+        values["url"] = text
+    else:
+        values["path"] = _resolve_path(text, base_dir or get_settings().project_root)
+    return _validate(SourceConfig, values, where=f"source {name!r}")
 
 
-def validate_schedule(schedule: object, *, where: str = "schedule") -> None:
-    """None (manual only), an Airflow preset such as "@hourly", or a 5-field cron string."""
-    if schedule is None:
-        return
-    if not isinstance(schedule, str) or not schedule.strip():
-        raise SourcesConfigError(f"{where}: schedule must be a cron string, a preset like @daily, or null")
-    value = schedule.strip()
-    if value.startswith("@"):
-        if value not in PRESETS:
-            raise SourcesConfigError(
-                f"{where}: unknown schedule preset {value!r}; use one of {', '.join(PRESETS)}"
-            )
-        return
-    parts = value.split()
-    if len(parts) not in (5, 6) or not all(_CRON_FIELD_RE.match(p) for p in parts):
-        raise SourcesConfigError(f"{where}: schedule {value!r} is not a cron expression (5 fields) or preset")
-    try:  # croniter comes with Airflow; when present it knows cron better than the regex above
-        from croniter import croniter
-    except ImportError:  # pragma: no cover
-        return
-    if not croniter.is_valid(value):
-        raise SourcesConfigError(f"{where}: schedule {value!r} is not a valid cron expression")
+def sources_schema() -> dict[str, Any]:
+    """The JSON Schema of the sources file (draft 2020-12), for editors and include/sources.schema.json."""
+    schema = TypeAdapter(SourcesFile).json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "conflictwatch sources file (include/sources.yml)",
+        "description": "Generated by `conflictwatch sources-schema` from conflictwatch.sourceconfig; "
+        "see docs/fetching.md.",
+    }
 
 
 def load_sources(path: str | Path | None = None, *, base_dir: Path | None = None) -> SourcesConfig:
@@ -304,85 +410,72 @@ def parse_sources(raw: object, *, base_dir: Path | None = None, path: Path | Non
         raw = {}
     if not isinstance(raw, Mapping):
         raise SourcesConfigError("the top level must be a mapping with `sources:` and `fetch:`")
-    unknown = set(raw) - {"sources", "fetch"}
-    if unknown:
-        raise SourcesConfigError(f"unknown top-level keys: {', '.join(sorted(map(str, unknown)))}")
     base = base_dir or get_settings().project_root
-    raw_sources = raw.get("sources") or []
-    if not isinstance(raw_sources, list):
-        raise SourcesConfigError("`sources` must be a list")
-    sources = tuple(_source_from_mapping(item, index, base) for index, item in enumerate(raw_sources))
-    policy = _policy_from_mapping(raw.get("fetch") or {}, where="fetch")
-    return SourcesConfig(sources=sources, fetch=policy, path=path)
+    parsed = _validate(SourcesFile, {k: v for k, v in raw.items() if v is not None} if raw else {},
+                       context={"base_dir": base}, document=raw)
+    return SourcesConfig(sources=parsed.sources, fetch=parsed.fetch, path=path)
 
 
-_SOURCE_KEYS = {f.name for f in fields(SourceConfig)}
+# --- pydantic's errors as one line that says where -------------------------------------------------------
 
 
-def _source_from_mapping(item: object, index: int, base: Path) -> SourceConfig:
-    if not isinstance(item, Mapping):
-        raise SourcesConfigError(f"sources[{index}] must be a mapping, got {type(item).__name__}")
-    where = f"sources[{index}] ({item.get('name', '?')})"
-    unknown = set(item) - _SOURCE_KEYS
-    if unknown:
-        raise SourcesConfigError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
-    for key in ("name", "kind"):
-        if key not in item:
-            raise SourcesConfigError(f"{where}: `{key}` is required")
-    if "path" in item and "url" in item and item["path"] and item["url"]:
-        raise SourcesConfigError(f"{where}: give a `path` or a `url`, not both")
-    values = dict(item)
-    if values.get("path") is not None:
-        values["path"] = _resolve_path(str(values["path"]), base)
-    urls = values.get("urls")
-    if urls is not None:
-        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
-            raise SourcesConfigError(f"{where}: `urls` must be a list of strings")
-        values["urls"] = tuple(urls)
-    if values.get("url") is not None:
-        values["url"] = os.path.expandvars(str(values["url"]))
+@functools.cache
+def _adapter(cls: type) -> TypeAdapter:
+    return TypeAdapter(cls)
+
+
+def _validate(cls: type, values: Mapping[str, Any], *, where: str | None = None,
+              context: dict[str, Any] | None = None, document: object = None) -> Any:
     try:
-        return SourceConfig(**values)
-    except SourcesConfigError as exc:
-        raise SourcesConfigError(f"sources[{index}]: {exc}") from None
+        return _adapter(cls).validate_python(dict(values), context=context)
+    except ValidationError as exc:
+        raise SourcesConfigError(_describe(exc, cls, where, values if document is None else document)) from None
 
 
-_POLICY_FIELDS = {f.name: f for f in fields(FetchPolicy)}
-
-
-def _policy_from_mapping(raw: object, *, where: str) -> FetchPolicy:
-    if not isinstance(raw, Mapping):
-        raise SourcesConfigError(f"`{where}` must be a mapping")
-    unknown = set(raw) - set(_POLICY_FIELDS)
-    if unknown:
-        raise SourcesConfigError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in ("allow_hosts", "allow_networks"):
-            if value is None:
-                value = ()
-            if isinstance(value, str) or not isinstance(value, list | tuple):
-                raise SourcesConfigError(f"{where}.{key} must be a list")
-            values[key] = tuple(value)
-        elif key == "archive":
-            if not isinstance(value, bool):
-                raise SourcesConfigError(f"{where}.archive must be true or false")
-            values[key] = value
-        elif key == "ca_file":
-            if value is not None and not isinstance(value, str):
-                raise SourcesConfigError(f"{where}.ca_file must be a path or null")
-            values[key] = os.path.expandvars(os.path.expanduser(value)) if value else None
-        elif key in ("user_agent", "max_bytes", "max_decompressed_bytes", "max_redirects", "retries"):
-            values[key] = value  # FetchPolicy checks their types
+def _describe(exc: ValidationError, cls: type, where: str | None, document: object) -> str:
+    """'sources[1] ('desk'): max_items: Input should be greater than 0, got 0; ...'"""
+    lines = []
+    for error in exc.errors(include_url=False):
+        loc = list(error["loc"])
+        place: list[str] = [where] if where else []
+        node, model = document, cls
+        while loc:
+            key = loc.pop(0)
+            if isinstance(key, int):
+                item = node[key] if isinstance(node, Sequence) and key < len(node) else None
+                name = f" ({item.get('name', '?')!r})" if isinstance(item, Mapping) else ""
+                place[-1] = f"{place[-1]}[{key}]{name}"
+                node = item
+                continue
+            if loc and key in ("sources", "fetch"):
+                place.append(str(key))
+                node = node.get(key) if isinstance(node, Mapping) else None
+                model = SourceConfig if key == "sources" else FetchPolicy
+                continue
+            if error["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
+                known = [f.name for f in fields(model) if f.init] if model is not SourcesFile else ["sources", "fetch"]
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+                lines.append(": ".join([*place, f"unknown key {key!r}{hint}"]))
+                break
+            if error["type"] == "missing":
+                lines.append(": ".join([*place, f"`{key}` is required"]))
+                break
+            place.append(str(key))
         else:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise SourcesConfigError(f"{where}.{key} must be a number, got {value!r}")
-            values[key] = float(value)
-    return FetchPolicy(**values)
+            lines.append(": ".join([*place, _message(error)]))
+            continue
+    return "; ".join(lines)
 
 
-def _policy_to_mapping(policy: FetchPolicy) -> dict[str, Any]:
-    return {name: getattr(policy, name) for name in _POLICY_FIELDS}
+def _message(error: Any) -> str:
+    if error["type"] in ("value_error", "assertion_error"):
+        return str(error["ctx"]["error"])
+    msg = re.sub(r"a dictionary or an instance of \w+", "a mapping", error["msg"].replace("valid tuple", "valid list"))
+    shown = error.get("input")
+    if isinstance(shown, Mapping | list | tuple):
+        return msg
+    return f"{msg}, got {shown!r}"
 
 
 def _resolve_path(text: str, base: Path) -> Path:
