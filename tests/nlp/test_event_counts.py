@@ -907,3 +907,22 @@ def test_several_strikes_on_one_village_on_one_day_are_one_event_but_not_across_
     assert (f.location_mention, f.attrs["killed"]) == ("Taftanaz", 12)
     # GIVEN several strikes told of a whole province: a tally, not an event
     assert not events(nlp, "Several air strikes on Idlib province killed 12 people on Monday.", "2016-10-12")
+
+
+def test_a_day_in_a_relative_clause_of_something_else_is_not_the_events(nlp):
+    # GIVEN "despite a truce that went into effect early Sunday": Sunday is the truce's
+    text = "The air assault on Sarmin was launched despite a truce that went into effect early Sunday."
+    (f,) = events(nlp, text, published="2020-01-16")
+    # THEN the event is not dated on that Sunday
+    assert (f.date_month, f.date_day) != (1, 12)
+
+
+def test_today_in_a_quotation_is_the_day_the_narrative_tells(nlp):
+    # GIVEN the narrative's day (Wednesday), then a quoted "today" in a report published on Thursday
+    text = ("Jets struck Sarmin on Wednesday. Rescuers posted a statement reading "
+            "\u201c21 people have lost their lives today in the regime/Russian attacks on Binnish.\u201d")
+    by_place = {f.location_mention: f for f in events(nlp, text, published="2020-01-16")}
+    # THEN the quoted day is that Wednesday, not the day of publication
+    assert by_place["Binnish"].date_day == 15
+    # AND both sides joined by a slash carried out the attacks
+    assert by_place["Binnish"].attrs["perpetrator_actor_ids"] == ["syrian_government", "russia"]

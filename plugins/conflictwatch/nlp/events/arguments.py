@@ -316,12 +316,16 @@ def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
         if actor.start_char <= start < actor.end_char:
             return "agent"  # "Turkish air strikes", "regime warplanes": the actor's name holds the attack word
         gap_before = text_of(doc)[actor.end_char:start]
-        if 0 <= start - actor.end_char <= 12 and re.fullmatch(r"(?:\s*(?:'s|’s|s)?\s*(?:and\s+\w+\s+)?)", gap_before):
-            return "agent"
+        if 0 <= start - actor.end_char <= 30 and AGENT_GAP_RE.fullmatch(gap_before):
+            return "agent"  # "regime air strikes", "Syrian and Russian jets", "the regime/Russian terrorist attacks"
         gap_after = text_of(doc)[end:actor.start_char]
         if 0 <= actor.start_char - end <= 40 and re.fullmatch(r"\s+(?:\w+\s+){0,3}?(?:by|from)\s+(?:the\s+)?", gap_after):
             return "agent"
     return None
+
+
+AGENT_GAP_RE = re.compile(r"\s*(?:'s|’s|s)?\s*(?:(?:and|/)\s*[\w-]+\s+)?(?:(?:terrorist|deadly|heavy|fresh|renewed|new|"
+                          r"indiscriminate|intense|intensive|brutal|barbaric|criminal|joint|suspected|alleged)\s+)?")
 
 
 def _conj_root(t: Token) -> Token:
@@ -414,6 +418,8 @@ def choose_date(cand: Candidate, dates: list[DateMention]) -> DateMention | None
         head = head_of(cand.sent, d.start_char, d.end_char)
         if head is None:
             continue
+        if in_relative_clause(head, toks):
+            continue
         reported = reported_day(head)
         dist = min(distance(head, t) for t in toks)
         rank = 0 if d.kind in ("absolute", "month_day", "weekday", "relative") and d.precision == "day" else 1
@@ -422,6 +428,22 @@ def choose_date(cand: Candidate, dates: list[DateMention]) -> DateMention | None
             best, best_key = d, key
     cand.date_reported = bool(best_key and best_key[0])
     return best
+
+
+def in_relative_clause(head: Token, toks: list[Token]) -> bool:
+    """A day told of something else by a relative clause the event is not in ("the assault was launched
+    despite a truce that went into effect early Sunday"): Sunday is the truce's."""
+    ids = {t.i for t in toks}
+    t = head
+    for _ in range(8):
+        if t.i in ids:
+            return False
+        if t.dep_ == "relcl" and t.pos_ in ("VERB", "AUX"):
+            return t.head.i not in ids and not any(x.i in ids for x in t.subtree)
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
 
 
 def reported_day(head: Token) -> bool:

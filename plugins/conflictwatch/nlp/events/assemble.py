@@ -177,7 +177,7 @@ def _tally_cue(cand: Candidate) -> bool:
     day = cand.date is not None and cand.date.precision == "day" and not cand.date_reported and not _starts_period(cand)
     if any(rx.search(text) for rx in TALLY_CUES):
         return True
-    if SERIES_RE.search(text) and not ((day or cand.date is None) and any(_fineness(p) == 3 for p in cand.places)):
+    if SERIES_RE.search(text) and not _one_place_day(cand, day):
         return True
     if cand.features.get("after_period") and not day and _perfect(cand):
         return True  # "... under fire since mid-March. Twelve people have been killed": the period's toll
@@ -190,6 +190,15 @@ def _tally_cue(cand: Candidate) -> bool:
     if _many_attacks(cand):
         return True
     return (toll.value or 0) >= 1000
+
+
+def _one_place_day(cand: Candidate, day: bool) -> bool:
+    """'Several strikes on the village of X on Monday': one place, one day, the attacks not counted."""
+    fine = [p for p in cand.places if _fineness(p) == 3]
+    return (day or cand.date is None) and len(fine) == 1 and not COUNTED_SERIES_RE.search(cand.sent.text)
+
+
+COUNTED_SERIES_RE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:separate|similar|different)\b", re.I)
 
 
 def _perfect(cand: Candidate) -> bool:
@@ -330,13 +339,29 @@ def _narrative_day(before: list[Candidate], reference: dt.date | None) -> When |
     return None
 
 
+QUOTES = "\"“”"
+
+
+def _quoted_today(cand: Candidate) -> bool:
+    """The candidate's day is "today" inside a quotation: the day the quoted source spoke, which a
+    report published the next morning does not share."""
+    d = cand.date
+    if d is None or d.kind != "relative" or getattr(d, "offset_days", None) != 0:
+        return False
+    before = text_of(cand.sent.doc)[cand.sent.start_char : d.start_char]
+    return sum(before.count(q) for q in QUOTES) % 2 == 1
+
+
 def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | None) -> When:
     """Its own date; else a day counted from the narrative's ('the previous day'); else the narrative's
     day; else the report's date at week precision."""
     own = own_date(cand, reference)
+    carried = _narrative_day(before, reference)
+    if _quoted_today(cand) and carried is not None and carried.day is not None and reference is not None \
+            and 0 < (reference - carried.day).days <= 3:
+        return carried  # "'21 people have lost their lives today,' a tweet read": the day the text is telling
     if own.mention is not None or own.day is not None:
         return own
-    carried = _narrative_day(before, reference)
     shift = narrative_offset(cand.sent.text)
     if shift is not None:
         base = carried.day if carried is not None and carried.day is not None else reference
