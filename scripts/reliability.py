@@ -123,6 +123,9 @@ def make_hostile(folder: Path) -> dict[str, Expect]:
     put("deep-nesting.html", ("<html><body>" + "<div>" * depth + "<p>" + text.replace("\n", " ") + "</p>"
                               + "</div>" * depth + "</body></html>").encode(),
         Expect("200,000-deep nesting", "quarantined", "NoMainText"))
+    # over the one-piece size: tagged in pieces (nlp/pieces.py); over the cap: refused before spaCy
+    put("long-520k.txt", ((text + "\n\n") * (520_000 // (len(text) + 2) + 1)).encode(),
+        Expect("520,000-character text (6 pieces)", "kept"))
     put("long-2.5m.txt", ((text + "\n\n") * (2_500_000 // (len(text) + 2) + 1)).encode(),
         Expect("2.5-million-character text", "quarantined", "TextTooLong"))
     put("dup-a.txt", _seed_text(0).encode(), Expect("duplicate content (name 1)", "kept"))
@@ -527,7 +530,7 @@ def case_worker(paths: list[str]) -> int:
         item = SourceItem(source_uri=path, kind="file", path=path)
         try:
             doc = extract_item(item, None, settings)
-            ((_, result),) = list(annotate([doc], nlp))
+            ((_, result),) = list(annotate([doc], nlp, piece_chars=settings.piece_chars))
             outcome = ("quarantined", result.error_class) if isinstance(result, IngestError) else ("kept", "")
         except Exception as exc:
             err = error_from_exception(path, "extract", exc)

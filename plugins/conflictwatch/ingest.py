@@ -388,7 +388,7 @@ def process_batch(items: Sequence[SourceItem], settings: Settings | None = None,
     if documents:
         nlp = load_nlp(settings.spacy_model, str(settings.reference_dir))
         model_s = time.perf_counter() - t1  # 0 once the worker has it
-        for document, result in annotate(documents, nlp):
+        for document, result in annotate(documents, nlp, piece_chars=settings.piece_chars):
             if isinstance(result, IngestError):
                 out[document.source_uri] = BatchItem(document.source_uri, errors=[result])
             else:
