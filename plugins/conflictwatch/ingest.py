@@ -40,16 +40,16 @@ from typing import Any
 
 import yaml
 
-from conflictwatch.batches import BatchItem, error_batch, write_batch
+from conflictwatch.batches import BatchItem, discovery_batch, write_batch
 from conflictwatch.config import Settings, get_settings
-from conflictwatch.records import IngestError, SourceItem, error_from_exception, sha256_bytes
+from conflictwatch.records import IngestError, SourceAlias, SourceItem, error_from_exception, sha256_bytes
 from conflictwatch.sources import CORPUS_SUFFIXES, discover_corpus, iter_local
 
 log = logging.getLogger(__name__)
 
 LOCAL_KINDS = ("folder", "corpus")
 WEB_KINDS = ("url_list", "feed", "sitemap")
-DISCOVERY_ERRORS = "batch-discovery.parquet"
+DISCOVERY_ERRORS = "batch-discovery.parquet"  # discovery's errors and aliases
 RUN_SOURCES = "sources.yml"
 REPROCESS = "reprocess"  # the source_config of items re-read to apply a newer extraction/NLP
 # croniter knows most presets; these two it does not.
@@ -230,22 +230,34 @@ def content_key(item: SourceItem, settings: Settings) -> str | None:
     return None
 
 
-def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_size: int = 256) -> Iterator[SourceItem]:
+def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_size: int = 256,
+                  aliases: list[SourceAlias] | None = None) -> Iterator[SourceItem]:
     """Local items not ingested before, streamed: an item whose content hash was loaded is
     skipped (unchanged, or the same article under another name), a corpus row also by its key.
-    One seen-set query per chunk of items."""
+    The same article under a name not seen before is not read again but appended to `aliases`,
+    to be recorded as one more source of its document. One seen-set query per chunk of items."""
+    from conflictwatch.seen import normalize_url
+
     for part in chunked(items, chunk_size):
         hashes = [content_key(i, settings) for i in part]
         keys = [seen_key(i) for i in part]
         known_urls, known_hashes = seen.known(keys, [h for h in hashes if h])
-        from conflictwatch.seen import normalize_url
-
         for item, digest, key in zip(part, hashes, keys, strict=True):
             if digest and digest in known_hashes:
+                if aliases is not None and normalize_url(key) not in known_urls:
+                    aliases.append(alias_of(item, digest))
                 continue
             if item.kind == "corpus_row" and normalize_url(key) in known_urls:
                 continue
             yield item
+
+
+def alias_of(item: SourceItem, content_hash: str) -> SourceAlias:
+    return SourceAlias(
+        source_uri=item.source_uri, source_kind=item.kind, content_hash=content_hash,
+        source_document_id=item.document_id, url=item.url, title=item.title,
+        published_date=item.published_date, source_name=item.source_name, source_config=item.source_config,
+    )
 
 
 def mark_seen(batch_files: Sequence[Path], settings: Settings) -> int:
@@ -256,10 +268,15 @@ def mark_seen(batch_files: Sequence[Path], settings: Settings) -> int:
     store = seen_store(settings)
     n = 0
     for path in batch_files:
+        table = pq.read_table(path, columns=["document", "aliases"])
         rows = [
             (seen_key(doc["source_uri"], doc["source_kind"]), doc["content_hash"], doc["document_id"])
-            for doc in pq.read_table(path, columns=["document"]).column("document").to_pylist()
+            for doc in table.column("document").to_pylist()
             if doc
+        ]
+        rows += [  # an alias's name is known from now on: the next run skips it silently
+            (seen_key(a["source_uri"], a["source_kind"]), a["content_hash"], None)
+            for aliases in table.column("aliases").to_pylist() for a in aliases or ()
         ]
         n += store.mark_many(rows) if rows else 0
     return n
@@ -274,6 +291,7 @@ class Discovered:
 
     items: Iterator[SourceItem]
     errors: list[IngestError] = field(default_factory=list)
+    aliases: list[SourceAlias] = field(default_factory=list)  # copies of documents loaded before
     counts: dict[str, int] = field(default_factory=lambda: collections.Counter())
 
 
@@ -319,7 +337,7 @@ def _source_items(source, fetch_policy, seen, settings: Settings, found: Discove
 
         items: Iterable[SourceItem] = local()
         if seen is not None:
-            items = filter_unseen(items, seen, settings)
+            items = filter_unseen(items, seen, settings, aliases=found.aliases)
         if source.max_items:
             items = islice(items, source.max_items)
         for item in items:
@@ -474,6 +492,7 @@ class RunSummary:
     discovered: int = 0  # items the sources listed (new or not)
     new: int = 0  # items not in the seen-set, read this run
     documents: int = 0  # documents loaded
+    aliases: int = 0  # sources recorded as copies of documents loaded before (not read again)
     frames: int = 0
     errors: int = 0
     batch_files: list[str] = field(default_factory=list)
@@ -497,7 +516,7 @@ def load_files(files: Sequence[Path], settings: Settings) -> dict:
     result = load_batches(files, settings.warehouse)
     marked = mark_seen([f for f in files if Path(f).exists()], settings)
     return {"batches": result.batches, "documents": result.documents, "frames": result.frames,
-            "errors": result.errors, "marked_seen": marked}
+            "errors": result.errors, "aliases": result.aliases, "marked_seen": marked}
 
 
 # --- transform ------------------------------------------------------------------------------------------
@@ -598,21 +617,23 @@ def run(
                                  workers, summary.batch_stats))
     summary.stages["discover+extract+nlp"] = time.monotonic() - t_discover
     summary.discovered = found.counts["listed"]
-    discovery_errors = error_batch(found.errors, directory, DISCOVERY_ERRORS)
-    if discovery_errors:
-        files.append(discovery_errors)
+    discovered_alone = discovery_batch(found.errors, directory, DISCOVERY_ERRORS, found.aliases)
+    if discovered_alone:
+        files.append(discovered_alone)
     summary.batch_files = [str(f) for f in files]
     t_load = time.monotonic()
     loaded = load_files(files, settings)
     summary.stages["load"] = time.monotonic() - t_load
     summary.documents, summary.frames, summary.errors = loaded["documents"], loaded["frames"], loaded["errors"]
+    summary.aliases = loaded["aliases"]
     summary.marked_seen = loaded["marked_seen"]
     summary.error_messages = [f"{e.source_uri}: [{e.stage}] {e.error_class}: {e.message}" for e in found.errors]
     for f in files:  # handed over and loaded: the run's batch files are done with
         Path(f).unlink(missing_ok=True)
     if build:
         t_dbt = time.monotonic()
-        summary.transform_skipped = transform(settings, summary.documents, publish)
+        # an alias is a new row of dim_document_sources: the marts are built for it too
+        summary.transform_skipped = transform(settings, summary.documents + summary.aliases, publish)
         summary.dbt_ok = None if summary.transform_skipped else True
         summary.stages["dbt+publish"] = time.monotonic() - t_dbt
     summary.seconds = time.monotonic() - started
@@ -650,7 +671,7 @@ def discover_batches(
          "items": [item_to_dict(it) for it in batch]}
         for i, batch in enumerate(chunked(found.items, batch_size))
     ]
-    error_batch(found.errors, directory, DISCOVERY_ERRORS)
+    discovery_batch(found.errors, directory, DISCOVERY_ERRORS, found.aliases)
     return batches
 
 
