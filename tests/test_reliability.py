@@ -160,3 +160,39 @@ def _count(warehouse: Path, sql: str) -> int:
         return con.execute(sql).fetchone()[0]
     finally:
         con.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_batch_worker_killed_mid_run_loses_nothing_once_the_run_is_repeated(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from conflictwatch import ingest
+    from conflictwatch.config import get_settings
+
+    # GIVEN the seeds in three batches of two, tagged by a pool of two workers, and a worker
+    # that is SIGKILLed as it starts the batch holding the third seed
+    seeds = Path(shutil.copytree(REPO / "include" / "seeds", tmp_path / "inputs" / "seeds"))
+    victim = str(sorted(seeds.glob("*.txt"))[2])
+    tag = ingest.process_batch
+
+    def dying(items, *args, **kwargs):
+        if any(i.source_uri == victim for i in items):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return tag(items, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "process_batch", dying)  # the forked workers inherit it
+    warehouse = tmp_path / "killed" / "warehouse.duckdb"
+    settings = get_settings(data_dir=tmp_path / "killed" / "data", warehouse=warehouse, batch_size=2)
+    # WHEN the run goes on
+    with pytest.raises(ingest.WorkerDied, match="nothing was loaded"):
+        ingest.run([seeds], warehouse, settings, publish=False, workers=2)
+    # THEN it stops before its load; WHEN it is repeated with nothing killed
+    monkeypatch.undo()
+    assert ingest.run([seeds], warehouse, settings, publish=False, workers=2).dbt_ok
+    # THEN every seed is kept, and every raw and mart table is as a clean run leaves it
+    uris = reliability.expected_inputs([seeds], [])
+    assert {outcome for outcome, _ in reliability.account(warehouse, uris).values()} == {"kept"}
+    clean = _run(tmp_path, "clean", [seeds], 2)
+    assert reliability.table_hashes(warehouse) == reliability.table_hashes(clean)

@@ -32,6 +32,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
@@ -477,8 +478,16 @@ def _chain(head: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
+class WorkerDied(RuntimeError):
+    """A batch worker died (killed, out of memory) while tagging: the run stops before its load."""
+
+
 def _collect(future: Future, stats: list[dict] | None) -> Path:
-    path, batch_stats = future.result()
+    try:
+        path, batch_stats = future.result()
+    except BrokenProcessPool as exc:
+        # Nothing was loaded or marked seen: a plain re-run reads and tags everything again.
+        raise WorkerDied(f"a batch worker died while tagging ({exc}); nothing was loaded: run again") from exc
     if stats is not None:
         stats.append(batch_stats)
     return Path(path)
