@@ -8,7 +8,8 @@ checks every promise of the README's Reliability section:
              quarantined with a reason (raw.ingest_errors): lost must be 0; each hostile case
              is also tagged alone in a child process, with its time and peak memory bounded;
   faults     SIGKILL of the CLI at several points of a run (early, after the first batch file,
-             twice during dbt, while the analyst copy is written), SIGKILL of its dbt process, a full
+             twice during dbt, while the analyst copy is written), SIGKILL of one of its batch
+             workers, SIGKILL of its dbt process, a full
              disk (RLIMIT_FSIZE), the warehouse lock held by another process, a loopback HTTP
              source that stalls, resets, truncates or serves garbage: each must end, after a
              plain re-run (or once the source heals), with every table identical to a clean
@@ -123,6 +124,9 @@ def make_hostile(folder: Path) -> dict[str, Expect]:
     put("deep-nesting.html", ("<html><body>" + "<div>" * depth + "<p>" + text.replace("\n", " ") + "</p>"
                               + "</div>" * depth + "</body></html>").encode(),
         Expect("200,000-deep nesting", "quarantined", "NoMainText"))
+    # over the one-piece size: tagged in pieces (nlp/pieces.py); over the cap: refused before spaCy
+    put("long-520k.txt", ((text + "\n\n") * (520_000 // (len(text) + 2) + 1)).encode(),
+        Expect("520,000-character text (6 pieces)", "kept"))
     put("long-2.5m.txt", ((text + "\n\n") * (2_500_000 // (len(text) + 2) + 1)).encode(),
         Expect("2.5-million-character text", "quarantined", "TextTooLong"))
     put("dup-a.txt", _seed_text(0).encode(), Expect("duplicate content (name 1)", "kept"))
@@ -350,7 +354,7 @@ KILL_POINTS = {
     # early: spaCy loading, reading and extracting
     "at 15% of a clean run's time": lambda ws, proc, started, since: time.monotonic() - started >= ws.clean_seconds * 0.15,
     # tagging: the first batch file is written, others are not
-    "after the first batch file": lambda ws, proc, started, since: any((ws.root / "data" / "batches").glob("run-*/batch-*.parquet")),
+    "after the first batch file": lambda ws, proc, started, since: any((ws.root / "data" / "batches").glob("*/batch-*.parquet")),
     "5 s into dbt": _dbt_running_for(5),
     "20 s into dbt": _dbt_running_for(20),
     # late: the analyst copy half written
@@ -377,6 +381,30 @@ def kill_dbt(ws: Workspace, after: float = 4.0, timeout: float = 1800) -> Run:
         time.sleep(0.2)
     out, err = proc.communicate(timeout=timeout)
     return Run(proc.returncode, time.monotonic() - started, out, err, killed=killed or "dbt never seen")
+
+
+def pool_workers(pid: int) -> list[int]:
+    """The batch workers of a run: its forked children running the same command (not dbt's)."""
+    command = _cmdline(pid)
+    return [p for p in _children(pid) if _cmdline(p) == command]
+
+
+def kill_worker(ws: Workspace, timeout: float = 1800) -> Run:
+    """Start a run with two workers; once the first batch file is written (other batches still
+    being tagged), SIGKILL one batch worker only, not the run."""
+    started = time.monotonic()
+    proc = ws.start()
+    killed = ""
+    while proc.poll() is None and time.monotonic() - started < timeout:
+        workers = pool_workers(proc.pid)
+        if workers and any((ws.root / "data" / "batches").glob("*/batch-*.parquet")):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(workers[-1], signal.SIGKILL)
+            killed = f"batch worker (pid {workers[-1]}, one of {len(workers)}) killed after the first batch file"
+            break
+        time.sleep(0.05)
+    out, err = proc.communicate(timeout=timeout)
+    return Run(proc.returncode, time.monotonic() - started, out, err, killed=killed or "no batch worker seen")
 
 
 def _full_disk(limit: int):
@@ -527,7 +555,7 @@ def case_worker(paths: list[str]) -> int:
         item = SourceItem(source_uri=path, kind="file", path=path)
         try:
             doc = extract_item(item, None, settings)
-            ((_, result),) = list(annotate([doc], nlp))
+            ((_, result),) = list(annotate([doc], nlp, piece_chars=settings.piece_chars))
             outcome = ("quarantined", result.error_class) if isinstance(result, IngestError) else ("kept", "")
         except Exception as exc:
             err = error_from_exception(path, "extract", exc)
@@ -655,6 +683,11 @@ def main(argv: list[str] | None = None) -> int:
     ws = Workspace(work / "kill-dbt", inputs)
     killed = kill_dbt(ws)
     compare("SIGKILL of dbt during its build", ws, killed.killed, killed, ws.run())
+    ws = Workspace(work / "kill-worker", inputs, extra_env={"CONFLICTWATCH_WORKERS": "2"})
+    killed = kill_worker(ws)
+    compare("SIGKILL of one batch worker", ws, killed.killed, killed, ws.run())
+    if killed.returncode == 0 or not killed.killed.startswith("batch worker"):
+        broken.append(f"the batch-worker kill did not take: {killed.killed}, exit {killed.returncode}")
     ws = Workspace(work / "full-disk", inputs)
     full = ws.run(preexec=_full_disk(3 * 1024 * 1024))
     full.killed = "RLIMIT_FSIZE 3 MB (writes past it fail with EFBIG)"

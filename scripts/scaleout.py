@@ -19,6 +19,7 @@ the marts hold. `stop()` ends every process it started and reports any that surv
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -42,7 +43,14 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV_FILE = REPO / "deploy" / "scaleout.env"
 COMPOSE_FILE = REPO / "docker-compose.yml"
-REDIS_USER = "conflictwatch_scaleout"  # the local Redis has no password of its own: an ACL user has it
+# Names of this checkout's own, so two checkouts (git worktrees) running the scale-out test on one
+# machine never drop, flush or re-password each other's: a scratch database and its role, a Redis
+# db number and an ACL user (the local Redis has no password of its own: that user has it).
+CHECKOUT = hashlib.sha256(str(REPO).encode()).hexdigest()[:8]
+DATABASE = f"airflow_scaleout_{CHECKOUT}"
+PG_ROLE = f"airflow_{CHECKOUT}"
+REDIS_USER = f"conflictwatch_scaleout_{CHECKOUT}"
+REDIS_DB = 1 + int(CHECKOUT, 16) % 15  # 1-15; two checkouts meet on one in 15
 PG, REDIS = ("127.0.0.1", 5432), ("127.0.0.1", 6379)
 COMPONENTS = {
     "api-server": ["api-server"],
@@ -128,12 +136,12 @@ def local_env(compose_env: dict[str, str], *, home: Path, data: Path, port: int,
               redis_db: int, logs: Path | None = None) -> dict[str, str]:
     """The compose settings with service host names -> 127.0.0.1 and container paths -> local ones.
 
-    Only hosts, the database name, the Redis db number, the API port and paths change; every
+    Only hosts, the database and its role, the Redis db number, the API port and paths change; every
     other setting is the compose profile's own (tests/test_compose.py checks both agree).
     """
     env = {}
     for key, value in compose_env.items():
-        value = value.replace("@postgres:5432/airflow", f"@127.0.0.1:5432/{database}")
+        value = re.sub(r"://airflow:([^@]*)@postgres:5432/airflow", rf"://{PG_ROLE}:\1@127.0.0.1:5432/{database}", value)
         value = re.sub(r"redis://redis:6379/\d+", f"redis://127.0.0.1:6379/{redis_db}", value)
         value = re.sub(r"redis://:([^@]+)@redis:6379/\d+", rf"redis://{REDIS_USER}:\1@127.0.0.1:6379/{redis_db}", value)
         value = value.replace("http://airflow-apiserver:8080", f"http://127.0.0.1:{port}")
@@ -183,7 +191,7 @@ class ArticleServer:
 
 
 class ScaleOut:
-    def __init__(self, work: Path, database: str = "airflow_scaleout", redis_db: int = 5,
+    def __init__(self, work: Path, database: str = DATABASE, redis_db: int = REDIS_DB,
                  secrets: dict[str, str] | None = None):
         self.work = Path(work)
         self.homes, self.data = self.work / "homes", self.work / "data"
@@ -215,21 +223,21 @@ class ScaleOut:
     # --- set-up --------------------------------------------------------------------------------
 
     def reset_database(self) -> None:
-        """A scratch metadata database owned by the compose profile's user (airflow/airflow)."""
+        """A scratch metadata database owned by this checkout's role (the compose profile's `airflow`)."""
         import psycopg2
 
         con = psycopg2.connect(host=PG[0], port=PG[1], user="postgres", dbname="postgres")
         con.autocommit = True
         with con.cursor() as cur:
-            cur.execute("select 1 from pg_roles where rolname = 'airflow'")
+            cur.execute("select 1 from pg_roles where rolname = %s", (PG_ROLE,))
             if not cur.fetchone():
-                cur.execute("create role airflow login")
-            cur.execute("alter role airflow password %s", (self.secrets["POSTGRES_PASSWORD"],))
+                cur.execute(f'create role "{PG_ROLE}" login')
+            cur.execute(f'alter role "{PG_ROLE}" password %s', (self.secrets["POSTGRES_PASSWORD"],))
             cur.execute(
                 "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s", (self.database,)
             )
             cur.execute(f'drop database if exists "{self.database}"')
-            cur.execute(f'create database "{self.database}" owner airflow')
+            cur.execute(f'create database "{self.database}" owner "{PG_ROLE}"')
         con.close()
         import redis
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -149,12 +152,12 @@ def test_dockerfile_installs_from_the_lock_file():
     assert "uv sync --frozen" in dockerfile and "COPY pyproject.toml uv.lock" in dockerfile
 
 
-def _scaleout_module():
+def _scaleout_module(root: Path = REPO):
     import importlib.util
     import sys
 
     sys.path.insert(0, str(REPO / "scripts"))
-    spec = importlib.util.spec_from_file_location("scaleout", REPO / "scripts" / "scaleout.py")
+    spec = importlib.util.spec_from_file_location("scaleout", root / "scripts" / "scaleout.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -187,10 +190,31 @@ def test_the_local_scaleout_run_uses_the_same_settings_with_local_hosts(tmp_path
         if not any(marker in value for marker in ("@postgres:", "redis://", "airflow-apiserver", "/opt/")):
             assert mapped == value, key
     assert local["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
-    assert local["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == "postgresql+psycopg2://airflow:pgpw@127.0.0.1:5432/airflow_scaleout"
+    assert (local["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+            == f"postgresql+psycopg2://{scaleout.PG_ROLE}:pgpw@127.0.0.1:5432/airflow_scaleout")
     assert local["AIRFLOW__CELERY__BROKER_URL"] == f"redis://{scaleout.REDIS_USER}:redispw@127.0.0.1:6379/5"
     assert local["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:18080/execution/"
     assert local["AIRFLOW__API_AUTH__JWT_SECRET"] == "jwt"
+
+
+def test_two_checkouts_never_share_the_scratch_database_role_or_redis(tmp_path):
+    # GIVEN this checkout and another one (a second git worktree) on the same machine
+    other = tmp_path / "other-checkout"
+    (other / "scripts").mkdir(parents=True)
+    shutil.copy(REPO / "scripts" / "scaleout.py", other / "scripts" / "scaleout.py")
+    here, there = _scaleout_module(), _scaleout_module(other)
+    # THEN each has its own database, role, Redis user and (here) Redis db number
+    for name in ("DATABASE", "PG_ROLE", "REDIS_USER", "REDIS_DB"):
+        assert getattr(here, name) != getattr(there, name), name
+    assert 1 <= here.REDIS_DB <= 15
+    # AND the cluster and its settings use them
+    secrets = dict.fromkeys(("POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET",
+                             "AIRFLOW_API_SECRET_KEY"), "x")
+    cluster = here.ScaleOut(tmp_path / "work", secrets=secrets)
+    assert (cluster.database, cluster.redis_db) == (here.DATABASE, here.REDIS_DB)
+    env = cluster.env_for("scheduler")
+    assert f"//{here.PG_ROLE}:x@127.0.0.1:5432/{here.DATABASE}" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert env["AIRFLOW__CELERY__BROKER_URL"].endswith(f"@127.0.0.1:6379/{here.REDIS_DB}")
 
 
 def test_each_local_component_has_its_own_home_as_in_a_container(tmp_path):

@@ -3,6 +3,8 @@ as the design says (pools, Params, Assets, callbacks)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .conftest import REPO
@@ -84,6 +86,8 @@ def test_transform_shows_each_model_and_keeps_one_warehouse_writer(dagbag):
         assert any(t.startswith(f"dbt.{model}") for t in ids), model
     producer = dag.get_task("dbt.dbt_producer_watcher")
     assert producer.pool == "warehouse"
+    # AND its dbt runs under the warehouse's file lock, as the CLI's does (conflictwatch-dbt)
+    assert Path(producer.dbt_executable_path).name == "conflictwatch-dbt"
     writers = [t for t in dag.tasks if t.pool == "warehouse"]
     assert {t.task_id for t in writers} == {"dbt.dbt_producer_watcher", "dbt_docs", "publish"}
     assert dag.get_task("dbt_docs").upstream_task_ids and dag.get_task("publish").upstream_task_ids == {"dbt_docs"}

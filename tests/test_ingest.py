@@ -149,3 +149,32 @@ def test_a_seen_set_without_its_warehouse_starts_empty(tmp_path, settings):
     # THEN it is empty: a fresh warehouse takes everything again
     assert not again.seen_url("https://example.org/a")
     assert ingest.seen_path(settings).name == "warehouse.seen.sqlite"
+
+
+@pytest.mark.slow
+def test_a_text_longer_than_a_piece_is_tagged_in_pieces_with_exact_evidence(tmp_path, settings):
+    import dataclasses
+
+    import duckdb
+
+    # GIVEN an article of five seeds' bodies, five times longer than the one-piece size
+    folder = tmp_path / "long"
+    folder.mkdir()
+    bodies = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    (folder / "long.txt").write_text("\n\n".join(bodies), encoding="utf-8")
+    settings = dataclasses.replace(settings, piece_chars=max(map(len, bodies)) + 2)
+    # WHEN it is ingested
+    summary = ingest.run([folder], settings.warehouse, settings, build=False, workers=1)
+    # THEN it is one document, nothing is quarantined, and every evidence span is the exact
+    # slice of the whole text, in every piece
+    assert (summary.documents, summary.errors) == (1, 0)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        (text,) = con.execute("select text from raw.documents").fetchone()
+        frames = con.execute("select evidence_start_char, evidence_end_char, evidence_text from raw.frames").fetchall()
+        sentences = con.execute("select start_char, end_char, text from raw.sentences order by sentence_index").fetchall()
+    finally:
+        con.close()
+    assert all(text[s:e] == t for s, e, t in frames + sentences)
+    assert max(s for s, _, _ in frames) > len(text) - len(bodies[-1])  # the last piece's frames are there
+    assert [s for s, _, _ in sentences] == sorted(s for s, _, _ in sentences)

@@ -72,3 +72,36 @@ def test_empty_load_creates_the_schema(tmp_path):
     wh = tmp_path / "w.duckdb"
     assert load_batches([], wh).documents == 0
     assert all(len(rows) == 0 for rows in _snapshot(wh).values())
+
+
+def _aliases(path) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(
+            "select source_uri, content_hash, source_document_id from raw.source_aliases order by 1").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_copy_found_later_is_recorded_once_and_dropped_when_read_as_a_document(tmp_path):
+    from conflictwatch.records import SourceAlias
+
+    # GIVEN a loaded document and, from a later discovery, a copy of it under another name
+    wh = tmp_path / "w.duckdb"
+    load_batches([write_batch([_item("d1")], tmp_path / "a")], wh)
+    alias = SourceAlias("/in/copy.txt", "file", "c", "copy-id", source_name="Wire")
+    batch = write_batch([BatchItem(alias.source_uri, aliases=[alias])], tmp_path / "b", "discovery.parquet")
+    # WHEN that discovery batch is loaded twice
+    first = load_batches([batch], wh)
+    load_batches([batch], wh)
+    # THEN the copy is one row of raw.source_aliases, linked by content hash; the documents are untouched
+    assert (first.documents, first.aliases) == (0, 1)
+    assert _aliases(wh) == [("/in/copy.txt", "c", "copy-id")]
+    assert len(_snapshot(wh)["documents"]) == 1
+    assert [(a.source_uri, a.source_name) for a in read_batch(batch)[0].aliases] == [("/in/copy.txt", "Wire")]
+    # WHEN the same source is later read as a document of its own (changed, or a forced run)
+    item = _item("copy")
+    item.document.source_uri = item.source_uri = "/in/copy.txt"
+    load_batches([write_batch([item], tmp_path / "c")], wh)
+    # THEN it is no longer an alias
+    assert _aliases(wh) == []

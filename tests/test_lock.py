@@ -80,3 +80,26 @@ def test_cli_refuses_before_any_work(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "run refused" in err and f"pid {holder.pid}" in err
     assert not warehouse.exists()  # nothing was done
+
+
+def _locked_dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CONFLICTWATCH_WAREHOUSE": str(warehouse), "CONFLICTWATCH_LOCK_TIMEOUT": "0.5"}
+    executable = Path(sys.executable).with_name("conflictwatch-dbt")
+    return subprocess.run([str(executable), *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_dbt_of_the_airflow_tasks_takes_the_warehouse_lock(tmp_path):
+    # GIVEN the warehouse held by another run
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = hold_in_other_process(warehouse)
+    try:
+        # WHEN the Cosmos tasks' dbt executable is called
+        refused = _locked_dbt(warehouse, "--version")
+    finally:
+        holder.kill()
+        holder.wait()
+    # THEN it refuses before dbt starts, naming the holder; once free, dbt runs and its exit code is passed on
+    assert refused.returncode == 1 and f"pid {holder.pid}" in refused.stderr and "dbt" not in refused.stdout.lower()
+    free = _locked_dbt(warehouse, "--version")
+    assert free.returncode == 0 and "core" in (free.stdout + free.stderr).lower()
+    assert _locked_dbt(warehouse, "no-such-command").returncode != 0

@@ -114,3 +114,85 @@ def test_identical_tables_across_batch_sizes_and_one_document_per_text(tmp_path)
         assert con.execute("select count(*) from marts.dim_documents").fetchone()[0] == 7  # 5 seeds + latin1 + utf16
     finally:
         con.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_copy_found_in_a_later_run_is_recorded_as_one_more_source_of_its_document(tmp_path):
+    from conflictwatch.config import get_settings
+    from conflictwatch.ingest import run
+
+    # GIVEN the seeds ingested and built
+    seeds = Path(shutil.copytree(REPO / "include" / "seeds", tmp_path / "inputs" / "seeds"))
+    warehouse = tmp_path / "w" / "warehouse.duckdb"
+    settings = get_settings(data_dir=tmp_path / "w" / "data", warehouse=warehouse)
+    assert run([seeds], warehouse, settings, publish=False).dbt_ok
+    reports = _count(warehouse, "select count(*) from marts.fct_incident_reports")
+    # WHEN a later run finds one seed again under another name
+    later = tmp_path / "inputs" / "later"
+    later.mkdir()
+    seed = sorted(seeds.glob("*.txt"))[0]
+    shutil.copy(seed, later / "copy-of-a-seed.txt")
+    summary = run([later], warehouse, settings, publish=False)
+    # THEN it is not read again but recorded as one more source of the seed's document, and the marts say so
+    assert (summary.new, summary.documents, summary.aliases) == (0, 0, 1) and summary.dbt_ok
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            """select copy.document_id = original.document_id, copy.was_read, copy.is_canonical
+               from marts.dim_document_sources as copy, marts.dim_document_sources as original
+               where copy.source_uri like '%/copy-of-a-seed.txt' and original.source_uri = ?""",
+            [str(seed.resolve())],
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [(True, False, False)]
+    # AND no incident is reported twice
+    assert _count(warehouse, "select count(*) from marts.fct_incident_reports") == reports
+    # AND the next run knows the name: nothing read or recorded, dbt skipped
+    again = run([later], warehouse, settings, publish=False)
+    assert (again.new, again.aliases) == (0, 0) and again.transform_skipped
+
+
+def _count(warehouse: Path, sql: str) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_batch_worker_killed_mid_run_loses_nothing_once_the_run_is_repeated(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from conflictwatch import ingest
+    from conflictwatch.config import get_settings
+
+    # GIVEN the seeds in three batches of two, tagged by a pool of two workers, and a worker
+    # that is SIGKILLed as it starts the batch holding the third seed
+    seeds = Path(shutil.copytree(REPO / "include" / "seeds", tmp_path / "inputs" / "seeds"))
+    victim = str(sorted(seeds.glob("*.txt"))[2])
+    tag = ingest.process_batch
+
+    def dying(items, *args, **kwargs):
+        if any(i.source_uri == victim for i in items):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return tag(items, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "process_batch", dying)  # the forked workers inherit it
+    warehouse = tmp_path / "killed" / "warehouse.duckdb"
+    settings = get_settings(data_dir=tmp_path / "killed" / "data", warehouse=warehouse, batch_size=2)
+    # WHEN the run goes on
+    with pytest.raises(ingest.WorkerDied, match="nothing was loaded"):
+        ingest.run([seeds], warehouse, settings, publish=False, workers=2)
+    # THEN it stops before its load; WHEN it is repeated with nothing killed
+    monkeypatch.undo()
+    assert ingest.run([seeds], warehouse, settings, publish=False, workers=2).dbt_ok
+    # THEN every seed is kept, and every raw and mart table is as a clean run leaves it
+    uris = reliability.expected_inputs([seeds], [])
+    assert {outcome for outcome, _ in reliability.account(warehouse, uris).values()} == {"kept"}
+    clean = _run(tmp_path, "clean", [seeds], 2)
+    assert reliability.table_hashes(warehouse) == reliability.table_hashes(clean)

@@ -1,7 +1,8 @@
 """The hand-over between parallel workers and the single loader: one Parquet file per batch.
 
 A batch file has one row per input item: its document (or null), the document's sentences,
-entities and frames as nested lists, and the item's errors. Workers only ever write their
+entities and frames as nested lists, the item's errors, and (from discovery) the sources that
+are copies of a document loaded before (aliases). Workers only ever write their
 own new file (written to a temporary name, then renamed), so any number can run at once;
 the loader is the only process that opens the warehouse.
 """
@@ -27,6 +28,7 @@ from conflictwatch.records import (
     Frame,
     IngestError,
     Sentence,
+    SourceAlias,
     error_row,
     frame_row,
     stable_id,
@@ -55,6 +57,7 @@ SENTENCE = _struct(Sentence)
 ENTITY = _struct(Entity)
 FRAME = _struct(Frame, [("frame_id", pa.string())])
 ERROR = _struct(IngestError, [("error_id", pa.string())])
+ALIAS = _struct(SourceAlias)
 
 BATCH_SCHEMA = pa.schema(
     [
@@ -65,6 +68,7 @@ BATCH_SCHEMA = pa.schema(
         pa.field("entities", pa.list_(ENTITY)),
         pa.field("frames", pa.list_(FRAME)),
         pa.field("errors", pa.list_(ERROR)),
+        pa.field("aliases", pa.list_(ALIAS)),
     ]
 )
 
@@ -75,6 +79,7 @@ class BatchItem:
     document: Document | None = None
     annotation: Annotation | None = None
     errors: list[IngestError] = dataclasses.field(default_factory=list)
+    aliases: list[SourceAlias] = dataclasses.field(default_factory=list)
 
 
 def _row(index: int, item: BatchItem) -> dict[str, Any]:
@@ -87,6 +92,7 @@ def _row(index: int, item: BatchItem) -> dict[str, Any]:
         "entities": [dataclasses.asdict(e) for e in ann.entities],
         "frames": [frame_row(f) for f in ann.frames],
         "errors": [error_row(e) for e in item.errors],
+        "aliases": [dataclasses.asdict(a) for a in item.aliases],
     }
 
 
@@ -126,12 +132,16 @@ def read_batch(path: Path) -> list[BatchItem]:
             e = dict(e)
             e.pop("error_id")
             errors.append(IngestError(**e))
-        items.append(BatchItem(row["source_uri"], doc, ann, errors))
+        aliases = [SourceAlias(**a) for a in row["aliases"]]
+        items.append(BatchItem(row["source_uri"], doc, ann, errors, aliases))
     return items
 
 
-def error_batch(errors: Sequence[IngestError], directory: Path, name: str) -> Path | None:
-    """A batch holding only errors (from discovery, before any document exists)."""
-    if not errors:
+def discovery_batch(errors: Sequence[IngestError], directory: Path, name: str,
+                    aliases: Sequence[SourceAlias] = ()) -> Path | None:
+    """A batch of what discovery alone found: errors, and copies of documents loaded before."""
+    if not errors and not aliases:
         return None
-    return write_batch([BatchItem(e.source_uri, errors=[e]) for e in errors], directory, name)
+    items = [BatchItem(e.source_uri, errors=[e]) for e in errors]
+    items += [BatchItem(a.source_uri, aliases=[a]) for a in aliases]
+    return write_batch(items, directory, name)

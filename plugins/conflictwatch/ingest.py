@@ -32,6 +32,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
@@ -40,16 +41,16 @@ from typing import Any
 
 import yaml
 
-from conflictwatch.batches import BatchItem, error_batch, write_batch
+from conflictwatch.batches import BatchItem, discovery_batch, write_batch
 from conflictwatch.config import Settings, get_settings
-from conflictwatch.records import IngestError, SourceItem, error_from_exception, sha256_bytes
+from conflictwatch.records import IngestError, SourceAlias, SourceItem, error_from_exception, sha256_bytes
 from conflictwatch.sources import CORPUS_SUFFIXES, discover_corpus, iter_local
 
 log = logging.getLogger(__name__)
 
 LOCAL_KINDS = ("folder", "corpus")
 WEB_KINDS = ("url_list", "feed", "sitemap")
-DISCOVERY_ERRORS = "batch-discovery.parquet"
+DISCOVERY_ERRORS = "batch-discovery.parquet"  # discovery's errors and aliases
 RUN_SOURCES = "sources.yml"
 REPROCESS = "reprocess"  # the source_config of items re-read to apply a newer extraction/NLP
 # croniter knows most presets; these two it does not.
@@ -231,23 +232,39 @@ def content_key(item: SourceItem, settings: Settings) -> str | None:
 
 
 def filter_unseen(items: Iterable[SourceItem], seen, settings: Settings, chunk_size: int = 256,
-                  stats: collections.Counter | None = None) -> Iterator[SourceItem]:
+                  stats: collections.Counter | None = None, aliases: list[SourceAlias] | None = None
+                  ) -> Iterator[SourceItem]:
     """Local items not ingested before, streamed: an item whose content hash was loaded is
     skipped (unchanged, or the same article under another name), a corpus row also by its key.
-    One seen-set query per chunk of items; `stats["seen"]` counts the skipped ones."""
+    The same article under a name not seen before is not read again but appended to `aliases`,
+    to be recorded as one more source of its document. One seen-set query per chunk of items;
+    `stats["seen"]` counts the skipped ones."""
+    from conflictwatch.seen import normalize_url
+
     for part in chunked(items, chunk_size):
         hashes = [content_key(i, settings) for i in part]
         keys = [seen_key(i) for i in part]
         known_urls, known_hashes = seen.known(keys, [h for h in hashes if h])
-        from conflictwatch.seen import normalize_url
-
         for item, digest, key in zip(part, hashes, keys, strict=True):
-            known = bool(digest and digest in known_hashes) or (
-                item.kind == "corpus_row" and normalize_url(key) in known_urls)
-            if known and stats is not None:
-                stats["seen"] += 1
-            if not known:
-                yield item
+            if digest and digest in known_hashes:
+                if aliases is not None and normalize_url(key) not in known_urls:
+                    aliases.append(alias_of(item, digest))
+                if stats is not None:
+                    stats["seen"] += 1
+                continue
+            if item.kind == "corpus_row" and normalize_url(key) in known_urls:
+                if stats is not None:
+                    stats["seen"] += 1
+                continue
+            yield item
+
+
+def alias_of(item: SourceItem, content_hash: str) -> SourceAlias:
+    return SourceAlias(
+        source_uri=item.source_uri, source_kind=item.kind, content_hash=content_hash,
+        source_document_id=item.document_id, url=item.url, title=item.title,
+        published_date=item.published_date, source_name=item.source_name, source_config=item.source_config,
+    )
 
 
 def mark_seen(batch_files: Sequence[Path], settings: Settings) -> int:
@@ -258,10 +275,15 @@ def mark_seen(batch_files: Sequence[Path], settings: Settings) -> int:
     store = seen_store(settings)
     n = 0
     for path in batch_files:
+        table = pq.read_table(path, columns=["document", "aliases"])
         rows = [
             (seen_key(doc["source_uri"], doc["source_kind"]), doc["content_hash"], doc["document_id"])
-            for doc in pq.read_table(path, columns=["document"]).column("document").to_pylist()
+            for doc in table.column("document").to_pylist()
             if doc
+        ]
+        rows += [  # an alias's name is known from now on: the next run skips it silently
+            (seen_key(a["source_uri"], a["source_kind"]), a["content_hash"], None)
+            for aliases in table.column("aliases").to_pylist() for a in aliases or ()
         ]
         n += store.mark_many(rows) if rows else 0
     return n
@@ -276,6 +298,7 @@ class Discovered:
 
     items: Iterator[SourceItem]
     errors: list[IngestError] = field(default_factory=list)
+    aliases: list[SourceAlias] = field(default_factory=list)  # copies of documents loaded before
     counts: dict[str, int] = field(default_factory=lambda: collections.Counter())
 
 
@@ -333,7 +356,7 @@ def _source_items(source, fetch_policy, seen, settings: Settings, found: Discove
 
         items: Iterable[SourceItem] = local()
         if seen is not None:
-            items = filter_unseen(items, seen, settings, stats=found.counts)
+            items = filter_unseen(items, seen, settings, stats=found.counts, aliases=found.aliases)
         if source.max_items:
             items = islice(items, source.max_items)
         for item in items:
@@ -409,7 +432,7 @@ def process_batch(items: Sequence[SourceItem], settings: Settings | None = None,
     if documents:
         nlp = load_nlp(settings.spacy_model, str(settings.reference_dir))
         model_s = time.perf_counter() - t1  # 0 once the worker has it
-        for document, result in annotate(documents, nlp):
+        for document, result in annotate(documents, nlp, piece_chars=settings.piece_chars):
             if isinstance(result, IngestError):
                 out[document.source_uri] = BatchItem(document.source_uri, errors=[result])
             else:
@@ -482,8 +505,16 @@ def _chain(head: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
+class WorkerDied(RuntimeError):
+    """A batch worker died (killed, out of memory) while tagging: the run stops before its load."""
+
+
 def _collect(future: Future, stats: list[dict] | None) -> Path:
-    path, batch_stats = future.result()
+    try:
+        path, batch_stats = future.result()
+    except BrokenProcessPool as exc:
+        # Nothing was loaded or marked seen: a plain re-run reads and tags everything again.
+        raise WorkerDied(f"a batch worker died while tagging ({exc}); nothing was loaded: run again") from exc
     if stats is not None:
         stats.append(batch_stats)
     return Path(path)
@@ -497,6 +528,7 @@ class RunSummary:
     discovered: int = 0  # items the sources listed (new or not)
     new: int = 0  # items not in the seen-set, read this run
     documents: int = 0  # documents loaded
+    aliases: int = 0  # sources recorded as copies of documents loaded before (not read again)
     frames: int = 0
     errors: int = 0
     batch_files: list[str] = field(default_factory=list)
@@ -520,7 +552,7 @@ def load_files(files: Sequence[Path], settings: Settings) -> dict:
     result = load_batches(files, settings.warehouse)
     marked = mark_seen([f for f in files if Path(f).exists()], settings)
     return {"batches": result.batches, "documents": result.documents, "frames": result.frames,
-            "errors": result.errors, "marked_seen": marked}
+            "errors": result.errors, "aliases": result.aliases, "marked_seen": marked}
 
 
 # --- transform ------------------------------------------------------------------------------------------
@@ -621,21 +653,23 @@ def run(
                                  workers, summary.batch_stats))
     summary.stages["discover+extract+nlp"] = time.monotonic() - t_discover
     summary.discovered = found.counts["listed"]
-    discovery_errors = error_batch(found.errors, directory, DISCOVERY_ERRORS)
-    if discovery_errors:
-        files.append(discovery_errors)
+    discovered_alone = discovery_batch(found.errors, directory, DISCOVERY_ERRORS, found.aliases)
+    if discovered_alone:
+        files.append(discovered_alone)
     summary.batch_files = [str(f) for f in files]
     t_load = time.monotonic()
     loaded = load_files(files, settings)
     summary.stages["load"] = time.monotonic() - t_load
     summary.documents, summary.frames, summary.errors = loaded["documents"], loaded["frames"], loaded["errors"]
+    summary.aliases = loaded["aliases"]
     summary.marked_seen = loaded["marked_seen"]
     summary.error_messages = [f"{e.source_uri}: [{e.stage}] {e.error_class}: {e.message}" for e in found.errors]
     for f in files:  # handed over and loaded: the run's batch files are done with
         Path(f).unlink(missing_ok=True)
     if build:
         t_dbt = time.monotonic()
-        summary.transform_skipped = transform(settings, summary.documents, publish)
+        # an alias is a new row of dim_document_sources: the marts are built for it too
+        summary.transform_skipped = transform(settings, summary.documents + summary.aliases, publish)
         summary.dbt_ok = None if summary.transform_skipped else True
         summary.stages["dbt+publish"] = time.monotonic() - t_dbt
     summary.seconds = time.monotonic() - started
@@ -731,7 +765,7 @@ def discover_batches(
          "items": [item_to_dict(it) for it in batch]}
         for i, batch in enumerate(chunked(found.items, batch_size))
     ]
-    error_batch(found.errors, directory, DISCOVERY_ERRORS)
+    discovery_batch(found.errors, directory, DISCOVERY_ERRORS, found.aliases)
     log.info(discovery_line(sources, found.counts, len(found.errors), len(batches), batch_size))
     return batches
 

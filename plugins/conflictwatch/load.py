@@ -44,6 +44,11 @@ create table if not exists raw.frames (
     date_year bigint, date_month bigint, date_day bigint, date_weekday bigint, date_offset_days bigint,
     perpetrator_mention varchar, perpetrator_actor_id varchar, attrs json
 );
+create table if not exists raw.source_aliases (
+    source_uri varchar primary key, source_kind varchar not null, content_hash varchar not null,
+    source_document_id varchar not null, url varchar, title varchar, published_date varchar,
+    source_name varchar, source_config varchar, loaded_at timestamp not null
+);
 create table if not exists raw.ingest_errors (
     error_id varchar primary key, source_uri varchar not null, stage varchar not null,
     error_class varchar not null, message varchar not null, source_config varchar,
@@ -66,6 +71,9 @@ _DOCUMENT_COLUMNS = (
     " published_date, published_date_source, source_name, language, word_count, pipeline_version, encoding"
 )
 _ERROR_COLUMNS = "error_id, source_uri, stage, error_class, message, source_config, content_hash"
+_ALIAS_COLUMNS = (
+    "source_uri, source_kind, content_hash, source_document_id, url, title, published_date, source_name, source_config"
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class LoadResult:
     documents: int
     frames: int
     errors: int
+    aliases: int = 0  # sources recorded as copies of a document loaded before
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -106,12 +115,12 @@ def _load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
         if not files:
             return LoadResult(0, 0, 0, 0)
         con.execute("begin transaction")
-        documents = frames = errors = 0
+        documents = frames = errors = aliases = 0
         for path in files:
-            d, f, e = _load_file(con, path)
-            documents, frames, errors = documents + d, frames + f, errors + e
+            d, f, e, a = _load_file(con, path)
+            documents, frames, errors, aliases = documents + d, frames + f, errors + e, aliases + a
         con.execute("commit")
-        result = LoadResult(len(files), documents, frames, errors)
+        result = LoadResult(len(files), documents, frames, errors, aliases)
         log.info("loaded %s", result)
         return result
     except Exception:
@@ -122,8 +131,8 @@ def _load_batches(batch_files: Sequence[Path], warehouse: Path) -> LoadResult:
         con.close()
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, path: str) -> tuple[int, int, int]:
-    """One batch file into raw.* (inside the caller's transaction): (documents, frames, errors)."""
+def _load_file(con: duckdb.DuckDBPyConnection, path: str) -> tuple[int, int, int, int]:
+    """One batch file into raw.* (inside the caller's transaction): (documents, frames, errors, aliases)."""
     con.execute("create or replace temp table batch as select * from read_parquet(?)", [path])
     # The same document twice in one file is loaded once: the last item wins.
     con.execute(
@@ -150,6 +159,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: str) -> tuple[int, int, int
             select distinct on (error_id) {_ERROR_COLUMNS}, current_timestamp
             from (select unnest(errors, recursive := true) from batch where len(errors) > 0)"""
     )
+    aliases = _load_aliases(con)
     counts = con.execute(
         """select (select count(*) from docs),
                   (select coalesce(sum(len(frames)), 0) from latest),
@@ -157,4 +167,25 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: str) -> tuple[int, int, int
     ).fetchone()
     for table in ("docs", "latest", "batch"):
         con.execute(f"drop table {table}")
-    return int(counts[0]), int(counts[1]), int(counts[2])
+    return int(counts[0]), int(counts[1]), int(counts[2]), aliases
+
+
+def _load_aliases(con: duckdb.DuckDBPyConnection) -> int:
+    """The batch's aliases into raw.source_aliases, by source_uri; a source loaded as a document
+    of its own (changed since, or a forced run) is no longer an alias."""
+    con.execute(
+        """create or replace temp table aliases as
+           select distinct on (source_uri) * from (select unnest(aliases, recursive := true) from batch
+                                                   where len(aliases) > 0)"""
+    )
+    con.execute(
+        """delete from raw.source_aliases
+           where source_uri in (select source_uri from aliases) or source_uri in (select source_uri from docs)"""
+    )
+    con.execute(
+        f"insert into raw.source_aliases ({_ALIAS_COLUMNS}, loaded_at) "
+        f"select {_ALIAS_COLUMNS}, current_timestamp from aliases"
+    )
+    (n,) = con.execute("select count(*) from aliases").fetchone()
+    con.execute("drop table aliases")
+    return int(n)

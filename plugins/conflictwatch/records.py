@@ -68,6 +68,22 @@ class Document:
 
 
 @dataclass
+class SourceAlias:
+    """A source whose content was loaded before under another name (a copy of a file or corpus
+    row found in a later run): recorded as one more source of that document, not read again."""
+
+    source_uri: str
+    source_kind: str
+    content_hash: str  # the loaded document's content hash: the link to it
+    source_document_id: str  # the id this source would have as a document of its own
+    url: str | None = None
+    title: str | None = None
+    published_date: str | None = None
+    source_name: str | None = None
+    source_config: str | None = None
+
+
+@dataclass
 class Sentence:
     document_id: str
     sentence_index: int

@@ -10,6 +10,10 @@ Modes (CONFLICTWATCH_DBT_MODE; docs/orchestration.md has the measurements behind
 
 Paths come from conflictwatch.config (environment variables with defaults); the profile is
 dbt_project/profiles.yml, whose warehouse path is an env_var the tasks always set.
+
+The Cosmos tasks run dbt through `conflictwatch-dbt` (locked_dbt_main), which holds the
+warehouse's file lock (conflictwatch.lock) for the whole dbt call, as the CLI's load and dbt
+do: the Airflow pool serialises Airflow's own tasks, the lock also a CLI run on the same file.
 """
 
 from __future__ import annotations
@@ -49,6 +53,40 @@ def dbt_executable() -> str:
 
     candidate = Path(sys.executable).with_name("dbt")
     return str(candidate) if candidate.exists() else "dbt"
+
+
+LOCKED_DBT = "conflictwatch-dbt"
+
+
+def locked_dbt_executable() -> str:
+    """`conflictwatch-dbt` beside this interpreter (pyproject's script), else on PATH."""
+    import sys
+
+    candidate = Path(sys.executable).with_name(LOCKED_DBT)
+    return str(candidate) if candidate.exists() else LOCKED_DBT
+
+
+def locked_dbt_main(argv: list[str] | None = None) -> int:
+    """`conflictwatch-dbt ARGS`: `dbt ARGS` while holding the lock of CONFLICTWATCH_WAREHOUSE.
+
+    Waits CONFLICTWATCH_LOCK_TIMEOUT seconds for another holder (a CLI run), then exits 1 with
+    the holder named, before dbt opens the file; SIGTERM (Airflow stopping the task) is passed on.
+    """
+    import signal
+    import subprocess
+    import sys
+
+    from conflictwatch.lock import WarehouseLocked, warehouse_lock
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        with warehouse_lock(get_settings().warehouse):
+            proc = subprocess.Popen([dbt_executable(), *args])
+            signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+            return proc.wait()
+    except WarehouseLocked as exc:
+        print(f"{LOCKED_DBT}: {exc}", file=sys.stderr)
+        return 1
 
 
 def use_project_tmpdir(context: Any = None) -> None:
@@ -122,7 +160,7 @@ def dbt_task_group(mode: str, group_id: str = "dbt", **task_args: Any):
         execution_mode=ExecutionMode.WATCHER if mode == "watcher" else ExecutionMode.LOCAL,
         # A subprocess per dbt call: it releases the DuckDB file lock for certain when it exits.
         invocation_mode=InvocationMode.SUBPROCESS,
-        dbt_executable_path=dbt_executable(),
+        dbt_executable_path=locked_dbt_executable(),
     )
     render = RenderConfig(
         load_method=LoadMode.DBT_MANIFEST,

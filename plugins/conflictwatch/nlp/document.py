@@ -269,6 +269,12 @@ def mark_sentence_starts(doc: Doc, model: DocumentModel) -> None:
         prev = tok
 
 
+def continuation_model(text: str, reference_date: dt.date | None, title: str | None) -> DocumentModel:
+    """A later piece of a long text (nlp/pieces.py): body only, its dates counted from the
+    first piece's reference date; a paragraph that opens it is neither headline nor dateline."""
+    return DocumentModel(debris=find_debris(text, 0), manifest_date=reference_date, title=title)
+
+
 def _manifest_date(doc: Doc) -> tuple[dt.date | None, str | None]:
     meta = doc._.cw_meta or {}
     value = meta.get("published_date")
@@ -284,7 +290,10 @@ def _manifest_date(doc: Doc) -> tuple[dt.date | None, str | None]:
 def make_layout(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
         manifest, title = _manifest_date(doc)
-        model = build_model(text_of(doc), manifest, title)
+        if (doc._.cw_meta or {}).get("continuation"):
+            model = continuation_model(text_of(doc), manifest, title)
+        else:
+            model = build_model(text_of(doc), manifest, title)
         doc._.cw_document = model
         mark_sentence_starts(doc, model)
         return doc

@@ -22,6 +22,7 @@ from conflictwatch.nlp.ceasefires import component as _ceasefires  # noqa: F401
 from conflictwatch.nlp.events import component as _events  # noqa: F401
 from conflictwatch.nlp.kit.spans import get_list, register_extensions, text_of
 from conflictwatch.nlp.mentions import actors, dates, places  # noqa: F401
+from conflictwatch.nlp.pieces import PIECE_CHARS, join, piece_bounds, shift
 from conflictwatch.records import Annotation, Document, Entity, IngestError, Sentence, error_from_exception
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,19 @@ def make_doc(nlp: Language, document: Document) -> Doc:
     return doc
 
 
+def make_piece_doc(nlp: Language, document: Document, bounds: tuple[int, int], reference_date: str | None) -> Doc:
+    """The Doc for one piece of a long Document: a later piece has no headline or dateline of
+    its own (document.py) and counts relative dates from the first piece's reference date."""
+    start, end = bounds
+    doc = nlp.make_doc(document.text[start:end])
+    if start == 0:
+        doc._.cw_meta = {"published_date": document.published_date, "title": document.title}
+    else:
+        doc._.cw_meta = {"published_date": reference_date or document.published_date, "title": document.title,
+                         "continuation": True}
+    return doc
+
+
 def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
     sentences = [
         Sentence(document_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)
@@ -105,16 +119,21 @@ def doc_to_annotation(doc: Doc, document_id: str) -> Annotation:
 
 
 def annotate(
-    documents: Sequence[Document], nlp: Language, batch_size: int = 32
+    documents: Sequence[Document], nlp: Language, batch_size: int = 32, piece_chars: int = PIECE_CHARS
 ) -> Iterator[tuple[Document, Annotation | IngestError]]:
-    """Tag documents in batches; yield each with its annotation or the error it raised."""
-    docs = ((make_doc(nlp, d), d) for d in documents)
+    """Tag documents in batches; yield each with its annotation or the error it raised. A text
+    longer than `piece_chars` is tagged alone, piece by piece (nlp/pieces.py)."""
+    for document in documents:
+        if len(document.text) > piece_chars:
+            yield document, _safe_long_annotation(document, nlp, piece_chars)
+    short = [d for d in documents if len(d.text) <= piece_chars]
+    docs = ((make_doc(nlp, d), d) for d in short)
     try:
         for doc, document in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
             yield document, _safe_annotation(doc, document)
     except Exception:  # one document broke the batch: fall back to one at a time to isolate it
         log.exception("nlp.pipe failed on a batch; retrying its documents one by one")
-        for document in documents:
+        for document in short:
             try:
                 yield document, doc_to_annotation(nlp(make_doc(nlp, document)), document.document_id)
             except Exception as exc:
@@ -124,5 +143,28 @@ def annotate(
 def _safe_annotation(doc: Doc, document: Document) -> Annotation | IngestError:
     try:
         return doc_to_annotation(doc, document.document_id)
+    except Exception as exc:
+        return error_from_exception(document.source_uri, "nlp", exc)
+
+
+def annotate_long(document: Document, nlp: Language, piece_chars: int = PIECE_CHARS) -> Annotation:
+    """One long document, tagged one piece at a time (memory: one piece's), offsets into the whole text."""
+    parts: list[Annotation] = []
+    reference: str | None = None
+    sentences = 0
+    for bounds in piece_bounds(document.text, piece_chars):
+        doc = nlp(make_piece_doc(nlp, document, bounds, reference))
+        if bounds[0] == 0:
+            model = doc._.cw_document
+            reference = model.reference_date.isoformat() if model and model.reference_date else None
+        part = shift(doc_to_annotation(doc, document.document_id), bounds[0], sentences)
+        sentences += len(part.sentences)
+        parts.append(part)
+    return join(parts, document.text)
+
+
+def _safe_long_annotation(document: Document, nlp: Language, piece_chars: int) -> Annotation | IngestError:
+    try:
+        return annotate_long(document, nlp, piece_chars)
     except Exception as exc:
         return error_from_exception(document.source_uri, "nlp", exc)
