@@ -21,6 +21,7 @@ from conflictwatch.nlp.kit.terms import Hit
 _COUNTRY_OF_ADJ = {"Turkish": "Turkey", "Jordanian": "Jordan", "Iraqi": "Iraq"}
 _DOC_FROM_RE = re.compile(r"\bfrom\s+(Turkey|Türkiye|Jordan|Iraq)\b|\b(Turkish|Jordanian|Iraqi) border\b")
 _UNIT_AFTER = (r"\s+(?:of\s+)?(?:(?:aid|humanitarian|relief|food|UN|U\.N\.|WFP|UNHCR|UNICEF|IOM)\s+){0,2}(?:")
+QUANTITY_UNITS = ("trucks", "tonnes", "parcels")  # the units of an aid quantity (`quantity`)
 _COUNT_HEADS = ("", "new", "more", "additional", "new border", "border", "more border", "additional border")
 
 
@@ -135,7 +136,7 @@ def quantity(text: str, off: int, lex: AidLexicon) -> tuple[int | float, str, in
         rest = text[n.end - off:]
         for term in lex.terms["unit"]:
             m = re.match(_UNIT_AFTER + term.regex.pattern + r")", rest, term.regex.flags)
-            if m and term.canonical in ("trucks", "tonnes", "parcels"):
+            if m and term.canonical in QUANTITY_UNITS:
                 return as_int(n.value), term.canonical, n.start, n.end + m.end()
     return None
 

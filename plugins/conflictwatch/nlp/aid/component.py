@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from conflictwatch.nlp.aid.compact import compact_deliveries
-from conflictwatch.nlp.aid.kinds import statement_frame
+from conflictwatch.nlp.aid.kinds import may_hold_flow, statement_frame, trigger_filter
 from conflictwatch.nlp.aid.lexicon import AidLexicon, load_lexicon
 from conflictwatch.nlp.aid.merge import drop_repeats, merge_authorisations, merge_headline, merge_restatements
 from conflictwatch.nlp.aid.statement import DocumentMentions, read_statement
@@ -26,14 +26,21 @@ class AidFlows:
 
     def __init__(self, lexicon: AidLexicon):
         self.lex = lexicon
+        self.triggers = trigger_filter(lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         get_list(doc, "cw_frames").extend(self.flows(doc))
         return doc
 
     def flows(self, doc: Doc) -> list[Frame]:
+        # Most segments hold no trigger term at all: they are left out before anything is read.
+        crossings = [p.start_char for p in doc._.cw_places or () if p.kind == "crossing"]
+        segs = [seg for seg in segments(doc) if may_hold_flow(
+            self.triggers, seg.text, any(seg.start_char <= c < seg.end_char for c in crossings))]
+        if not segs:
+            return []
         mentions = DocumentMentions.of(doc, self.lex)
-        frames = [f for seg in segments(doc) for f in self.segment_flows(seg, mentions)
+        frames = [f for seg in segs for f in self.segment_flows(seg, mentions)
                   if not mentions.in_link(f.evidence_start_char, f.evidence_end_char)]
         frames = merge_headline(text_of(doc), drop_repeats(frames))
         return merge_restatements(text_of(doc), merge_authorisations(frames))

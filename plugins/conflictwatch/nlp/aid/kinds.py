@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from conflictwatch.nlp.aid.arguments import (
+    QUANTITY_UNITS,
     cause_of,
     count_before,
     negated,
@@ -18,10 +19,12 @@ from conflictwatch.nlp.aid.arguments import (
     previous_destination,
     quantity,
 )
+from conflictwatch.nlp.aid.lexicon import CROSSING_GENERIC_RE, AidLexicon
 from conflictwatch.nlp.aid.statement import Statement
 from conflictwatch.nlp.kit.frames import as_trigger
 from conflictwatch.nlp.kit.mentions import AREA_KINDS, place_name, unique, within
 from conflictwatch.nlp.kit.numbers import PERCENT_RE, as_int, word_value
+from conflictwatch.nlp.kit.prefilter import Prefilter
 from conflictwatch.nlp.kit.spans import text_of
 from conflictwatch.records import Frame
 
@@ -343,6 +346,33 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# The term each rule cannot fire without (a rule that needs a crossing may have it from the
+# gazetteer instead: see `may_hold_flow`). Keep in step with RULES.
+_TRIGGER_CATEGORIES = (
+    "permission", "consent", "auth_verb",  # permission, consent; closure_after_lapse, authorisation
+    "opening", "not_reached", "blocked", "provider", "took_place", "received",
+    "unloaded", "carrier",  # arrived_carrier
+    "convoy",  # convoy_moved
+)
+
+
+def trigger_filter(lex: AidLexicon) -> Prefilter:
+    """What a segment must hold for a rule, or a compact clause, to give a frame: a trigger term,
+    a unit of an aid quantity (quantity_moved), a percentage (shares), a crossing phrase (the
+    crossing rules; `crossings_in`), or a compact clause. Built from the lexicon, so a term added
+    to a category is covered."""
+    terms = lex.terms
+    patterns = [t.regex for c in _TRIGGER_CATEGORIES for t in terms[c]]
+    patterns += [t.regex for t in terms["unit"] if t.canonical in QUANTITY_UNITS]
+    return Prefilter([*patterns, PERCENT_RE, CROSSING_GENERIC_RE, lex.compact])
+
+
+def may_hold_flow(triggers: Prefilter, text: str, gazetteer_crossing: bool) -> bool:
+    """False when no rule of RULES and no compact clause can give a frame for the segment `text`
+    (`gazetteer_crossing`: the places component found a crossing in it)."""
+    return gazetteer_crossing or triggers.search(text)
+
+
 def statement_frame(st: Statement) -> Frame | None:
     for rule in RULES:
         out = rule(st)
@@ -353,4 +383,4 @@ def statement_frame(st: Statement) -> Frame | None:
     return None
 
 
-__all__ = ["RULES", "STOP", "place_name", "statement_frame"]
+__all__ = ["RULES", "STOP", "may_hold_flow", "place_name", "statement_frame", "trigger_filter"]

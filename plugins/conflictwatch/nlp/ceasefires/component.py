@@ -14,13 +14,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from conflictwatch.nlp.ceasefires.agreements import find_agreements
-from conflictwatch.nlp.ceasefires.lexicon import CeasefireDocument, load_lexicon
+from conflictwatch.nlp.ceasefires.lexicon import CeasefireDocument, cue_filter, load_lexicon
 from conflictwatch.nlp.ceasefires.merge import (
     merge_adjacent,
     merge_headline,
     merge_twins,
 )
 from conflictwatch.nlp.ceasefires.violations import find_violations
+from conflictwatch.nlp.kit.clauses import segments
 from conflictwatch.nlp.kit.spans import get_list, text_of
 from conflictwatch.nlp.kit.terms import Lexicon
 from conflictwatch.records import Frame
@@ -37,7 +38,15 @@ class Ceasefires:
         return doc
 
     def frames(self, doc: Doc) -> list[Frame]:
-        cd = CeasefireDocument.of(doc, self.lex)
+        # A document none of whose segments has a ceasefire word, a venue or a violation word has
+        # neither agreements nor violations (the rules need one of them to start from).
+        cues = cue_filter(self.lex)
+        if not cues.may_match(text_of(doc)):
+            return []
+        segs = segments(doc)
+        if not any(cues.search(seg.text) for seg in segs):
+            return []
+        cd = CeasefireDocument.of(doc, self.lex, segs)
         agreements = find_agreements(cd)
         violations = merge_adjacent(find_violations(cd, agreements))
         violations = merge_twins(merge_headline(text_of(doc), violations))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -13,6 +14,7 @@ from conflictwatch.nlp.kit.clauses import Segment, segments
 from conflictwatch.nlp.kit.dates import statement_dates
 from conflictwatch.nlp.kit.mentions import doc_actors, doc_places, report_date
 from conflictwatch.nlp.kit.numbers import WORD_NUMBER
+from conflictwatch.nlp.kit.prefilter import Prefilter
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, get_list, text_of
 from conflictwatch.nlp.kit.terms import Lexicon
 from conflictwatch.records import Frame
@@ -66,9 +68,9 @@ class CeasefireDocument:
     reference: dt.date | None = None  # the report's date (dateline, else manifest): relative dates count from it
 
     @classmethod
-    def of(cls, doc: Doc, lex: Lexicon) -> CeasefireDocument:
+    def of(cls, doc: Doc, lex: Lexicon, segs: list[Segment] | None = None) -> CeasefireDocument:
         counts = [f for f in get_list(doc, "cw_frames") if f.frame_type in ("casualty_event", "casualty_tally")]
-        return cls(doc, lex, segments(doc), doc_actors(doc, lex["party"]), statement_dates(text_of(doc), doc._.cw_dates),
+        return cls(doc, lex, segments(doc) if segs is None else segs, doc_actors(doc, lex["party"]), statement_dates(text_of(doc), doc._.cw_dates),
                    doc_places(doc), counts, report_date(doc))
 
     def in_headline(self, start: int, end: int) -> bool:
@@ -91,6 +93,13 @@ class CeasefireDocument:
 def _layout(doc: Doc):
     """The document model (headline, dateline, debris) when the layout component ran."""
     return doc._.cw_document if Doc.has_extension("cw_document") else None
+
+
+@lru_cache(maxsize=8)
+def cue_filter(lex: Lexicon) -> Prefilter:
+    """The words without which a segment neither mentions an agreement (`ceasefire_words`: a
+    ceasefire word or a venue) nor states a violation explicitly (`violation`)."""
+    return Prefilter(t.regex for c in ("agreement", "venue", "violation") for t in lex[c])
 
 
 def load_lexicon(configured_dir: str | None = None) -> Lexicon:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from conflictwatch.nlp.ceasefires.agreements import Agreements
-from conflictwatch.nlp.ceasefires.lexicon import TIMES_RE, CeasefireDocument
+from conflictwatch.nlp.ceasefires.lexicon import TIMES_RE, CeasefireDocument, cue_filter
 from conflictwatch.nlp.ceasefires.mentions import agreement_mentions
 from conflictwatch.nlp.kit.clauses import Segment
 from conflictwatch.nlp.kit.frames import Trigger, as_trigger
@@ -116,6 +116,8 @@ def _conceded(cd: CeasefireDocument, seg: Segment, mentions: list[Hit], ags: Agr
 def find_trigger(cd: CeasefireDocument, si: int, ags: Agreements) -> Found | None:
     seg = cd.segs[si]
     text, off = seg.text, seg.start_char
+    if not (cue_filter(cd.lex).search(text) or (ags.found and cd.lex.first("concessive", text))):
+        return None  # no agreement mention, no violation word, and no agreement found before to concede
     mentions = agreement_mentions(seg, cd.lex)
     viol = _explicit(cd, text, mentions, off)
     undermined = None if viol else _undermined(cd, text, mentions, off)

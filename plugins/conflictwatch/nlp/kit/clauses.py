@@ -16,6 +16,7 @@ from conflictwatch.nlp.kit.spans import text_of
 
 CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s+|\s+[–—]\s+|:\s+")
 _CLAUSE_EDGE_RE = re.compile(r",\s+|;\s+|\s+[–—]\s+")
+_LINE_RE = re.compile(r"[^\n]+")
 _CLAUSE_END_RE = re.compile(r",\s+|;\s+|\s+[–—]\s+|\.\s*$")
 
 
@@ -35,13 +36,14 @@ class Segment:
 def segments(doc: Doc) -> list[Segment]:
     """spaCy's sentences cut again at line breaks, each trimmed of surrounding spaces."""
     out: list[Segment] = []
+    text = text_of(doc)
     for sent in doc.sents:
         start = sent.start_char
-        for m in re.finditer(r"[^\n]+", sent.text):
+        for m in _LINE_RE.finditer(text, start, sent.end_char):
             piece = m.group(0)
             if piece.strip():
                 lead = len(piece) - len(piece.lstrip())
-                out.append(Segment(doc, start + m.start() + lead, start + m.start() + len(piece.rstrip())))
+                out.append(Segment(doc, m.start() + lead, m.start() + len(piece.rstrip())))
     return out
 
 

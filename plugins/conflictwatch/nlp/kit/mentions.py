@@ -62,7 +62,17 @@ def place_name(p: PlaceMention) -> str:
 
 def doc_actors(doc: Doc, party_terms: Iterable[Term]) -> list[ActorMention]:
     """cw_actors, plus what a party lexicon adds where they found nothing (metonyms such as
-    "Moscow", adjectives such as "Russian warplanes")."""
+    "Moscow", adjectives such as "Russian warplanes"). Read once per document and lexicon (the aid
+    and ceasefire components read the same party list): a new list each call."""
+    cache = doc.user_data.setdefault("cw_doc_actors", {})
+    key = (id(party_terms), len(doc._.cw_actors or ()))
+    hit = cache.get(key)
+    if hit is None or hit[0] is not party_terms or hit[1] is not doc._.cw_actors:
+        hit = cache[key] = (party_terms, doc._.cw_actors, _doc_actors(doc, party_terms))
+    return list(hit[2])
+
+
+def _doc_actors(doc: Doc, party_terms: Iterable[Term]) -> list[ActorMention]:
     found = list(doc._.cw_actors or [])
     for s, e, surface, canonical in find_terms(party_terms, text_of(doc)):
         if any(overlaps(s, e, a.start_char, a.end_char) for a in found):

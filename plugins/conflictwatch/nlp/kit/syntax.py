@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Span, Token
 
 NEGATIONS = frozenset({"not", "n't", "never", "no", "without"})
@@ -123,17 +125,40 @@ def speech_head(tok: Token) -> Token | None:
     return None
 
 
+def _char_arrays(doc) -> tuple[list[int], list[int]]:
+    """Each token's first character and the one past its last, read once per Doc."""
+    cached = doc.user_data.get("cw_token_chars")
+    if cached is not None and len(cached[0]) == len(doc):
+        return cached
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t) for t in doc]
+    doc.user_data["cw_token_chars"] = (starts, ends)
+    return starts, ends
+
+
+def _token_range(span: Span, start_char: int, end_char: int) -> range:
+    """The indexes of the span's tokens that overlap [start_char, end_char) (a run: tokens are in
+    text order and do not overlap)."""
+    starts, ends = _char_arrays(span.doc)
+    lo = bisect.bisect_right(ends, start_char, span.start, span.end)
+    hi = bisect.bisect_left(starts, end_char, lo, span.end)
+    return range(lo, hi)
+
+
 def tokens_in(span: Span, start_char: int, end_char: int) -> list[Token]:
-    return [t for t in span if t.idx < end_char and t.idx + len(t.text) > start_char]
+    doc = span.doc
+    return [doc[i] for i in _token_range(span, start_char, end_char)]
 
 
 def head_of(span: Span, start_char: int, end_char: int) -> Token | None:
     """The syntactic head of the tokens covering [start_char, end_char)."""
-    toks = tokens_in(span, start_char, end_char)
-    if not toks:
+    ids = _token_range(span, start_char, end_char)
+    if not ids:
         return None
-    ids = {t.i for t in toks}
-    for t in toks:
-        if t.head.i not in ids or t.head.i == t.i:
+    doc = span.doc
+    for i in ids:
+        t = doc[i]
+        h = t.head.i
+        if h not in ids or h == i:
             return t
-    return toks[-1]
+    return doc[ids[-1]]

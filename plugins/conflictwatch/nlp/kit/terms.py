@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from conflictwatch.nlp.kit.prefilter import Prefilter
+
 
 def reference_dir(configured: str | None = None) -> Path:
     """The configured reference folder, else the settings' (CONFLICTWATCH_REFERENCE_DIR or include/reference)."""
@@ -101,20 +103,39 @@ def _any_term(terms: tuple[Term, ...]) -> re.Pattern | None:
     return joined
 
 
-def _none_in(terms: Iterable[Term], text: str, pos: int = 0) -> bool:
-    """True when no term can match text[pos:] (decided by one scan instead of one per term)."""
-    if not isinstance(terms, tuple) or len(terms) <= 3:
-        return False
+_PREFILTERS: dict[int, tuple[tuple[Term, ...], Prefilter]] = {}
+
+
+def _prefilter(terms: tuple[Term, ...]) -> Prefilter:
+    cached = _PREFILTERS.get(id(terms))
+    if cached is not None and cached[0] is terms:
+        return cached[1]
+    pf = Prefilter(t.regex for t in terms)
+    _PREFILTERS[id(terms)] = (terms, pf)
+    return pf
+
+
+def _candidates(terms: Iterable[Term], text: str, pos: int = 0) -> Iterable[Term]:
+    """The terms that may match text[pos:], in their order: those whose matches need a literal the
+    text lacks are left out (kit/prefilter.py); when more than three remain, one scan of all the
+    terms at once may rule them all out (most clauses hold no term)."""
+    if not isinstance(terms, tuple):
+        return terms
+    keep = _prefilter(terms).candidates(text, pos)
+    if len(keep) <= 3:
+        return [terms[i] for i in keep]
     joined = _any_term(terms)
-    return joined is not None and joined.search(text, pos) is None
+    if joined is not None and joined.search(text, pos) is None:
+        return ()
+    return [terms[i] for i in keep]
 
 
 def find_terms(terms: Iterable[Term], text: str, offset: int = 0) -> list[Hit]:
     """Non-overlapping matches in text order; on overlap the earliest, then the longest, wins."""
-    if _none_in(terms, text):
-        return []
     found = [Hit(m.start() + offset, m.end() + offset, m.group(0), t.canonical)
-             for t in terms for m in t.regex.finditer(text) if m.end() > m.start()]
+             for t in _candidates(terms, text) for m in t.regex.finditer(text) if m.end() > m.start()]
+    if not found:
+        return []
     found.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for h in found:
@@ -125,10 +146,8 @@ def find_terms(terms: Iterable[Term], text: str, offset: int = 0) -> list[Hit]:
 
 def first_term(terms: Iterable[Term], text: str, pos: int = 0) -> re.Match | None:
     """The earliest match of any term in text[pos:] (as a match on the whole text)."""
-    if _none_in(terms, text, pos):
-        return None
     best = None
-    for term in terms:
+    for term in _candidates(terms, text, pos):
         m = term.regex.search(text, pos)
         if m and (best is None or m.start() < best.start()):
             best = m
@@ -137,10 +156,8 @@ def first_term(terms: Iterable[Term], text: str, pos: int = 0) -> re.Match | Non
 
 def last_term(terms: Iterable[Term], text: str) -> re.Match | None:
     """The latest-starting match of any term in text."""
-    if _none_in(terms, text):
-        return None
     best = None
-    for term in terms:
+    for term in _candidates(terms, text):
         for m in term.regex.finditer(text):
             if best is None or m.start() > best.start():
                 best = m

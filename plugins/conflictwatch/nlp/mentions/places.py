@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -619,32 +620,54 @@ def _level_pieces(piece: str) -> tuple[str, str, str]:
     )
 
 
-def _tokens(doc: Doc) -> list[_Tok]:
-    """The doc's tokens with their keys, case and sentence (a rough split where the doc has none)."""
+_TOKEN_ATTRS = (IDX, LENGTH, SPACY, IS_PUNCT, IS_SPACE, LIKE_NUM)
+
+
+def _sentence_numbers(doc: Doc, texts: list[str]) -> list[int]:
+    """Each token's sentence (spaCy's, read from the SENT_START array as `Doc.sents` reads it; a
+    rough split on full stops and blank lines where the doc has none)."""
     sent_of = [0] * len(doc)
-    if doc.has_annotation("SENT_START"):
+    if doc.has_annotation("SENT_START") and "sents" in doc.user_hooks:
         for s_i, sent in enumerate(doc.sents):
             for k in range(sent.start, sent.end):
                 sent_of[k] = s_i
+    elif doc.has_annotation("SENT_START"):
+        s_i = 0
+        for k, start in enumerate(doc.to_array(SENT_START).tolist()):
+            if k and start == 1:
+                s_i += 1
+            sent_of[k] = s_i
     else:
         s_i = 0
-        for k, t in enumerate(doc):
+        for k, text in enumerate(texts):
             sent_of[k] = s_i
-            if t.text in (".", "!", "?") or "\n\n" in t.text:
+            if text in (".", "!", "?") or "\n\n" in text:
                 s_i += 1
+    return sent_of
+
+
+def _tokens(doc: Doc) -> list[_Tok]:
+    """The doc's tokens with their keys, case and sentence (read from the doc's arrays: making a
+    Token object for each is most of the cost)."""
+    if not len(doc):
+        return []
+    text_all = text_of(doc)
+    rows = doc.to_array(list(_TOKEN_ATTRS)).tolist()
+    texts = [text_all[idx:idx + length] for idx, length, *_ in rows]
+    sent_of = _sentence_numbers(doc, texts)
     toks = []
-    for k, t in enumerate(doc):
-        text = t.text
+    for k, (idx, _length, space, punct, is_space, like_num) in enumerate(rows):
+        text = texts[k]
         low = text.lower()
         folded, piece = _word_keys(text)
-        is_hyphen = text in ("-", "‐", "–") and not t.whitespace_
+        is_hyphen = text in ("-", "‐", "–") and not space
         article = folded in translit.ARTICLES
-        barrier = not is_hyphen and (t.is_punct or t.is_space or not folded.strip())
+        barrier = not is_hyphen and (bool(punct) or bool(is_space) or not folded.strip())
         if barrier or is_hyphen:
             piece = ""
         cap = text[:1].isupper() or text[:1].isdigit()
         toks.append(
-            _Tok(text, low, t.idx, t.idx + len(text), barrier, article, piece, cap, sent_of[k], t.like_num)
+            _Tok(text, low, idx, idx + len(text), barrier, article, piece, cap, sent_of[k], bool(like_num))
         )
     return toks
 
