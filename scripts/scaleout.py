@@ -387,7 +387,7 @@ def prepare_inputs(work: Path) -> tuple[Path, Path]:
     return folder, pages
 
 
-def run(work: Path, timeout: float = 420) -> dict:
+def run(work: Path, timeout: float = 780) -> dict:
     """One whole scale-out run; returns figures and the marts' counts. Always stops what it started."""
     started = time.monotonic()
     folder, pages = prepare_inputs(work)

@@ -13,7 +13,7 @@ import pytest
 
 from .conftest import REPO
 
-pytestmark = [pytest.mark.scaleout, pytest.mark.slow, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.scaleout, pytest.mark.slow, pytest.mark.timeout(1080)]
 
 
 def _scaleout():
