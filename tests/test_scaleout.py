@@ -59,10 +59,6 @@ def test_every_process_started_was_stopped(result):
     assert result["left_running"] == []
 
 
-def test_whole_run_stays_well_under_eight_minutes(result):
-    assert result["total_s"] < 480, result["total_s"]
-
-
 def test_no_secret_value_is_written_to_any_log_or_file(result):
     # The database and Redis passwords, the Fernet key and the JWT secret reach the components
     # through the environment only; none of them may appear in a log, airflow.cfg or output file.
