@@ -61,6 +61,21 @@ def test_reprocessed_document_replaces_its_old_rows_and_clears_its_error(tmp_pat
     assert snap["ingest_errors"] == []
 
 
+def test_errors_of_one_source_from_two_files_of_one_load_are_both_kept(tmp_path):
+    # GIVEN discovery's manifest error and the reader's error for the same file, in two batch files
+    src = "/in/blank.txt"
+    discovered = BatchItem(src, errors=[IngestError(src, "discover", "ManifestError", "not a date")])
+    read = BatchItem(src, errors=[IngestError(src, "read", "EmptyContent", "no text")])
+    wh = tmp_path / "w.duckdb"
+    load_batches([write_batch([discovered], tmp_path / "a"), write_batch([read], tmp_path / "b")], wh)
+    # THEN both are recorded (neither file's load wipes what the other said)
+    assert sorted(r[2] for r in _snapshot(wh)["ingest_errors"]) == ["discover", "read"]
+    # AND a later run's attempt replaces them with what it found
+    later = BatchItem(src, document=None, errors=[IngestError(src, "read", "EmptyContent", "no text")])
+    load_batches([write_batch([later], tmp_path / "d")], wh)
+    assert [r[2] for r in _snapshot(wh)["ingest_errors"]] == ["read"]
+
+
 def test_batch_round_trip_keeps_every_field(tmp_path):
     item = _item("d9")
     (back,) = read_batch(write_batch([item], tmp_path))

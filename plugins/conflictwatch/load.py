@@ -152,10 +152,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: str) -> tuple[int, int, int
             f"insert into raw.{table} ({columns}) select {columns} "
             f"from (select unnest({table}, recursive := true) from latest)"
         )
-    # Errors: a source's errors are replaced by its latest attempt (a success clears them).
-    con.execute("delete from raw.ingest_errors where source_uri in (select source_uri from batch)")
+    # Errors: a source's errors are replaced by its latest attempt (a success clears them). One load
+    # is one transaction (current_timestamp is its start), so errors another file of this same load
+    # recorded for the source (discovery's manifest error, then the reader's) stay together.
+    con.execute("""delete from raw.ingest_errors
+                   where source_uri in (select source_uri from batch) and loaded_at < current_timestamp""")
     con.execute(
-        f"""insert into raw.ingest_errors ({_ERROR_COLUMNS}, loaded_at)
+        f"""insert or replace into raw.ingest_errors ({_ERROR_COLUMNS}, loaded_at)
             select distinct on (error_id) {_ERROR_COLUMNS}, current_timestamp
             from (select unnest(errors, recursive := true) from batch where len(errors) > 0)"""
     )
