@@ -266,3 +266,13 @@ def test_a_relative_start_is_resolved_against_the_reports_date(nlp, finder):
     text = "Violence continued despite an extension of a nationwide truce declared last week by the government forces."
     (a,) = agreements(nlp, finder, text, published="2016-07-12")
     assert (a.date_kind, a.date_year, a.date_month, a.date_day, a.attrs["date_precision"]) == ("absolute", 2016, 7, 5, "week")
+
+
+def test_a_venue_agreement_of_another_year_is_not_the_truce_named_before(nlp, finder):
+    # GIVEN a truce of this January, then the talks of 2017 that made the de-escalation zones
+    text = ("On January 10, Turkey announced that a new ceasefire in Idlib would start on January 12. "
+            "Turkey, Russia, and Iran held meetings in Astana in 2017 and announced that Idlib "
+            "would be one of the de-escalation zones.")
+    found = agreements(nlp, finder, text, published="2020-01-21")
+    # THEN two agreements: the 2017 mention is not folded into the 2020 truce
+    assert len(found) == 2

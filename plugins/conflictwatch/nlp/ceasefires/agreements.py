@@ -11,6 +11,7 @@ outside the headline. Each agreement is kept with the segments that refer to it 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from conflictwatch.nlp.ceasefires.dates import ahead, context_of, implied_start, start_and_announced
@@ -222,6 +223,9 @@ def _resolved(cd: CeasefireDocument, d: DateMention | None) -> tuple[dt.date, st
     return day, (d.precision if d.precision in ("week", "month", "year") else precision)
 
 
+YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
 def _compatible(cd: CeasefireDocument, ag: Agreement, r: Reading) -> bool:
     """Nothing the reading says contradicts the agreement: not "another" one, the same venue if
     both name one, a start at the same time if both are dated, shared parties if both name some."""
@@ -232,6 +236,9 @@ def _compatible(cd: CeasefireDocument, ag: Agreement, r: Reading) -> bool:
     mine, theirs = _resolved(cd, r.start), ag.resolved
     if mine and theirs and not same_time(mine[0], mine[1], theirs[0], theirs[1]):
         return False
+    years = {int(y) for y in YEAR_RE.findall(r.window.text)}
+    if not mine and theirs and years and theirs[0].year not in years:
+        return False  # "held meetings in Astana in 2017 and announced ... zones": not the 2020 truce
     a, b = set(ag.parties or ag.brokers), set(r.parties.parties or r.parties.brokers)
     return not (a and b and not a & b)
 
