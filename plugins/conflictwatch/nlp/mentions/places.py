@@ -461,6 +461,11 @@ COMPASS_WORDS = frozenset(
 GENERIC_WORDS = (NEIGHBOUR_OK - {"syria", "turkey"}) | SETTLEMENT_WORDS | PLURAL_SETTLEMENTS | frozenset(KIND_WORDS) | frozenset(FACILITY_HEADS)
 # Reporters write "Damascus" for the capital's countryside too ("Jaramana, a suburb of Damascus").
 DAMASCUS_PAIR = {"Damascus", "Rural Damascus"}
+
+
+def _in_governorate(places: list, admin1: str) -> list:
+    """The places in that governorate (Damascus and Rural Damascus taken as one: reporters mix them)."""
+    return [p for p in places if p.admin1 == admin1 or {p.admin1, admin1} == DAMASCUS_PAIR]
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
 # "Omar ibn al-Khattab": a word that makes the names around it a man's.
 SON_OF = frozenset({"ibn", "bin", "bint"})
@@ -1255,7 +1260,7 @@ class PlacesMatcher:
         before = [a for a in ctx.admin_spans if a[1] <= c.i]
         spans = [max(before, key=lambda a: a[1])] if before else sorted(ctx.admin_spans)[:1]
         for a in spans:
-            kept = [p for p in places if p.admin1 == a[2] or {p.admin1, a[2]} == DAMASCUS_PAIR]
+            kept = _in_governorate(places, a[2])
             if kept:
                 return kept
         return places
@@ -1378,7 +1383,7 @@ class PlacesMatcher:
         self, ctx: _Ctx, c: _Cand, places: list[Place], hint: str, doubtful: bool
     ) -> tuple[list[Place], str]:
         """The same-named places in the governorate the text gives, and the confidence they allow."""
-        in_hint = [p for p in places if p.admin1 == hint or {p.admin1, hint} == DAMASCUS_PAIR]
+        in_hint = _in_governorate(places, hint)
         if in_hint:
             return in_hint, "high"
         if not doubtful:
