@@ -466,6 +466,8 @@ DAMASCUS_PAIR = {"Damascus", "Rural Damascus"}
 def _in_governorate(places: list, admin1: str) -> list:
     """The places in that governorate (Damascus and Rural Damascus taken as one: reporters mix them)."""
     return [p for p in places if p.admin1 == admin1 or {p.admin1, admin1} == DAMASCUS_PAIR]
+
+
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
 # "Omar ibn al-Khattab": a word that makes the names around it a man's.
 SON_OF = frozenset({"ibn", "bin", "bint"})
