@@ -203,10 +203,11 @@ def test_two_checkouts_never_share_the_scratch_database_role_or_redis(tmp_path):
     (other / "scripts").mkdir(parents=True)
     shutil.copy(REPO / "scripts" / "scaleout.py", other / "scripts" / "scaleout.py")
     here, there = _scaleout_module(), _scaleout_module(other)
-    # THEN each has its own database, role, Redis user and (here) Redis db number
-    for name in ("DATABASE", "PG_ROLE", "REDIS_USER", "REDIS_DB"):
+    # THEN each has its own database, role and Redis user (the Redis db number, 1-15, is derived
+    # from the same hash and can coincide, about 1 in 15, as the README says)
+    for name in ("DATABASE", "PG_ROLE", "REDIS_USER"):
         assert getattr(here, name) != getattr(there, name), name
-    assert 1 <= here.REDIS_DB <= 15
+    assert 1 <= here.REDIS_DB <= 15 and 1 <= there.REDIS_DB <= 15
     # AND the cluster and its settings use them
     secrets = dict.fromkeys(("POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET",
                              "AIRFLOW_API_SECRET_KEY"), "x")
