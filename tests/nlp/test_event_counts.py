@@ -926,3 +926,34 @@ def test_today_in_a_quotation_is_the_day_the_narrative_tells(nlp):
     assert by_place["Binnish"].date_day == 15
     # AND both sides joined by a slash carried out the attacks
     assert by_place["Binnish"].attrs["perpetrator_actor_ids"] == ["syrian_government", "russia"]
+
+
+def test_a_toll_placed_only_by_context_is_the_event_a_definite_telling_places(nlp):
+    # GIVEN a toll told at a broad place, then "the explosion took place in <village>" two sentences on
+    text = ("An explosion inside a bus killed six people in Idlib on Sunday, preliminary reports said. "
+            "State TV said the explosion took place in Sarmin and that 19 people were injured.")
+    (f,) = events(nlp, text, published="2015-02-01")
+    # THEN one event at the village, with the toll of the first sentence and the injuries of the second
+    assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Sarmin", 6, 19)
+
+
+def test_the_same_toll_of_the_same_attack_told_at_a_village_of_the_province_is_one_event(nlp):
+    # GIVEN "a bomb killed 18 in Idlib", then "a bomb killed 18 people in the town of Sarmin"
+    text = ("At least 18 people were killed in a bomb attack in Idlib on Tuesday, state media said. "
+            "A bomb killed 18 people in the town of Sarmin on Tuesday.")
+    (f,) = events(nlp, text, published="2013-08-07")
+    assert (f.location_mention, f.attrs["killed"]) == ("Sarmin", 18)
+
+
+def test_a_definite_telling_with_another_death_toll_or_another_attack_keeps_both(nlp):
+    # GIVEN a second sentence with its own, different death toll
+    text = ("An explosion inside a bus killed six people in Idlib on Sunday. "
+            "The explosion in Sarmin killed two people.")
+    assert sorted(f.attrs["killed"] for f in events(nlp, text, published="2015-02-01")) == [2, 6]
+
+
+def test_who_one_of_those_killed_was_is_not_a_death_toll(nlp):
+    # GIVEN a sentence naming one of the dead of a toll told before
+    text = "Shelling killed 43 people in Sarmin on Saturday. One of those killed was a local commander."
+    (f,) = events(nlp, text, published="2016-07-03")
+    assert f.attrs["killed"] == 43

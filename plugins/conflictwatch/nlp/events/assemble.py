@@ -520,6 +520,56 @@ def placed_by(unplaced: Event, ev: Event) -> bool:
     return ev.date == unplaced.date or ev.date_precision != "day" or unplaced.date_precision != "day"
 
 
+RETOLD_GAP = 3  # sentences between a toll and the definite telling that places it
+WEAK_PLACES = frozenset({"context", "lead", "anaphor", "sentence_weak"})
+WEEKDAY_POSSESSIVE_RE = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)'?s?$", re.I)
+
+
+def definite_telling(cand: Candidate) -> bool:
+    """The event word is a definite noun: 'the explosion took place in X', 'Wednesday's blast in X'."""
+    anchor = cand.anchor
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any((c.dep_ in ("det", "poss") and c.lower_ in DEFINITE)
+               or (c.dep_ in ("poss", "compound", "nmod") and WEEKDAY_POSSESSIVE_RE.match(c.text))
+               for c in anchor.children)
+
+
+def retells(toll: Event, telling: Event) -> bool:
+    """'An explosion inside a bus killed six ... Syrian TV said the explosion took place in X': a toll the
+    article placed only from context (or at a place containing X), told again a few sentences on at a
+    place the sentence names, by a definite event word (with no other death toll) or as the same kind
+    of attack with the same death toll, is one event there."""
+    stated = next((t.value for t in telling.main.tolls if t.role == "killed" and t.value is not None), None)
+    if telling.place is None or (stated is not None and stated != toll.killed):
+        return False
+    same_toll = toll.killed is not None and stated == toll.killed and toll.sub_event_type == telling.sub_event_type
+    if telling.place_from != "sentence" or not (same_toll or definite_telling(telling.main)) \
+            or ANOTHER_RE.search(telling.main.sent.text):
+        return False
+    gap = telling.main.sent_index - toll.main.sent_index
+    if not 0 < gap <= RETOLD_GAP or toll.fixed_counts or toll.listed or (toll.killed is None and toll.injured is None):
+        return False
+    if toll.sub_event_type and telling.sub_event_type and toll.sub_event_type != telling.sub_event_type:
+        return False
+    if toll.date != telling.date and "day" == toll.date_precision == telling.date_precision:
+        return False
+    return toll.place is None or toll.place_from in WEAK_PLACES or contains(toll.place, telling.place)
+
+
+def fold_retellings(events: list[Event]) -> list[Event]:
+    """Each toll told again by a later definite telling (retells) becomes that telling's event."""
+    out = list(events)
+    for telling in events:
+        toll = next((e for e in reversed(out) if e is not telling and e in out and retells(e, telling)), None)
+        if toll is None or telling not in out:
+            continue
+        merge(telling, toll)
+        settle_counts(telling)
+        out.remove(toll)
+    return out
+
+
 def _weekday(ev: Event):
     m = ev.date_mention
     return (getattr(m, "kind", None), getattr(m, "weekday", None), getattr(m, "offset_days", None)) if m else None

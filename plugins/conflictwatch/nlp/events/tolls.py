@@ -35,6 +35,8 @@ _OF_WHOM_RE = re.compile(
     r"\b(?P<n>[\w-]+)\s+of\s+(?:whom|them)\s+(?:were\s+|are\s+|being\s+)?(?P<who>children|women|kids|minors|boys|girls)\b", re.I
 )
 _NO_ONE_RE = re.compile(r"\b(?:no|not\s+a\s+single)\s+$", re.I)
+# "One of those killed was (a name)", "two of the dead were ...": who some of a count told elsewhere were
+_PARTITIVE_RE = re.compile(r"^\s+of\s+(?:those|the)\s+(?:killed|dead|victims)\s+(?:was|were|is|are)\b", re.I)
 _AFTER_RE = re.compile(
     r"^\s*(?:[\w'’-]+\s+){0,3}?(?P<w>killed|dead|died|wounded|injured|hurt|martyred|eliminated|"
     r"(?:have\s+|has\s+|had\s+)?lost\s+(?:their|his|her)\s+(?:life|lives)|suffered\s+(?:breathing|respiratory))\b",
@@ -257,6 +259,8 @@ def find_tolls(sent: Span) -> list[Toll]:
             continue
         nominal = _nominal(num_tok) if not isinstance(mention, nums.PersonCount) else num_tok
         if not _is_person(nominal, num_tok):
+            continue
+        if not order and _PARTITIVE_RE.match(text[end : end + 40]):
             continue
         parent = _subset_parent(nominal, found) or _subset_by_words(text, start, order, end)
         if parent is not None:  # "including seven women", "among them four children": part of a count
