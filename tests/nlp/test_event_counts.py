@@ -957,3 +957,31 @@ def test_who_one_of_those_killed_was_is_not_a_death_toll(nlp):
     text = "Shelling killed 43 people in Sarmin on Saturday. One of those killed was a local commander."
     (f,) = events(nlp, text, published="2016-07-03")
     assert f.attrs["killed"] == 43
+
+
+def test_gas_delivered_by_aircraft_is_one_chemical_attack(nlp):
+    # GIVEN an aircraft that struck a village with chlorine (the means and the agent in one sentence)
+    text = "On Sunday a helicopter struck the village of Sarmin with chlorine gas, killing four people."
+    (f,) = events(nlp, text, published="2016-11-21")
+    # THEN one event, a chemical attack (not an air strike besides it)
+    assert (f.location_mention, f.sub_event_type, f.attrs["killed"]) == ("Sarmin", "Chemical weapon", 4)
+
+
+def test_a_massacre_told_with_its_means_is_an_attack_of_that_means(nlp):
+    # GIVEN "a massacre ... in a barrel bomb attack" (codebook 2.1: how it was carried out decides the type)
+    text = ("The regime committed a horrific massacre in the village of Sarmin where 18 civilians were killed "
+            "in a barrel bomb attack on Wednesday.")
+    (f,) = events(nlp, text, published="2015-07-23")
+    assert (f.sub_event_type, f.attrs["killed"]) == ("Air/drone strike", 18)
+
+
+def test_air_strikes_and_shelling_of_one_town_stay_two_events(nlp):
+    # GIVEN two means of attack on one town on one day (codebook 2.3: two incidents)
+    for text in ("Regime air strikes and artillery shelling hit the town of Sarmin on Monday.",
+                 "Warplanes and artillery pounded the town of Sarmin on Monday.",
+                 "Regime forces on Monday resumed aerial and artillery bombardment on the town of Sarmin."):
+        assert sorted(f.sub_event_type for f in events(nlp, text, published="2016-10-12")) == [
+            "Air/drone strike", "Shelling/artillery/missile attack"], text
+    # AND two kinds of aircraft are one air attack
+    (f,) = events(nlp, "Warplanes and helicopters pounded the town of Sarmin on Monday.", published="2016-10-12")
+    assert f.sub_event_type == "Air/drone strike"

@@ -24,6 +24,7 @@ TYPE_PRIORITY = (
     "Remote explosive/landmine/IED", "Abduction/forced disappearance", "Sexual violence", "Armed clash", "Attack",
 )
 LINK_DISTANCE = 3  # triggers this close in the tree tell one event
+DELIVERY = ("Air/drone strike", "Shelling/artillery/missile attack")  # the two means told side by side
 
 
 @dataclass
@@ -130,7 +131,40 @@ def cluster_triggers(sent: Span, triggers: list[TriggerMatch]) -> list[list[Trig
     groups: dict[int, list[TriggerMatch]] = {}
     for i, t in enumerate(items):
         groups.setdefault(find(i), []).append(t)
-    return sorted(groups.values(), key=lambda g: g[0].start)
+    return sorted([part for g in groups.values() for part in _split_coordinated(g, doc)], key=lambda g: g[0].start)
+
+
+def _split_coordinated(group: list[TriggerMatch], doc) -> list[list[TriggerMatch]]:
+    """'Air strikes and artillery shelling hit X', 'warplanes and artillery pounded X', 'aerial and
+    artillery bombardment': an air attack and shelling coordinated with each other are two events
+    (codebook 2.3), though a shared word links them; each keeps the words of its own type, the shared
+    words go with the first."""
+    events = [t for t in group if t.kind in ("event", "instrument") and t.sub_event_type in DELIVERY]
+    heads = []
+    for t in events:
+        if all(t.sub_event_type != h.sub_event_type for h in heads) and any(
+                _conjoined(doc[t.head], doc[h.head]) for h in events if h.sub_event_type != t.sub_event_type):
+            heads.append(t)
+    if len(heads) < 2:
+        return [group]
+    parts: list[list[TriggerMatch]] = [[h] for h in heads]
+    for t in group:
+        if t in heads:
+            continue
+        same = [p for p in parts if p[0].sub_event_type == t.sub_event_type]
+        (same[0] if same else parts[0]).append(t)
+    return [sorted(p, key=lambda t: t.start) for p in parts]
+
+
+def _conjoined(a: Token, b: Token) -> bool:
+    """One is a conjunct of the other (through the conjunction chain)."""
+    def chain(t: Token) -> set[int]:
+        out = {t.i}
+        while t.dep_ == "conj" and t.head.i != t.i:
+            t = t.head
+            out.add(t.i)
+        return out
+    return bool(chain(a) & chain(b)) and (a.dep_ == "conj" or b.dep_ == "conj")
 
 
 def _fold_clashes(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
@@ -154,6 +188,32 @@ def _fold_generic(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
         return groups
     merged = specific[0] + [t for g in generic for t in g]
     return [g for g in groups if g is not specific[0] and g not in generic] + [sorted(merged, key=lambda t: t.start)]
+
+
+OUTCOME_WORDS = frozenset({"massacre"})  # what an attack did, not how: told by the sentence's means
+
+
+def _fold_means(sent: Span, groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
+    """One attack told by its agent and its means: gas dropped by aircraft or fired in shells is one
+    chemical attack ("a helicopter struck X with chlorine"), and a massacre told with one means of
+    attack ("a massacre in X ... in a barrel bomb attack") is an attack of that means (codebook 2.1:
+    how it was carried out decides the type)."""
+    def types(g):
+        return {t.sub_event_type for t in g if t.sub_event_type and t.kind in ("event", "instrument")}
+
+    doc = sent.doc
+    chemical = [g for g in groups if "Chemical weapon" in types(g)]
+    if len(chemical) == 1:
+        carriers = [g for g in groups if g is not chemical[0] and types(g) and types(g) <= set(DELIVERY)]
+        groups = [g for g in groups if g not in carriers and g is not chemical[0]] + [
+            sorted(chemical[0] + [t for g in carriers for t in g], key=lambda t: t.start)]
+    outcome = [g for g in groups if all(doc[t.head].lemma_.lower() in OUTCOME_WORDS for t in g if t.kind == "event")
+               and any(t.kind == "event" for t in g)]
+    means = [g for g in groups if g not in outcome and types(g) - {"Attack", "Armed clash"}]
+    if outcome and len(means) == 1:
+        groups = [g for g in groups if g not in outcome and g is not means[0]] + [
+            sorted(means[0] + [t for g in outcome for t in g], key=lambda t: t.start)]
+    return sorted(groups, key=lambda g: g[0].start)
 
 
 def cluster_type(triggers: list[TriggerMatch]) -> tuple[str | None, bool, bool]:
@@ -180,9 +240,9 @@ def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]
 def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
-    for group in _fold_clashes(_fold_generic(cluster_triggers(sent, triggers))):
+    for group in _fold_clashes(_fold_means(sent, _fold_generic(cluster_triggers(sent, triggers)))):
         sub, territory, generic = cluster_type(group)
-        if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group):
+        if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group, triggers):
             continue
         cands.append(Candidate(sent_index, sent, list(group), sub_event_type=sub, territory=territory, generic_only=generic))
     orphans: list[Toll] = []
@@ -206,11 +266,18 @@ def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list
     return cands
 
 
-def _instrument_acts(sent: Span, group: list[TriggerMatch]) -> bool:
-    """A weapon alone is an event when it acts: subject of a verb, or object of 'dropped/fired'."""
+def _instrument_acts(sent: Span, group: list[TriggerMatch], triggers: list[TriggerMatch] = ()) -> bool:
+    """A weapon alone is an event when it acts: subject of a verb, or object of 'dropped/fired' (or a
+    conjunct of one that does: "warplanes and artillery pounded X"), or the word that says how an
+    attack word of the sentence was made ("aerial and artillery bombardment")."""
     doc = sent.doc
+    attack_words = {t.head for t in triggers if t.kind in ("event", "generic") and t not in group}
     for t in group:
         tok = doc[t.head]
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head
+        if tok.dep_ in ("amod", "compound") and tok.head.i in attack_words:
+            return True
         if tok.dep_ in ("nsubj", "nsubjpass", "agent") or (tok.dep_ == "pobj" and tok.head.lower_ == "by"):
             return True
         if tok.dep_ == "dobj" and tok.head.lemma_ in ("drop", "fire", "launch", "use", "hurl", "lob"):
