@@ -985,3 +985,18 @@ def test_air_strikes_and_shelling_of_one_town_stay_two_events(nlp):
     # AND two kinds of aircraft are one air attack
     (f,) = events(nlp, "Warplanes and helicopters pounded the town of Sarmin on Monday.", published="2016-10-12")
     assert f.sub_event_type == "Air/drone strike"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Rebels fighting to oust the regime in Sarmin have suffered a spate of defeats.",
+    "The group has been fighting alongside other factions near Sarmin.",
+    "Villagers of Sarmin who had fought to defend their homes were taken away.",
+    "The Americans say they are just interested in fighting Daesh in Sarmin.",
+])
+def test_who_fights_whom_describes_a_side_not_a_fight(nlp, sentence):
+    assert events(nlp, sentence, published="2016-10-12") == []
+
+
+def test_a_fight_that_happened_is_still_an_event(nlp):
+    (f,) = events(nlp, "Rebels fought government forces in Sarmin on Monday.", published="2016-10-12")
+    assert (f.location_mention, f.sub_event_type) == ("Sarmin", "Armed clash")

@@ -103,6 +103,8 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
             return "background"
         if day is not None and (day - reference).days > 1:
             return "drop"  # a date after the report: a plan, a deadline, a future meeting
+    if not cand.tolls and _describes_a_side(cand):
+        return "drop"
     if cand.tolls and all(t.role == "displaced" for t in cand.tolls):
         return "tally"  # people who fled: a displacement figure, never an attack's toll
     cand.tolls = [t for t in cand.tolls if t.role != "displaced"] or cand.tolls
@@ -113,6 +115,23 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
     if cand.place_options and all(o.features.get("abroad") for o in cand.place_options[:1]) and not cand.places:
         return "background"
     return "event"
+
+
+SIDE_VERBS = frozenset({"fight", "battle"})
+
+
+def _describes_a_side(cand: Candidate) -> bool:
+    """'rebels fighting to oust Assad', 'factions fighting alongside the FSA', 'villagers who had fought
+    to defend their homes', 'interested in fighting Daesh': who someone is or whom they are against,
+    not a fight that happened somewhere on a day."""
+    anchor = cand.anchor
+    if anchor.pos_ not in ("VERB", "AUX") or anchor.lemma_.lower() not in SIDE_VERBS:
+        return False
+    if any(c.lower_ == "alongside" for c in anchor.children):
+        return True
+    if any(c.dep_ == "xcomp" and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children) for c in anchor.children):
+        return True  # fighting to oust / to defend: a purpose, not an event
+    return anchor.dep_ in ("acl", "relcl", "pcomp")
 
 
 DEFINITE = frozenset({"the", "this", "that", "its", "their", "these", "those", "his", "her"})
