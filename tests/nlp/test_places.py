@@ -210,6 +210,21 @@ def test_no_village_from_words_names_or_organisations(nlp, text: str) -> None:
     assert [m for m in find(nlp, text) if m.kind in ("community", "neighbourhood", "admin3")] == []
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("The Army of Conquest, led by the Fateh al-Sham Front, is regularly bombarded by pro-government forces.",
+         "Fateh al-Sham Front"),
+        ("Fierce clashes between Faylaq al-Rahman and Jaish al-Islam left 40 dead near Damascus.", "Faylaq al-Rahman"),
+        ("Kurdish forces captured a captain in Liwaa al-Fath near Aleppo.", "Liwaa"),
+        ("The deputy for Mideast and North Africa told the AP that the strike killed 38 people.", "North Africa"),
+        ("Kurdish forces face the Islamic State in Iraq and the Levant in the Aleppo countryside.", "Levant"),
+    ],
+)
+def test_groups_and_regions_wider_than_syria_are_no_places(nlp, text: str, name: str) -> None:
+    assert all(name not in m.text for m in find(nlp, text))
+
+
 def test_lowercase_words_are_not_places(nlp) -> None:
     assert find(nlp, "they said the bara of the town was open") == []
 

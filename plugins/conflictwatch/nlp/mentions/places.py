@@ -335,7 +335,9 @@ NOT_PLACE_WORDS = (
         "yazidi", "armenian", "islamic", "islamist", "jihadist", "muslims", "god", "allah", "muslim",
         "christian", "arab", "kurdish", "turkish", "russian", "syrian", "iranian", "palestinian", "lebanese",
         "iraqi", "jordanian", "israeli", "american", "british", "french", "saudi", "qatari", "emirati",
-        "chechen", "afghan", "uzbek", "catholic", "orthodox", "assyrian", "maronite", "christians"
+        "chechen", "afghan", "uzbek", "catholic", "orthodox", "assyrian", "maronite", "christians",
+        # regions wider than Syria ("deputy for Mideast and North Africa", "... of Iraq and the Levant")
+        "levant", "mideast", "africa", "europe", "asia",
     })
     | frozenset(WEEKDAYS)
     | frozenset(max((m for m in MONTHS if MONTHS[m] == n), key=len) for n in set(MONTHS.values()))
@@ -402,7 +404,8 @@ ORG_WORDS = frozenset(
     {"state", "army", "forces", "front", "brigade", "brigades", "battalion", "movement", "group", "council",
      "coalition", "party", "unit", "units", "militia", "regime", "government", "ministry", "agency", "observatory",
      "committee", "news", "media", "organization", "organisation", "hezbollah", "isis", "isil", "daesh", "nusra",
-     "qaeda", "jaish", "ahrar", "jabhat", "liwa", "white", "helmets", "red", "crescent", "cross",
+     "qaeda", "jaish", "jaysh", "ahrar", "jabhat", "liwa", "liwaa", "faylaq", "kataib", "harakat", "white", "helmets",
+     "red", "crescent", "cross",
      "un", "unicef", "who", "msf", "reuters", "afp", "sana", "tags", "tv", "radio", "channel", "today", "online"}
 )
 # Words that begin a place name and take the next word with them ("Bab al-Hadid", "Jubb Hamad"):
@@ -1789,9 +1792,12 @@ class PlacesMatcher:
 
     @staticmethod
     def _unknown_name_words(content: list[_Tok]) -> bool:
-        """The words can make a place name: all capitalised, none a month or a sect, not one generic word."""
+        """The words can make a place name: all capitalised, none a month, a sect or a group's word, not one
+        generic word."""
         if not content or not all(t.cap for t in content) or any(t.low in NOT_PLACE_WORDS for t in content):
             return False
+        if any(t.low in ORG_WORDS for t in content):
+            return False  # "Fateh al-Sham Front", "Faylaq al-Rahman", "Liwaa al-Fath": a group, not a place
         return not (len(content) == 1 and (content[0].low in STOP_WORDS or content[0].low in GENERIC_WORDS))
 
     def _stray_piece(
