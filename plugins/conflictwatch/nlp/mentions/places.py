@@ -1692,7 +1692,10 @@ class PlacesMatcher:
                 continue
             if self._in_list(ctx, ent.start) and ctx.run_of[ent.end - 1] == ctx.run_of[ent.start]:
                 continue  # a piece of a list of names: cut with the list, below
-            spans.append((ent.start, ent.end, "ner", False))
+            end = next((q for q in range(ent.start, ent.end) if toks[q].barrier and toks[q].text in TITLE_SEPARATORS),
+                       ent.end)  # "... in Syrias Deir el-Zour - Daily Sabah": the title's publication is no place
+            if end > ent.start:
+                spans.append((ent.start, end, "ner", False))
         return spans
 
     @staticmethod
