@@ -225,8 +225,8 @@ def test_groups_and_regions_wider_than_syria_are_no_places(nlp, text: str, name:
     assert all(name not in m.text for m in find(nlp, text))
 
 
-def test_a_titles_publication_after_a_dash_is_not_part_of_the_place(nlp) -> None:
-    names = [m.text for m in find(nlp, "Daesh terrorists kill 33 men in Syrias Deir el-Zour - Daily Sabah")]
+def test_a_titles_publication_after_a_dash_is_not_part_of_the_place(full_nlp) -> None:
+    names = [m.text for m in find(full_nlp, "Daesh terrorists kill 33 men in Syrias Deir el-Zour - Daily Sabah")]
     assert "Deir el-Zour" in names and not any("Sabah" in n for n in names)
 
 
