@@ -1000,3 +1000,17 @@ def test_who_fights_whom_describes_a_side_not_a_fight(nlp, sentence):
 def test_a_fight_that_happened_is_still_an_event(nlp):
     (f,) = events(nlp, "Rebels fought government forces in Sarmin on Monday.", published="2016-10-12")
     assert (f.location_mention, f.sub_event_type) == ("Sarmin", "Armed clash")
+
+
+def test_a_week_ago_dates_the_event_and_does_not_make_it_a_campaign(nlp):
+    # GIVEN "when it stormed its headquarters in the town of X nearly a week ago"
+    text = "Al-Nusra took them hostage when it stormed their headquarters in the town of Sarmin nearly a week ago."
+    (f,) = events(nlp, text, published="2015-02-23")
+    assert (f.location_mention, f.sub_event_type) == ("Sarmin", "Armed clash")
+
+
+def test_after_being_hit_is_one_event_not_an_ongoing_campaign(nlp):
+    text = ("Two civil defence centres in the town of Sarmin were put out of service after being hit "
+            "by regime warplanes on Sunday.")
+    (f,) = events(nlp, text, published="2016-11-21")
+    assert (f.location_mention, f.sub_event_type, f.date_day) == ("Sarmin", "Air/drone strike", 20)

@@ -161,12 +161,19 @@ def _ongoing(cand: Candidate) -> bool:
     anchor = cand.anchor
     if anchor.tag_ == "NNS" and anchor.head.lemma_.lower() in ASPECT_VERBS and anchor.dep_ in ("dobj", "nsubj", "pobj"):
         return True
+    if anchor.dep_ == "pcomp" and anchor.head.lower_ in ("after", "following", "upon", "before"):
+        return False  # "after being hit by warplanes on Sunday": one event, told as what came first
     return anchor.tag_ in ("VBG", "VBN") and any(c.lower_ == "being" for c in anchor.children)
 
 
 def _campaign(cand: Candidate) -> bool:
     day = cand.date is not None and cand.date.precision == "day"
-    return not day and bool(PERIOD_RE.search(cand.sent.text) or WAR_RE.search(cand.sent.text)) and not PAST_24H_RE.search(cand.sent.text)
+    text = cand.sent.text
+    if cand.date is not None:  # "a week ago" dates the event; it is not a period the event spans
+        a, b = cand.date.start_char - cand.sent.start_char, cand.date.end_char - cand.sent.start_char
+        if 0 <= a < b <= len(text):
+            text = text[:a] + " " * (b - a) + text[b:]
+    return not day and bool(PERIOD_RE.search(text) or WAR_RE.search(text)) and not PAST_24H_RE.search(text)
 
 
 # a class or series of attacks: "similar attacks", "four separate operations" (at one named village on

@@ -110,9 +110,15 @@ def _holds_place(tok) -> bool:
     for c in tok.children:
         if c.dep_ != "dobj" and not (passive and c.dep_ == "nsubjpass"):  # "Tal Antar was taken"
             continue
-        if c.lower_ in HELD_NOUNS or c.ent_type_ in ("GPE", "LOC", "FAC"):
+        if c.lower_ in HELD_NOUNS or c.ent_type_ in ("GPE", "LOC", "FAC") or _named_place(c):
             return True
     return False
+
+
+def _named_place(tok) -> bool:
+    """The word is (the last word of) a place the places component found: "rebels took Ramussa"."""
+    places = getattr(tok.doc._, "cw_places", None) or ()
+    return any(p.start_char <= tok.idx < p.end_char and p.kind not in ("country", "unresolved") for p in places)
 
 
 def _pos_ok(tok, pos: str) -> bool:
