@@ -1014,3 +1014,10 @@ def test_after_being_hit_is_one_event_not_an_ongoing_campaign(nlp):
             "by regime warplanes on Sunday.")
     (f,) = events(nlp, text, published="2016-11-21")
     assert (f.location_mention, f.sub_event_type, f.date_day) == ("Sarmin", "Air/drone strike", 20)
+
+
+def test_army_operations_against_terrorists_at_a_place_are_fighting(nlp):
+    # GIVEN state media's word for fighting
+    text = "An army unit carried out precise operations against the terrorist organizations in Sarmin on Sunday."
+    (f,) = events(nlp, text, published="2016-10-31")
+    assert (f.location_mention, f.sub_event_type) == ("Sarmin", "Armed clash")

@@ -436,7 +436,7 @@ def context_perpetrators(cand: Candidate, others: list[Candidate], sub: str | No
 
 GENERIC_DEFAULTS = {"strike": "Air/drone strike", "raid": "Air/drone strike", "bomb": "Air/drone strike",
                     "bombing": "Air/drone strike", "pound": "Air/drone strike", "shoot": "Attack",
-                    "attack": "Attack", "assault": "Armed clash", "hit": "Air/drone strike",
+                    "attack": "Attack", "assault": "Armed clash", "operation": "Armed clash", "hit": "Air/drone strike",
                     "target": "Air/drone strike", "fire": "Shelling/artillery/missile attack",
                     "launch": "Air/drone strike"}
 ARMED_TARGETS = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah", "turkey", "hts",
