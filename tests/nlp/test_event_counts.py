@@ -1021,3 +1021,21 @@ def test_army_operations_against_terrorists_at_a_place_are_fighting(nlp):
     text = "An army unit carried out precise operations against the terrorist organizations in Sarmin on Sunday."
     (f,) = events(nlp, text, published="2016-10-31")
     assert (f.location_mention, f.sub_event_type) == ("Sarmin", "Armed clash")
+
+
+def test_one_name_written_twice_is_one_place_though_resolved_to_two_entries(nlp, monkeypatch):
+    # GIVEN one district written two ways that the gazetteer resolves to two entries
+    monkeypatch.setitem(GAZ, "al-Fardos", ("neighbourhood", "Aleppo", "N-fardos"))
+    monkeypatch.setitem(GAZ, "Fardos", ("community", "Aleppo", "C-fardos"))
+    text = ("Air strikes killed 27 people in the al-Fardos district on Tuesday. "
+            "Among those who survived the Tuesday strikes in the district of Fardos was a boy pulled from the rubble.")
+    (f,) = events(nlp, text, published="2016-10-12")
+    # THEN one event there
+    assert (f.location_mention, f.attrs["killed"]) == ("al-Fardos", 27)
+
+
+def test_a_province_and_its_city_of_one_name_are_not_merged(nlp, monkeypatch):
+    monkeypatch.setitem(GAZ, "Aleppo city", ("community", "Aleppo", "C-aleppo"))
+    text = ("Air raids killed 15 people in the east of Aleppo city on Saturday. "
+            "Another 27 people were killed in raids on towns in the west of Aleppo province on Saturday.")
+    assert sorted(f.attrs["killed"] for f in events(nlp, text, published="2016-08-14")) == [15, 27]

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
+from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
 from conflictwatch.nlp.kit.spans import PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head
@@ -489,6 +490,23 @@ def place_key(p: PlaceMention | None) -> str:
     return re.sub(r"[^a-z]", "", p.text.lower())
 
 
+BROAD_KINDS = frozenset({"admin1", "admin2", "region", "country"})
+NAME_GENERIC_WORDS = frozenset({"city", "town", "village", "neighbourhood", "neighborhood", "district"})
+
+
+def same_name(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    """One name written twice in an article is one place, though one writing was resolved and the other
+    not, or each to a different gazetteer entry ("Fardos" / "Fardos", "Midan" / "al-Midan",
+    "Salamyieh" / "Salamyieh City")."""
+    if a is None or b is None:
+        return False
+    if (a.kind in BROAD_KINDS or b.kind in BROAD_KINDS) and a.kind != b.kind:
+        return False  # "Aleppo" the province and "Aleppo" the city: two scopes of one name
+    def key(p: PlaceMention) -> str:
+        return " ".join(w for w in translit.place_key(p.text).split() if w not in NAME_GENERIC_WORDS)
+    return bool(key(a)) and key(a) == key(b)
+
+
 ANOTHER_RE = re.compile(r"\b(?:also|another|other|meanwhile|separately|elsewhere|separate|in\s+addition|further)\b", re.I)
 
 
@@ -524,7 +542,7 @@ def same_event(a: Event, b: Event) -> bool:
     if a.date is None and b.date is None and _weekday(a) != _weekday(b) and None not in (_weekday(a), _weekday(b)) \
             and not (a.date_reported or b.date_reported):
         return False
-    if place_key(a.place) == place_key(b.place):
+    if place_key(a.place) == place_key(b.place) or same_name(a.place, b.place):
         return True
     if elaborates(a, b) or elaborates(b, a):
         return True
