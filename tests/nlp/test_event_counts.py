@@ -1033,9 +1033,3 @@ def test_one_name_written_twice_is_one_place_though_resolved_to_two_entries(nlp,
     # THEN one event there
     assert (f.location_mention, f.attrs["killed"]) == ("al-Fardos", 27)
 
-
-def test_a_province_and_its_city_of_one_name_are_not_merged(nlp, monkeypatch):
-    monkeypatch.setitem(GAZ, "Aleppo city", ("community", "Aleppo", "C-aleppo"))
-    text = ("Air raids killed 15 people in the east of Aleppo city on Saturday. "
-            "Another 27 people were killed in raids on towns in the west of Aleppo province on Saturday.")
-    assert sorted(f.attrs["killed"] for f in events(nlp, text, published="2016-08-14")) == [15, 27]
