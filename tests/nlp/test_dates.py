@@ -86,3 +86,14 @@ def test_weekday_possessive_without_apostrophe_before_an_event_noun():
     assert (d.kind, d.weekday, d.text) == ("weekday", 5, "Fridays")
     # a plural weekday that is not a possessive is not a date
     assert find_dates("the shop opens on Fridays and Saturdays only") == []
+
+
+def test_a_year_before_the_event_it_dates_is_a_year_mention() -> None:
+    from conflictwatch.nlp.kit.dates import find_dates
+
+    (d,) = find_dates("IS seized large areas of Syria and Iraq in a lightning 2014 campaign.")
+    assert (d.text, d.kind, d.year) == ("2014", "year", 2014)
+    (d,) = find_dates("the 2013 sarin attack in Ghouta")
+    assert d.year == 2013
+    # a count that looks like a year is none
+    assert find_dates("The blast killed 2014 people.") == []

@@ -1033,3 +1033,16 @@ def test_one_name_written_twice_is_one_place_though_resolved_to_two_entries(nlp,
     # THEN one event there
     assert (f.location_mention, f.attrs["killed"]) == ("al-Fardos", 27)
 
+
+
+@pytest.mark.parametrize("sentence", [
+    "Kurdish forces also captured several insurgents in Sarmin on Monday.",
+    "YPG fighters had captured gas masks from IS forces in Sarmin on Monday.",
+])
+def test_capturing_people_or_things_is_no_territory_change(nlp, sentence):
+    assert all(not f.sub_event_type.endswith("territory") for f in events(nlp, sentence, published="2016-02-16"))
+
+
+def test_capturing_a_village_is_a_territory_change(nlp):
+    (f,) = events(nlp, "Kurdish forces captured the village of Sarmin on Monday.", published="2016-02-16")
+    assert f.sub_event_type == "Non-state actor overtakes territory"

@@ -83,6 +83,8 @@ class Lexicon:
                 start = tok.i - len(row.words) + 1
                 if start < sent.start or not _pos_ok(tok, row.pos):
                     continue
+                if row.kind == "territory" and _takes_people_or_things(tok):
+                    continue
                 if all(w in (sent.doc[start + k].lower_, sent.doc[start + k].lemma_.lower()) for k, w in enumerate(row.words[:-1])):
                     best = TriggerMatch(start, tok.i + 1, tok.i, row)
                     break
@@ -101,6 +103,23 @@ HELD_NOUNS = frozenset({"town", "towns", "village", "villages", "city", "area", 
                         "base", "airport", "airbase", "position", "positions", "checkpoint", "checkpoints", "suburb",
                         "suburbs", "quarter", "mountain", "crossing", "highway", "road", "outskirts", "stronghold",
                         "countryside", "region", "territory", "territories"})
+
+
+# What a capture verb takes that is no territory: people ("captured several insurgents") and things
+# ("had captured gas masks", "seized weapons and ammunition").
+TAKEN_NOT_LAND = frozenset({
+    "insurgent", "militant", "fighter", "rebel", "soldier", "troop", "member", "commander", "leader", "civilian",
+    "people", "hostage", "prisoner", "officer", "pilot", "jihadist", "terrorist", "man", "woman", "child", "emir",
+    "mask", "weapon", "arm", "ammunition", "tank", "vehicle", "equipment", "document", "launcher", "missile",
+    "rocket", "truck", "car", "drone", "aircraft", "helicopter", "plane", "gun", "machinegun", "cache", "depot"})
+
+
+def _takes_people_or_things(tok) -> bool:
+    """A capture verb whose object is people or things, not a place."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    objs = [c for c in tok.children if c.dep_ == "dobj"]
+    return bool(objs) and all(o.lemma_.lower() in TAKEN_NOT_LAND for o in objs)
 
 
 def _holds_place(tok) -> bool:

@@ -50,6 +50,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<y>{_YEAR})\b(?![\s-]*(?:people|civilians|persons|km|\d))",
         re.IGNORECASE,
     )),
+    # "a lightning 2014 campaign", "the 2013 sarin attack": a year before the event it dates
+    ("ye", re.compile(
+        rf"\b(?P<y>{_YEAR})(?=\s+(?:[\w-]+\s+)?(?:campaign|offensive|attacks?|war|uprising|revolution|massacres?|"
+        r"siege|battles?|bombings?|air\s*strikes?|airstrikes?|assault|invasion)\b)"
+    )),
     # "Tuesdays attack": a possessive that lost its apostrophe, only before an event noun
     ("wd", re.compile(
         rf"\b(?P<wd>{_WEEKDAY})(?:s(?=\s+(?:[\w-]+\s+)?(?:attacks?|air\s*strikes?|airstrikes?|strikes?|raids?|"
@@ -102,7 +107,7 @@ def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         return DateMention(start, end, text, "month_day", None, _month(g["mon"]), _day(g["d"]))
     if kind == "my":
         return DateMention(start, end, text, "month", int(g["y"]), _month(g["mon"]), precision="month")
-    if kind == "y":
+    if kind in ("y", "ye"):
         return DateMention(base + m.start("y"), end, g["y"], "year", int(g["y"]), precision="year")
     if kind == "wd":
         return DateMention(start, end, text, "weekday", weekday=WEEKDAYS[g["wd"].lower()])
