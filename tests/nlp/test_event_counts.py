@@ -1046,3 +1046,12 @@ def test_capturing_people_or_things_is_no_territory_change(nlp, sentence):
 def test_capturing_a_village_is_a_territory_change(nlp):
     (f,) = events(nlp, "Kurdish forces captured the village of Sarmin on Monday.", published="2016-02-16")
     assert f.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_a_month_named_without_a_year_months_before_the_report_is_background(nlp):
+    # GIVEN "In November" in a report of late January (the month's own year is the one before)
+    text = "In November al-Nusra Front expelled Western-backed rebels from Sarmin."
+    assert events(nlp, text, published="2015-01-20") == []
+    # AND in the report's own month it is an event of that month
+    (f,) = events(nlp, "In January al-Nusra Front expelled Western-backed rebels from Sarmin.", published="2015-01-20")
+    assert (f.date_month, f.attrs.get("date_precision")) == (1, "month")

@@ -24,6 +24,7 @@ from conflictwatch.nlp.events.frames import event_frame, tally_frame
 from conflictwatch.nlp.events.lexicon import load_lexicon
 from conflictwatch.nlp.events.models import load_models
 from conflictwatch.nlp.events.tolls import find_tolls
+from conflictwatch.nlp.kit.dates import statement_dates
 from conflictwatch.nlp.kit.spans import get_list, text_of
 
 
@@ -55,7 +56,7 @@ class EventCoder:
 
     def candidates(self, doc: Doc, model: DocumentModel) -> list[Candidate]:
         places, actors, dates = get_list(doc, "cw_places"), get_list(doc, "cw_actors"), get_list(doc, "cw_dates")
-        dates = [d for d in dates if not model.in_dateline(d.start_char, d.end_char)]
+        dates = [d for d in statement_dates(text_of(doc), dates) if not model.in_dateline(d.start_char, d.end_char)]
         out: list[Candidate] = []
         previous_tolls: list = []
         previous_period = None

@@ -114,10 +114,13 @@ TAKEN_NOT_LAND = frozenset({
     "rocket", "truck", "car", "drone", "aircraft", "helicopter", "plane", "gun", "machinegun", "cache", "depot"})
 
 
+CAPTURE_VERBS = frozenset({"capture", "seize", "take", "retake", "recapture"})
+
+
 def _takes_people_or_things(tok) -> bool:
     """A capture verb whose object is people or things, not a place."""
-    if tok.pos_ not in ("VERB", "AUX"):
-        return False
+    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CAPTURE_VERBS:
+        return False  # "expelled the rebels from X": expelling people from a place is a territory change
     objs = [c for c in tok.children if c.dep_ == "dobj"]
     return bool(objs) and all(o.lemma_.lower() in TAKEN_NOT_LAND for o in objs)
 

@@ -208,7 +208,7 @@ def resolve(mention: DateMention, reference: dt.date | None) -> tuple[dt.date | 
 # "month" with no year; dbt takes the publication's year (minus one if that is later). "May" only
 # after a preposition, so that the modal verb is never a date.
 BARE_MONTH_RE = re.compile(
-    r"\b(?P<cue>in|since|until|till|from|by|of|before|after|during|early|late|mid|end of|a|an|the|last|this)[\s-]+"
+    r"\b(?P<cue>(?i:in|since|until|till|from|by|of|before|after|during|early|late|mid|end of|a|an|the|last|this))[\s-]+"
     r"(?:(?:early|late|mid)[\s-]+)?"
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)(?![\w-])"
     r"(?!\s+\d)",
