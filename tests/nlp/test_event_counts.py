@@ -1055,3 +1055,10 @@ def test_a_month_named_without_a_year_months_before_the_report_is_background(nlp
     # AND in the report's own month it is an event of that month
     (f,) = events(nlp, "In January al-Nusra Front expelled Western-backed rebels from Sarmin.", published="2015-01-20")
     assert (f.date_month, f.attrs.get("date_precision")) == (1, "month")
+
+
+def test_an_aid_convoy_entering_a_town_is_no_territory_change(nlp):
+    text = "An aid convoy carrying food entered the besieged town of Sarmin on Saturday."
+    assert events(nlp, text, published="2016-06-12") == []
+    (f,) = events(nlp, "Regime troops entered the town of Sarmin on Saturday.", published="2016-06-12")
+    assert f.sub_event_type == "Government regains territory"

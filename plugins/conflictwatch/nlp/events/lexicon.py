@@ -83,7 +83,7 @@ class Lexicon:
                 start = tok.i - len(row.words) + 1
                 if start < sent.start or not _pos_ok(tok, row.pos):
                     continue
-                if row.kind == "territory" and _takes_people_or_things(tok):
+                if row.kind == "territory" and (_takes_people_or_things(tok) or _enters_unarmed(tok)):
                     continue
                 if all(w in (sent.doc[start + k].lower_, sent.doc[start + k].lemma_.lower()) for k, w in enumerate(row.words[:-1])):
                     best = TriggerMatch(start, tok.i + 1, tok.i, row)
@@ -123,6 +123,18 @@ def _takes_people_or_things(tok) -> bool:
         return False  # "expelled the rebels from X": expelling people from a place is a territory change
     objs = [c for c in tok.children if c.dep_ == "dobj"]
     return bool(objs) and all(o.lemma_.lower() in TAKEN_NOT_LAND for o in objs)
+
+
+# Who enters a place without taking it: "an aid convoy entered the besieged area", "inspectors entered X".
+UNARMED_ENTRANTS = frozenset({
+    "convoy", "truck", "aid", "assistance", "delegation", "team", "inspector", "journalist", "civilian", "resident",
+    "family", "people", "refugee", "evacuee", "bus", "ambulance", "envoy", "official", "worker", "volunteer", "food"})
+
+
+def _enters_unarmed(tok) -> bool:
+    if tok.lemma_.lower() != "enter":
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in UNARMED_ENTRANTS for c in tok.children)
 
 
 def _holds_place(tok) -> bool:
