@@ -1062,3 +1062,10 @@ def test_an_aid_convoy_entering_a_town_is_no_territory_change(nlp):
     assert events(nlp, text, published="2016-06-12") == []
     (f,) = events(nlp, "Regime troops entered the town of Sarmin on Saturday.", published="2016-06-12")
     assert f.sub_event_type == "Government regains territory"
+
+
+def test_an_event_told_again_as_the_subject_of_what_it_caused_is_no_new_event(nlp):
+    text = ("Regime air strikes killed 12 civilians in Sarmin on Monday. "
+            "The strikes came as rebels advanced on Binnish.")
+    (f,) = events(nlp, text, published="2016-06-14")
+    assert (f.location_mention, f.attrs["killed"]) == ("Sarmin", 12)

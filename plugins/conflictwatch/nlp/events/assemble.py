@@ -139,15 +139,24 @@ DEFINITE = frozenset({"the", "this", "that", "its", "their", "these", "those", "
 BACKGROUNDING = frozenset({"despite", "after", "following", "amid", "since", "during", "before", "in"})
 
 
+COMMENT_VERBS = frozenset({"be", "mark", "raise", "halt", "come", "prompt", "spark", "draw", "force", "bring", "mean",
+                           "highlight", "underline", "show", "follow", "add", "represent", "constitute", "remain"})
+
+
 def echoes(cand: Candidate, cands: list[Candidate]) -> bool:
-    """'Despite the bombing, ...', '... in its third deadly bombardment': a definite attack noun in a
-    backgrounding phrase that tells again an event already told (no count of its own)."""
+    """'Despite the bombing, ...', '... in its third deadly bombardment', 'the renewed fighting has halted
+    aid deliveries': a definite attack noun in a backgrounding phrase, or the subject of what it caused or
+    meant, that tells again an event already told (no count of its own)."""
     anchor = cand.anchor
     if cand.tolls or anchor.pos_ not in ("NOUN", "PROPN"):
         return False
     if not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in anchor.children):
         return False
-    if not (anchor.dep_ == "pobj" and anchor.head.lower_ in BACKGROUNDING):
+    backgrounded = anchor.dep_ == "pobj" and anchor.head.lower_ in BACKGROUNDING
+    # "The renewed fighting has halted aid deliveries", "That battle marked the first time ...": the event
+    # told before, now the subject of what it caused or meant
+    commented = anchor.dep_ == "nsubj" and anchor.head.lemma_.lower() in COMMENT_VERBS
+    if not (backgrounded or commented):
         return False
     return any(o is not cand and o.role == "event" and o.start_char < cand.start_char
                and (o.sub_event_type == cand.sub_event_type or None in (o.sub_event_type, cand.sub_event_type))
