@@ -1069,3 +1069,17 @@ def test_an_event_told_again_as_the_subject_of_what_it_caused_is_no_new_event(nl
             "The strikes came as rebels advanced on Binnish.")
     (f,) = events(nlp, text, published="2016-06-14")
     assert (f.location_mention, f.attrs["killed"]) == ("Sarmin", 12)
+
+
+@pytest.mark.parametrize("sentence, killed", [
+    ("The brigade killed Abu Hassan, an al-Nusra leader, in the town of Sarmin on Monday.", 1),
+    ("Rebels killed the governor of Sarmin and his deputy on Monday.", 2),
+])
+def test_people_killed_by_name_or_office_are_counted(nlp, sentence, killed):
+    (f,) = events(nlp, sentence, published="2015-02-24")
+    assert f.attrs["killed"] == killed
+
+
+def test_a_vague_count_is_not_a_named_death(nlp):
+    (f,) = events(nlp, "The army killed dozens of terrorists in Sarmin on Monday.", published="2015-02-24")
+    assert f.attrs.get("killed") is None and f.attrs.get("killed_vague")

@@ -283,8 +283,45 @@ def find_tolls(sent: Span) -> list[Toll]:
         order.append(toll)
     _of_whom(sent, order)
     if not order:
+        order = _named_dead(sent)
+    if not order:
         order = _none_reported(sent)
     return _add_coordinated(order, text)
+
+
+# Who is killed by name or office: "the brigade killed Abu Hassan, an al-Nusra leader", "Karam Ammoun,
+# another terrorist leader, was also killed", "the commander of Faylaq al-Sham was killed".
+NAMED_KILL_VERBS = frozenset({"kill", "assassinate", "behead", "execute", "slay"})
+OFFICE_NOUNS = frozenset({"commander", "leader", "emir", "chief", "head", "official", "officer", "pilot", "journalist",
+                          "activist", "spokesman", "governor", "deputy", "mayor", "general", "colonel", "judge", "cleric"})
+
+
+def _named_dead(sent: Span) -> list[Toll]:
+    """One death per person a killing verb takes by name or office (a count of 1 each, the coordinated
+    ones added), when the sentence states no figure."""
+    for tok in sent:
+        if tok.lemma_.lower() not in NAMED_KILL_VERBS or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        who = [c for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        people = [w for w in who for p in [w, *w.conjuncts] if _named_person(p)]
+        if people:
+            persons = [p for w in who for p in [w, *w.conjuncts] if _named_person(p)]
+            first = min(persons, key=lambda p: p.i)
+            start = first.left_edge.idx if first.left_edge.i >= sent.start else first.idx
+            return [Toll("killed", len(persons), len(persons), len(persons), None, start, first.idx + len(first.text),
+                         first.i, tok.i, "people")]
+    return []
+
+
+def _named_person(tok: Token) -> bool:
+    """A person's name (the NER's PERSON) or an office held by one ("an al-Nusra leader"), singular."""
+    if tok.tag_ in ("NNS", "NNPS"):
+        return False
+    if tok.ent_type_ == "PERSON":
+        return True
+    return tok.lemma_.lower() in OFFICE_NOUNS or any(
+        c.dep_ == "appos" and c.lemma_.lower() in OFFICE_NOUNS and c.tag_ not in ("NNS", "NNPS") for c in tok.children)
 
 
 def _of_whom(sent: Span, tolls: list[Toll]) -> None:
