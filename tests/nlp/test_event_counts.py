@@ -1083,3 +1083,13 @@ def test_people_killed_by_name_or_office_are_counted(nlp, sentence, killed):
 def test_a_vague_count_is_not_a_named_death(nlp):
     (f,) = events(nlp, "The army killed dozens of terrorists in Sarmin on Monday.", published="2015-02-24")
     assert f.attrs.get("killed") is None and f.attrs.get("killed_vague")
+
+
+def test_an_event_told_n_days_after_another_dates_the_other_n_days_earlier(nlp):
+    # GIVEN the narrative's day (Tuesday), then "comes a week after a suicide bomber blew himself up in <place>"
+    text = ("Shelling killed four people in Sarmin on Tuesday. The shelling comes a week after a suicide bomber "
+            "blew himself up at the market in Binnish, killing nine people.")
+    by_place = {f.location_mention: f for f in events(nlp, text, published="2016-10-12")}
+    assert by_place["Sarmin"].date_day == 11
+    # THEN the bombing is its own event, dated a week before Tuesday ("a week after" is no period)
+    assert (by_place["Binnish"].date_month, by_place["Binnish"].date_day, by_place["Binnish"].attrs["killed"]) == (10, 4, 9)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
 from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
+from conflictwatch.nlp.kit.numbers import words_to_int
 from conflictwatch.nlp.kit.spans import PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head
 
@@ -32,8 +33,10 @@ STATE_ACTORS = frozenset({"syrian_government", "russia", "iran", "iran_backed_mi
 PERIOD_RE = re.compile(
     r"\b(?:since|so\s+far|this\s+year|last\s+year|this\s+month|past\s+(?:\w+\s+)?(?:weeks?|months?|years?|days)|"
     r"over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?(?:weeks?|months?|years?)|"
-    r"(?:two|three|four|five|six|seven|several|\d+)\s+(?:days|weeks|months|years)|throughout|"
-    r"during\s+the\s+(?:week|month|year)|a\s+week|a\s+month|in\s+total|in\s+all|overall|altogether|total\s+of)\b",
+    r"(?:two|three|four|five|six|seven|several|\d+)\s+(?:days|weeks|months|years)(?!\s+(?:after|before|ago|earlier|later))|"
+    r"throughout|"
+    r"during\s+the\s+(?:week|month|year)|a\s+(?:week|month)(?!\s+(?:after|before|ago|earlier|later))|in\s+total|in\s+all|"
+    r"overall|altogether|total\s+of)\b",
     re.I,
 )
 WAR_RE = re.compile(
@@ -363,6 +366,37 @@ def narrative_offset(text: str) -> tuple[int, str] | None:
     return (-n if m.group("dir").lower() == "earlier" else n), m.group(0)
 
 
+DURATION_DAYS = {"day": 1, "week": 7}
+
+
+def _duration_days(tok) -> int | None:
+    """'one week', 'a day', 'two days': the days a duration noun spans."""
+    unit = DURATION_DAYS.get(tok.lemma_.lower())
+    if unit is None:
+        return None
+    n = 1
+    for c in tok.children:
+        if c.dep_ == "nummod":
+            n = words_to_int(c.text) or 0
+    return n * unit if n else None
+
+
+def anchored_shift(cand: Candidate) -> tuple[int, str] | None:
+    """'The latest attack comes one week after a suicide bomber blew himself up ...', 'the shelling
+    comes two days after the bombing of the market': the event told after 'after' ('before') is that
+    many days before (after) the day the sentence is on."""
+    for node in [cand.anchor, *cand.anchor.ancestors]:
+        links = [node] if node.lower_ in ("after", "before") and node.dep_ == "prep" else [
+            c for c in node.children if c.dep_ == "mark" and c.lower_ in ("after", "before")]
+        for link in links:
+            holder = link if link.dep_ == "prep" else node
+            for c in holder.children:
+                days = _duration_days(c) if c.dep_ == "npadvmod" else None
+                if days:
+                    return (-days if link.lower_ == "after" else days), f"{c.text} {link.text}"
+    return None
+
+
 def _narrative_day(before: list[Candidate], reference: dt.date | None) -> When | None:
     """The day of the nearest earlier sentence that gives one (the narrative's day, as a coder reads on)."""
     for other in reversed(before):
@@ -398,7 +432,7 @@ def event_date(cand: Candidate, before: list[Candidate], reference: dt.date | No
         return carried  # "'21 people have lost their lives today,' a tweet read": the day the text is telling
     if own.mention is not None or own.day is not None:
         return own
-    shift = narrative_offset(cand.sent.text)
+    shift = narrative_offset(cand.sent.text) or anchored_shift(cand)
     if shift is not None:
         base = carried.day if carried is not None and carried.day is not None else reference
         if base is not None:

@@ -91,7 +91,7 @@ def _connected(a: TriggerMatch, b: TriggerMatch, doc) -> bool:
     reach = LINK_DISTANCE + (1 if "instrument" in (a.kind, b.kind) else 0)
     if distance(ta, tb) > reach:
         return False
-    if crosses_clause(ta, tb):
+    if crosses_clause(ta, tb) or _across_time_link(ta, tb):
         return False  # "... killing nine, after rebels launched an assault": another clause tells another event
     # two events of different types coordinated ("air strikes and shelling") stay apart
     return not (a.kind == b.kind == "event" and a.sub_event_type != b.sub_event_type and (ta.dep_ == "conj" or tb.dep_ == "conj"))
@@ -103,6 +103,19 @@ def crosses_clause(a: Token, b: Token) -> bool:
     left, right = path(a, b)
     for t in left[:-1] + right[:-1]:
         if t.dep_ in ("relcl", "ccomp") or (t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children)):
+            return True
+    return False
+
+
+def _across_time_link(a: Token, b: Token) -> bool:
+    """'The shelling comes two days after the bombing': 'after' / 'before' with a duration between them
+    orders two events in time."""
+    left, right = path(a, b)
+    for t in left + right:
+        if t.lower_ in ("after", "before") and t.dep_ == "prep" and any(c.dep_ == "npadvmod" for c in t.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("after", "before") for c in t.children) and any(
+                c.dep_ == "npadvmod" for c in t.children):
             return True
     return False
 
