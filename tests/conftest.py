@@ -24,8 +24,6 @@ def settings(tmp_path):
     return get_settings(data_dir=tmp_path / "data", warehouse=tmp_path / "data" / "warehouse.duckdb")
 
 
-
-
 # Under pytest-xdist (`.ci/test`: `-n 3 --dist loadscope --no-loadscope-reorder`) a worker takes one
 # unit of work at a time, in collection order: a module (its module fixtures then run once), except
 # that each browser test is a unit of its own (each starts its own Airflow or Chromium, nothing is
