@@ -96,6 +96,7 @@ class Standalone:
         self.env = airflow_env(self.home, port, extra_env)
         self.proc: subprocess.Popen | None = None
         self.log = self.home / "standalone.log"
+        self.prepared = False
 
     @property
     def url(self) -> str:
@@ -110,9 +111,11 @@ class Standalone:
         # DAG stays unregistered for minutes. Make it here once, before the scheduler starts.
         subprocess.run([sys.executable, "-c", "from conflictwatch.airflow.dbt import render_manifest; render_manifest()"],
                        env=self.env, check=True, capture_output=True, timeout=600)
+        self.prepared = True
 
     def start(self, timeout: float = 240) -> None:
-        self.prepare()
+        if not self.prepared:  # screenshots.run_dags prepared it already (three CLI calls, 15-25 s)
+            self.prepare()
         self.proc = proc_group.start([str(BIN / "airflow"), "standalone"], self.env, self.log, cwd=REPO)
         wait_http(f"{self.url}/api/v2/monitor/health", timeout, self.proc)
 

@@ -76,10 +76,23 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
+def logged_in(page, base: str) -> bool:
+    """Whether this page's browser context holds Airflow's session cookie for `base`."""
+    return any(cookie["name"] == "_token" for cookie in page.context.cookies(base))
+
+
 def login(page, base: str, password: str) -> None:
+    """Log in as admin through the login form, unless this browser context is logged in already.
+
+    An anonymous visitor of / is sent on to the form by the UI's own script once /ui/config
+    answers 401. On a loaded machine that script can run after the network has gone quiet, so
+    the URL read at "networkidle" still said / and the login was skipped; the next page then sat
+    on the login form until its 120 s timeout (twice per browser test run). The session cookie
+    decides instead, and the form is waited for.
+    """
     page.goto(f"{base}/", wait_until="networkidle")
-    if "/login" in page.url:
-        page.locator("input[name='username']").wait_for(timeout=60_000)  # the React form renders late
+    if not logged_in(page, base):
+        page.locator("input[name='username']").wait_for(timeout=120_000)  # the React form renders late
         page.fill("input[name='username']", "admin")
         page.fill("input[name='password']", password)
         page.locator("button[type='submit']").click()

@@ -305,11 +305,13 @@ def test_the_shared_reference_csvs_load_as_typed_seeds(tmp_path):
 @pytest.mark.skipif(
     not (ROOT / "include" / "reference" / "places.csv").exists(), reason="no reference CSVs yet"
 )
-def test_models_pass_sqlfluff():
+def test_models_and_analyses_pass_sqlfluff():
+    # The lint CI runs (`make lint` lints the same two folders); .ci/test no longer lints them a
+    # second time before pytest.
     env = dbt_env(Path(":memory:"))
     sqlfluff = Path(sys.executable).with_name("sqlfluff")
     result = subprocess.run(
-        [str(sqlfluff), "lint", "dbt_project/models"],
+        [str(sqlfluff), "lint", "dbt_project/models", "dbt_project/analyses"],
         cwd=ROOT,
         env=env,
         capture_output=True,

