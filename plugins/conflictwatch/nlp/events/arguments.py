@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.candidates import Candidate, crosses_clause
 from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, text_of
-from conflictwatch.nlp.kit.syntax import distance, governing_prep, head_of, path_labels
+from conflictwatch.nlp.kit.syntax import conj_root, distance, governing_prep, head_of, path_labels
 
 LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "around", "across", "into", "onto",
                             "throughout", "within", "outskirts", "towards", "toward", "targeting", "over", "of",
@@ -253,12 +253,7 @@ def _coordinated(a: Token, b: Token) -> bool:
         return t
 
     a, b = top(a), top(b)
-    chain = {a.i}
-    t = a
-    while t.dep_ == "conj" and t.head.i != t.i:
-        t = t.head
-        chain.add(t.i)
-    root = t
+    root = conj_root(a)
     conj = {c.i for c in root.subtree if c.dep_ == "conj" and top(c).i == c.i}
     return b.i in conj | {root.i} and b.i != a.i and (b.dep_ == "conj" or b.i == root.i)
 
@@ -290,7 +285,7 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
         return "target"
     if prep == "between":
         return "side"
-    if head.dep_ == "conj" and governing_prep(_conj_root(head)) == "between":
+    if head.dep_ == "conj" and governing_prep(conj_root(head)) == "between":
         return "side"
     if prep == "by" and min(distance(head, t) for t in toks) <= 3:
         return "agent"
@@ -326,12 +321,6 @@ def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
 
 AGENT_GAP_RE = re.compile(r"\s*(?:'s|’s|s)?\s*(?:(?:and|/)\s*[\w-]+\s+)?(?:(?:terrorist|deadly|heavy|fresh|renewed|new|"
                           r"indiscriminate|intense|intensive|brutal|barbaric|criminal|joint|suspected|alleged)\s+)?")
-
-
-def _conj_root(t: Token) -> Token:
-    while t.dep_ == "conj" and t.head.i != t.i:
-        t = t.head
-    return t
 
 
 def _inside_any(head: Token, nominals: set[int]) -> bool:

@@ -26,7 +26,7 @@ from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
 from conflictwatch.nlp.kit.numbers import words_to_int
 from conflictwatch.nlp.kit.spans import PlaceMention, text_of
-from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head
+from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head, timed_links
 
 WINDOW_DAYS = 31
 STATE_ACTORS = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah"})
@@ -146,6 +146,11 @@ COMMENT_VERBS = frozenset({"be", "mark", "raise", "halt", "come", "prompt", "spa
                            "highlight", "underline", "show", "follow", "add", "represent", "constitute", "remain"})
 
 
+def _definite(noun) -> bool:
+    """'the bombing', 'its bombardment', 'that battle'."""
+    return any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in noun.children)
+
+
 def echoes(cand: Candidate, cands: list[Candidate]) -> bool:
     """'Despite the bombing, ...', '... in its third deadly bombardment', 'the renewed fighting has halted
     aid deliveries': a definite attack noun in a backgrounding phrase, or the subject of what it caused or
@@ -153,7 +158,7 @@ def echoes(cand: Candidate, cands: list[Candidate]) -> bool:
     anchor = cand.anchor
     if cand.tolls or anchor.pos_ not in ("NOUN", "PROPN"):
         return False
-    if not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in anchor.children):
+    if not _definite(anchor):
         return False
     backgrounded = anchor.dep_ == "pobj" and anchor.head.lower_ in BACKGROUNDING
     # "The renewed fighting has halted aid deliveries", "That battle marked the first time ...": the event
@@ -386,14 +391,10 @@ def anchored_shift(cand: Candidate) -> tuple[int, str] | None:
     comes two days after the bombing of the market': the event told after 'after' ('before') is that
     many days before (after) the day the sentence is on."""
     for node in [cand.anchor, *cand.anchor.ancestors]:
-        links = [node] if node.lower_ in ("after", "before") and node.dep_ == "prep" else [
-            c for c in node.children if c.dep_ == "mark" and c.lower_ in ("after", "before")]
-        for link in links:
-            holder = link if link.dep_ == "prep" else node
-            for c in holder.children:
-                days = _duration_days(c) if c.dep_ == "npadvmod" else None
-                if days:
-                    return (-days if link.lower_ == "after" else days), f"{c.text} {link.text}"
+        for link, duration in timed_links(node):
+            days = _duration_days(duration)
+            if days:
+                return (-days if link.lower_ == "after" else days), f"{duration.text} {link.text}"
     return None
 
 
@@ -617,9 +618,8 @@ def definite_telling(cand: Candidate) -> bool:
     anchor = cand.anchor
     if anchor.pos_ not in ("NOUN", "PROPN"):
         return False
-    return any((c.dep_ in ("det", "poss") and c.lower_ in DEFINITE)
-               or (c.dep_ in ("poss", "compound", "nmod") and WEEKDAY_POSSESSIVE_RE.match(c.text))
-               for c in anchor.children)
+    return _definite(anchor) or any(c.dep_ in ("poss", "compound", "nmod") and WEEKDAY_POSSESSIVE_RE.match(c.text)
+                                    for c in anchor.children)
 
 
 def retells(toll: Event, telling: Event) -> bool:
@@ -648,8 +648,10 @@ def fold_retellings(events: list[Event]) -> list[Event]:
     """Each toll told again by a later definite telling (retells) becomes that telling's event."""
     out = list(events)
     for telling in events:
-        toll = next((e for e in reversed(out) if e is not telling and e in out and retells(e, telling)), None)
-        if toll is None or telling not in out:
+        if telling not in out:
+            continue  # folded into a later telling already
+        toll = next((e for e in reversed(out) if e is not telling and retells(e, telling)), None)
+        if toll is None:
             continue
         merge(telling, toll)
         settle_counts(telling)

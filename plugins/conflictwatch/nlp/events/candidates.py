@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.lexicon import TriggerMatch
 from conflictwatch.nlp.events.tolls import Toll
-from conflictwatch.nlp.kit.syntax import distance, path
+from conflictwatch.nlp.kit.syntax import conj_root, distance, path, timed_links
 
 # Which type a cluster takes when it holds several (the most specific way the harm was done).
 TYPE_PRIORITY = (
@@ -111,13 +111,7 @@ def _across_time_link(a: Token, b: Token) -> bool:
     """'The shelling comes two days after the bombing': 'after' / 'before' with a duration between them
     orders two events in time."""
     left, right = path(a, b)
-    for t in left + right:
-        if t.lower_ in ("after", "before") and t.dep_ == "prep" and any(c.dep_ == "npadvmod" for c in t.children):
-            return True
-        if any(c.dep_ == "mark" and c.lower_ in ("after", "before") for c in t.children) and any(
-                c.dep_ == "npadvmod" for c in t.children):
-            return True
-    return False
+    return any(timed_links(t) for t in left + right)
 
 
 def _near(a: Token, b: Token) -> bool:
@@ -170,14 +164,8 @@ def _split_coordinated(group: list[TriggerMatch], doc) -> list[list[TriggerMatch
 
 
 def _conjoined(a: Token, b: Token) -> bool:
-    """One is a conjunct of the other (through the conjunction chain)."""
-    def chain(t: Token) -> set[int]:
-        out = {t.i}
-        while t.dep_ == "conj" and t.head.i != t.i:
-            t = t.head
-            out.add(t.i)
-        return out
-    return bool(chain(a) & chain(b)) and (a.dep_ == "conj" or b.dep_ == "conj")
+    """One is a conjunct of the other (both in one coordination)."""
+    return conj_root(a).i == conj_root(b).i and (a.dep_ == "conj" or b.dep_ == "conj")
 
 
 def _fold_clashes(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
@@ -286,9 +274,7 @@ def _instrument_acts(sent: Span, group: list[TriggerMatch], triggers: list[Trigg
     doc = sent.doc
     attack_words = {t.head for t in triggers if t.kind in ("event", "generic") and t not in group}
     for t in group:
-        tok = doc[t.head]
-        while tok.dep_ == "conj" and tok.head.i != tok.i:
-            tok = tok.head
+        tok = conj_root(doc[t.head])
         if tok.dep_ in ("amod", "compound") and tok.head.i in attack_words:
             return True
         if tok.dep_ in ("nsubj", "nsubjpass", "agent") or (tok.dep_ == "pobj" and tok.head.lower_ == "by"):

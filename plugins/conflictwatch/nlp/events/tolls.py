@@ -304,9 +304,8 @@ def _named_dead(sent: Span) -> list[Toll]:
             continue
         passive = any(c.dep_ == "auxpass" for c in tok.children)
         who = [c for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
-        people = [w for w in who for p in [w, *w.conjuncts] if _named_person(p)]
-        if people:
-            persons = [p for w in who for p in [w, *w.conjuncts] if _named_person(p)]
+        persons = [p for w in who for p in [w, *w.conjuncts] if _named_person(p)]
+        if persons:
             first = min(persons, key=lambda p: p.i)
             start = first.left_edge.idx if first.left_edge.i >= sent.start else first.idx
             return [Toll("killed", len(persons), len(persons), len(persons), None, start, first.idx + len(first.text),

@@ -95,6 +95,26 @@ def governing_prep(tok: Token) -> str | None:
     return None
 
 
+def conj_root(tok: Token) -> Token:
+    """The first conjunct of the coordination tok is in ("X, Y and Z": X for each), or tok itself."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+TIME_LINKS = ("after", "before")
+
+
+def timed_links(tok: Token) -> list[tuple[Token, Token]]:
+    """(after | before, its duration noun) hanging on tok: the preposition itself ("two days after the
+    bombing") or the subordinator of tok's clause ("a week after a bomber blew himself up")."""
+    if tok.lower_ in TIME_LINKS and tok.dep_ == "prep":
+        links = [tok]
+    else:
+        links = [c for c in tok.children if c.dep_ == "mark" and c.lower_ in TIME_LINKS]
+    return [(link, c) for link in links for c in tok.children if c.dep_ == "npadvmod"]
+
+
 def clause_verb(tok: Token) -> Token:
     """The nearest verb at or above the token (the token itself if it is one)."""
     for t in ancestors(tok):
