@@ -167,8 +167,7 @@ def echoes(cand: Candidate, cands: list[Candidate]) -> bool:
     if not (backgrounded or commented):
         return False
     return any(o is not cand and o.role == "event" and o.start_char < cand.start_char
-               and (o.sub_event_type == cand.sub_event_type or None in (o.sub_event_type, cand.sub_event_type))
-               for o in cands)
+               and same_kind(o.sub_event_type, cand.sub_event_type) for o in cands)
 
 
 ASPECT_VERBS = frozenset({"maintain", "continue", "keep", "step", "intensify", "escalate", "sustain", "persist"})
@@ -321,8 +320,17 @@ def reports_event(cand: Candidate) -> bool:
     return not is_negated(verb) and modality(verb) is None and verb.tag_ in ("VBD", "VBN", "VBZ", "VBP", "NN", "NNS")
 
 
+# A finer type of the same attack: a bombing first told as "an explosion", then "a suicide car bomb".
+REFINES = {"Suicide bomb": "Remote explosive/landmine/IED"}
+
+
+def same_kind(a: str | None, b: str | None) -> bool:
+    """Two tellings may be one event: a type unsaid, the same type, or one refining the other."""
+    return a is None or b is None or a == b or REFINES.get(a) == b or REFINES.get(b) == a
+
+
 def _compatible(cand: Candidate, ev: Event) -> bool:
-    return cand.sub_event_type is None or ev.sub_event_type is None or cand.sub_event_type == ev.sub_event_type
+    return same_kind(cand.sub_event_type, ev.sub_event_type)
 
 
 @dataclass
@@ -576,7 +584,7 @@ def _fineness(p: PlaceMention) -> int:
 
 
 def same_event(a: Event, b: Event) -> bool:
-    if a.sub_event_type != b.sub_event_type and None not in (a.sub_event_type, b.sub_event_type):
+    if not same_kind(a.sub_event_type, b.sub_event_type):
         return False
     if (a.fixed_counts or b.fixed_counts) and a.killed is not None and b.killed is not None and a.killed != b.killed:
         return False  # a place's own figure in a breakdown is not the article's total told again
@@ -601,7 +609,7 @@ def placed_by(unplaced: Event, ev: Event) -> bool:
     gap = ev.main.sent_index - unplaced.main.sent_index
     if not 0 < gap <= 2 or ANOTHER_RE.search(ev.main.sent.text):
         return False
-    if ev.sub_event_type and unplaced.sub_event_type and ev.sub_event_type != unplaced.sub_event_type:
+    if not same_kind(ev.sub_event_type, unplaced.sub_event_type):
         return False
     if any(t.value is not None for t in ev.main.tolls):
         return False
@@ -630,14 +638,16 @@ def retells(toll: Event, telling: Event) -> bool:
     stated = next((t.value for t in telling.main.tolls if t.role == "killed" and t.value is not None), None)
     if telling.place is None or (stated is not None and stated != toll.killed):
         return False
-    same_toll = toll.killed is not None and stated == toll.killed and toll.sub_event_type == telling.sub_event_type
+    same_toll = toll.killed is not None and stated == toll.killed and (
+        toll.sub_event_type == telling.sub_event_type or None not in (toll.sub_event_type, telling.sub_event_type)
+        and same_kind(toll.sub_event_type, telling.sub_event_type))
     if telling.place_from != "sentence" or not (same_toll or definite_telling(telling.main)) \
             or ANOTHER_RE.search(telling.main.sent.text):
         return False
     gap = telling.main.sent_index - toll.main.sent_index
     if not 0 < gap <= RETOLD_GAP or toll.fixed_counts or toll.listed or (toll.killed is None and toll.injured is None):
         return False
-    if toll.sub_event_type and telling.sub_event_type and toll.sub_event_type != telling.sub_event_type:
+    if not same_kind(toll.sub_event_type, telling.sub_event_type):
         return False
     if toll.date != telling.date and "day" == toll.date_precision == telling.date_precision:
         return False
@@ -669,7 +679,7 @@ def headline_match(events: list[Event], head: Event) -> Event | None:
     or no place but the same count."""
     best = None
     for ev in events:
-        if head.sub_event_type and ev.sub_event_type and head.sub_event_type != ev.sub_event_type:
+        if not same_kind(head.sub_event_type, ev.sub_event_type):
             continue
         same_place = head.place is None or place_key(head.place) == place_key(ev.place) or contains(head.place, ev.place)
         same_count = head.killed is None or ev.killed is None or head.killed == ev.killed
@@ -694,6 +704,8 @@ def contains(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 def merge(into: Event, other: Event) -> None:
     """Fold a restatement in; the counts are settled afterwards from every telling (settle_counts)."""
     into.told.append(other.main)
+    if REFINES.get(other.sub_event_type) == into.sub_event_type:
+        into.sub_event_type = other.sub_event_type  # "the explosion" told closer: "a suicide car bomb"
     if into.place is not None and other.place is not None and into.place.kind in ("admin1", "region", "admin2") \
             and _fineness(other.place) > _fineness(into.place):
         into.place, into.place_from = other.place, "context"
