@@ -1093,3 +1093,21 @@ def test_an_event_told_n_days_after_another_dates_the_other_n_days_earlier(nlp):
     assert by_place["Sarmin"].date_day == 11
     # THEN the bombing is its own event, dated a week before Tuesday ("a week after" is no period)
     assert (by_place["Binnish"].date_month, by_place["Binnish"].date_day, by_place["Binnish"].attrs["killed"]) == (10, 4, 9)
+
+
+def test_a_suicide_bombing_told_after_the_explosion_is_one_event_of_the_finer_type(nlp):
+    # GIVEN an explosion with its toll, then the same bombing told as a suicide attack at the same place
+    text = ("A bomb blast killed nine people in Sarmin on Monday. "
+            "A suicide bomber blew himself up at a checkpoint in Sarmin, the monitor said.")
+    (f,) = events(nlp, text, published="2016-06-14")
+    # THEN one event, a suicide bombing, with the explosion's toll
+    assert (f.location_mention, f.sub_event_type, f.attrs["killed"]) == ("Sarmin", "Suicide bomb", 9)
+
+
+@pytest.mark.parametrize("sentence", [
+    "A car bomb hit buses carrying residents evacuated from the towns of Binnish and Taftanaz in Sarmin on Saturday.",
+    "The blast hit thousands of evacuees from Binnish and Taftanaz in Sarmin on Saturday.",
+    "Rockets fired from Binnish hit the market in Sarmin on Saturday.",
+])
+def test_where_people_or_shells_came_from_is_not_the_event_place(nlp, sentence):
+    assert [f.location_mention for f in events(nlp, sentence, published="2017-04-16")] == ["Sarmin"]

@@ -95,8 +95,32 @@ def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list
         "excepted": 1.0 if EXCEPT_RE.search(text_of(cand.sent.doc)[max(0, m.start_char - 40) : m.start_char]) else 0.0,
         "after_trigger": 1.0 if _right_after_trigger(cand, m) else 0.0,
         "other_clause": 1.0 if head is not None and all(crosses_clause(t, head) for t in toks) else 0.0,
+        "origin": 1.0 if head is not None and _origin(head) else 0.0,
     }
     return f
+
+
+ORIGIN_VERBS = frozenset({"evacuate", "flee", "displace", "come", "arrive", "return", "transfer", "travel", "bring",
+                          "carry", "fire", "launch", "escape", "transport", "move", "relocate"})
+
+ORIGIN_NOUNS = frozenset({"evacuee", "refugee", "resident", "inhabitant", "family", "native", "displaced", "evacuation"})
+
+
+def _origin(head: Token) -> bool:
+    """'buses carrying residents evacuated from the towns of X', 'rockets fired from X': where people or
+    shells came from, not where the event happened ('withdrew from X', 'expelled from X' stay places)."""
+    t = head
+    while t.dep_ in ("compound", "appos", "conj", "flat") and t.head.i != t.i:
+        t = t.head
+    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ in SETTLEMENT_NOUNS:
+        t = t.head.head  # "from the towns of X"
+    if t.dep_ != "pobj" or t.head.lower_ != "from":
+        return False
+    owner = t.head.head
+    before = t.doc[t.head.i - 1] if t.head.i > 0 else owner  # the word before "from", should the parse misattach it
+    words = {owner.lemma_.lower(), before.lemma_.lower()} | {g.lemma_.lower() for c in owner.children if c.dep_ == "prep" and c.lower_ == "of"
+                                      for g in c.children if g.dep_ == "pobj"}  # "thousands of evacuees from X"
+    return bool(words & (ORIGIN_VERBS | ORIGIN_NOUNS))
 
 
 AFTER_TRIGGER_GAP = re.compile(
@@ -242,7 +266,8 @@ def listed_with(best: PlaceOption, others: list[PlaceOption]) -> list[PlaceOptio
 
 def usable(o: PlaceOption) -> bool:
     f = o.features
-    return not (f.get("abroad") or f.get("too_broad") or f.get("dateline") or f.get("in_actor") or f.get("excepted"))
+    return not (f.get("abroad") or f.get("too_broad") or f.get("dateline") or f.get("in_actor") or f.get("excepted")
+                or f.get("origin"))
 
 
 def _coordinated(a: Token, b: Token) -> bool:
