@@ -1111,3 +1111,17 @@ def test_a_suicide_bombing_told_after_the_explosion_is_one_event_of_the_finer_ty
 ])
 def test_where_people_or_shells_came_from_is_not_the_event_place(nlp, sentence):
     assert [f.location_mention for f in events(nlp, sentence, published="2017-04-16")] == ["Sarmin"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Air strikes carried out by Syrian or Russian warplanes killed 20 people in Sarmin on Sunday.",
+    "Jets believed to be Russian or Syrian struck a market in Sarmin on Sunday, killing 20 people.",
+])
+def test_either_of_two_sides_is_no_perpetrator(nlp, sentence):
+    (f,) = events(nlp, sentence, published="2016-06-13")
+    assert f.attrs.get("perpetrator_actor_ids") in (None, [])
+
+
+def test_both_sides_together_are_the_perpetrators(nlp):
+    (f,) = events(nlp, "Syrian and Russian warplanes killed 20 people in Sarmin on Sunday.", published="2016-06-13")
+    assert set(f.attrs["perpetrator_actor_ids"]) == {"syrian_government", "russia"}

@@ -84,8 +84,32 @@ def _victims(cand) -> str:
     return "fighters" if "fighters" in groups else ("civilians" if groups else "none")
 
 
+ALTERNATIVE_RE = re.compile(r"^\s*(?:,\s*)?(?:or|and/or|or\s+possibly|or\s+perhaps)\s*$", re.I)
+
+
+def alternatives(perps: list[ActorMention], text: str) -> bool:
+    """'Syrian or Russian warplanes', 'jets believed to be Russian or Syrian': the text does not say which
+    of them struck, so no perpetrator is coded (codebook: null when the text does not say)."""
+    spans = sorted(perps, key=lambda a: a.start_char)
+    if any(a.actor_id != b.actor_id and ALTERNATIVE_RE.match(text[a.end_char : b.start_char])
+           for a, b in zip(spans, spans[1:])):
+        return True
+    # "Syrian or Russian warplanes": the first alternative is an adjective the actor list does not hold alone
+    return any(ALT_BEFORE_RE.search(text, max(0, a.start_char - 30), a.start_char)
+               or ALT_AFTER_RE.match(text, a.end_char) for a in perps)
+
+
+SIDE_WORD = r"(?:Syrian|Russian|regime|government|Turkish|coalition|US|U\.S\.|American|Israeli|Iranian)"
+ALT_BEFORE_RE = re.compile(rf"\b{SIDE_WORD}\s+or\s+$")
+ALT_AFTER_RE = re.compile(rf"\s+or\s+{SIDE_WORD}\b")
+
+
 def choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
     """The event's perpetrators: every option the model keeps (the rules' pick without a model)."""
+    text = ev.main.sent.doc.text
+    if alternatives(ev.main.perpetrators, text):  # told elsewhere without the "or", that telling says who
+        said = [c.perpetrators for c in ev.told if c.perpetrators and not alternatives(c.perpetrators, text)]
+        return said[0] if said else []
     if model is None or ev.main.perpetrators:
         return ev.main.perpetrators
     kept = []
