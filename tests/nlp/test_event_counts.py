@@ -1125,3 +1125,8 @@ def test_either_of_two_sides_is_no_perpetrator(nlp, sentence):
 def test_both_sides_together_are_the_perpetrators(nlp):
     (f,) = events(nlp, "Syrian and Russian warplanes killed 20 people in Sarmin on Sunday.", published="2016-06-13")
     assert set(f.attrs["perpetrator_actor_ids"]) == {"syrian_government", "russia"}
+
+
+def test_stepped_up_attacks_on_named_villages_are_the_days_events_there(nlp):
+    text = "Army units intensified their operations against terrorist positions in the villages of Sarmin, Binnish and Taftanaz on Sunday."
+    assert sorted(f.location_mention for f in events(nlp, text, published="2016-11-28")) == ["Binnish", "Sarmin", "Taftanaz"]
