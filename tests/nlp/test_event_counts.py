@@ -1130,3 +1130,12 @@ def test_both_sides_together_are_the_perpetrators(nlp):
 def test_stepped_up_attacks_on_named_villages_are_the_days_events_there(nlp):
     text = "Army units intensified their operations against terrorist positions in the villages of Sarmin, Binnish and Taftanaz on Sunday."
     assert sorted(f.location_mention for f in events(nlp, text, published="2016-11-28")) == ["Binnish", "Sarmin", "Taftanaz"]
+
+
+def test_fighting_with_a_clause_of_its_own_is_not_the_capture(nlp):
+    # GIVEN a capture and, in a while-clause, fighting at other villages
+    text = "The army took the villages of Sarmin and Binnish on Tuesday while battles raged in Taftanaz."
+    by_place = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2015-02-18")}
+    # THEN the fighting is its own event there
+    assert by_place == {"Sarmin": "Government regains territory", "Binnish": "Government regains territory",
+                        "Taftanaz": "Armed clash"}

@@ -168,17 +168,25 @@ def _conjoined(a: Token, b: Token) -> bool:
     return conj_root(a).i == conj_root(b).i and (a.dep_ == "conj" or b.dep_ == "conj")
 
 
-def _fold_clashes(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
-    """'X captured Z after clashes': a change of control that came with fighting is one event (codebook 2.1)."""
+def _fold_clashes(groups: list[list[TriggerMatch]], doc) -> list[list[TriggerMatch]]:
+    """'X captured Z after clashes': a change of control that came with fighting is one event (codebook 2.1),
+    unless the fighting has a clause of its own ('took A while battles raged in B'): another event."""
     territory = [g for g in groups if any(t.kind == "territory" for t in g)]
     if len(territory) != 1:
         return groups
     clashes = [g for g in groups if g is not territory[0] and all(t.sub_event_type in ("Armed clash", None) for t in g)
-               and any(t.sub_event_type == "Armed clash" for t in g)]
+               and any(t.sub_event_type == "Armed clash" for t in g) and not any(_own_clause(doc[t.head]) for t in g)]
     if not clashes:
         return groups
     merged = territory[0] + [t for g in clashes for t in g]
     return [g for g in groups if g is not territory[0] and g not in clashes] + [sorted(merged, key=lambda t: t.start)]
+
+
+def _own_clause(tok) -> bool:
+    """'while battles raged in B': the fighting is the subject of a clause of its own (opened by a subordinator)."""
+    verb = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX") and verb.dep_ in ("advcl", "conj") \
+        and (verb.dep_ == "conj" or any(c.dep_ == "mark" for c in verb.children))
 
 
 def _fold_generic(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
@@ -241,7 +249,7 @@ def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]
 def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
-    for group in _fold_clashes(_fold_means(sent, _fold_generic(cluster_triggers(sent, triggers)))):
+    for group in _fold_clashes(_fold_means(sent, _fold_generic(cluster_triggers(sent, triggers))), sent.doc):
         sub, territory, generic = cluster_type(group)
         if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group, triggers):
             continue
