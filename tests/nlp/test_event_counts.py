@@ -1139,3 +1139,14 @@ def test_fighting_with_a_clause_of_its_own_is_not_the_capture(nlp):
     # THEN the fighting is its own event there
     assert by_place == {"Sarmin": "Government regains territory", "Binnish": "Government regains territory",
                         "Taftanaz": "Armed clash"}
+
+
+def test_a_headline_figure_no_body_event_gives_is_the_articles_total(nlp):
+    # GIVEN a headline toll over a body of several events, none of which states that figure
+    text = ("Jihadists kill 17 in attacks on Kurdish towns\n\n"
+            "Jihadists attacked Sarmin on Monday, sparking clashes with Kurdish fighters. "
+            "Fighting also broke out in Binnish on Monday, the monitor said.")
+    found = {f.location_mention: f.attrs.get("killed") for f in events(nlp, text, published="2013-08-18")}
+    # THEN the events keep no figure of their own and the headline's is a tally
+    assert found == {"Sarmin": None, "Binnish": None}
+    assert [t.attrs.get("killed") for t in tallies(nlp, text)] == [17]

@@ -129,7 +129,8 @@ class EventCoder:
         events = asm.fold_retellings(events)
         for c in heads:
             if c.role == "event":
-                self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed))
+                self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed),
+                                  frozenset(t.value for b in body for t in b.tolls if t.role == "killed"))
         for ev in events:
             ev.sub_event_type = self.models.event_type(ev, context_type)
             asm.settle_counts(ev)
@@ -153,10 +154,19 @@ class EventCoder:
             asm.merge(same, ev)
 
     @staticmethod
-    def add_headline(events: list[asm.Event], tallies: list[asm.Event], ev: asm.Event) -> None:
+    def add_headline(events: list[asm.Event], tallies: list[asm.Event], ev: asm.Event, figures: frozenset = frozenset()
+                     ) -> None:
         """A headline tells an event of the body again (merged), sums the body's events up (the article's
         total: its figure covers theirs, or it names a wider place), or is an event of its own."""
         told = asm.headline_match(events, ev)
+        kin = [e for e in events if asm.same_kind(e.sub_event_type, ev.sub_event_type)]
+        if told is not None and ev.killed is not None and told.killed is None and len(kin) > 1 \
+                and ev.killed not in figures:
+            # "17 dead as jihadists attack Kurdish town" over a body of several events none of which
+            # gives the figure: the article's total, not the toll of the one event it names
+            ev.role, ev.scope = "tally", "article_total"
+            tallies.append(ev)
+            return
         if told is not None:
             asm.merge(told, ev)
             return
@@ -166,7 +176,6 @@ class EventCoder:
             return
         if ev.killed is None and any(ev.main.sent_index == t.sent_index for e in events for t in e.told):
             return  # another word of the same headline already told a body event ("Jets kill six in X raid")
-        kin = [e for e in events if e.sub_event_type == ev.sub_event_type or None in (e.sub_event_type, ev.sub_event_type)]
         counted = sum(e.killed or 0 for e in kin)
         wider = ev.place is None or ev.place.kind in ("admin1", "admin2", "region", "country") or any(
             asm.contains(ev.place, e.place) for e in kin)
