@@ -1150,3 +1150,8 @@ def test_a_headline_figure_no_body_event_gives_is_the_articles_total(nlp):
     # THEN the events keep no figure of their own and the headline's is a tally
     assert found == {"Sarmin": None, "Binnish": None}
     assert [t.attrs.get("killed") for t in tallies(nlp, text)] == [17]
+
+
+def test_attacks_kept_up_only_if_something_happens_are_no_event(nlp):
+    text = "He said a disaster was imminent in Sarmin if the regime and its allies maintained attacks."
+    assert events(nlp, text, published="2020-01-22") == []
