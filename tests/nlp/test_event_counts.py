@@ -1155,3 +1155,17 @@ def test_a_headline_figure_no_body_event_gives_is_the_articles_total(nlp):
 def test_attacks_kept_up_only_if_something_happens_are_no_event(nlp):
     text = "He said a disaster was imminent in Sarmin if the regime and its allies maintained attacks."
     assert events(nlp, text, published="2020-01-22") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Air Force shelled terrorist positions in Sarmin on Monday, killing five.",
+    "Sarmin was bombarded by Syrian warplanes on Monday, killing five.",
+])
+def test_aircraft_that_shell_strike_from_the_air(nlp, sentence):
+    (f,) = events(nlp, sentence, published="2016-07-21")
+    assert f.sub_event_type == "Air/drone strike"
+
+
+def test_artillery_shelling_stays_shelling(nlp):
+    (f,) = events(nlp, "Regime artillery shelled Sarmin on Monday, killing five.", published="2016-07-21")
+    assert f.sub_event_type == "Shelling/artillery/missile attack"

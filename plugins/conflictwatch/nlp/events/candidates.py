@@ -225,16 +225,34 @@ def _fold_means(sent: Span, groups: list[list[TriggerMatch]]) -> list[list[Trigg
     return sorted(groups, key=lambda g: g[0].start)
 
 
-def cluster_type(triggers: list[TriggerMatch]) -> tuple[str | None, bool, bool]:
+def cluster_type(triggers: list[TriggerMatch], doc=None) -> tuple[str | None, bool, bool]:
     """(sub_event_type, is a territory change, only generic words)."""
     kinds = {t.kind for t in triggers}
     if "territory" in kinds:
         return None, True, False
+    if doc is not None and _aircraft_shelled(triggers, doc):
+        return "Air/drone strike", False, False
     for want in ("event", "instrument", "generic"):
         types = [t.sub_event_type for t in triggers if t.kind == want and t.sub_event_type]
         if types:
             return min(types, key=TYPE_PRIORITY.index), False, want == "generic"
     return None, False, True
+
+
+def _aircraft_shelled(triggers: list[TriggerMatch], doc) -> bool:
+    """'The Air Force shelled X', 'X was bombarded by warplanes': an aircraft that shells strikes from the air."""
+    shelling = {t.head for t in triggers if t.kind in ("event", "generic") and t.sub_event_type == "Shelling/artillery/missile attack"}
+    if not shelling or any(t.kind == "event" and t.sub_event_type not in (None, "Shelling/artillery/missile attack")
+                           for t in triggers):
+        return False
+    for t in triggers:
+        if t.kind != "instrument" or t.sub_event_type != "Air/drone strike":
+            continue
+        tok = doc[t.head]
+        head = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "by" else tok.head
+        if (tok.dep_ == "nsubj" or tok.dep_ == "pobj") and head.i in shelling:
+            return True
+    return False
 
 
 def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]:
@@ -250,7 +268,7 @@ def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
     for group in _fold_clashes(_fold_means(sent, _fold_generic(cluster_triggers(sent, triggers))), sent.doc):
-        sub, territory, generic = cluster_type(group)
+        sub, territory, generic = cluster_type(group, sent.doc)
         if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group, triggers):
             continue
         cands.append(Candidate(sent_index, sent, list(group), sub_event_type=sub, territory=territory, generic_only=generic))
