@@ -1169,3 +1169,10 @@ def test_aircraft_that_shell_strike_from_the_air(nlp, sentence):
 def test_artillery_shelling_stays_shelling(nlp):
     (f,) = events(nlp, "Regime artillery shelled Sarmin on Monday, killing five.", published="2016-07-21")
     assert f.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_territory_change_takes_its_type_from_the_side_found_in_context(nlp):
+    text = ("Regime forces shelled Sarmin on Monday, killing four civilians. "
+            "On Tuesday they took control of the village of Binnish.")
+    by_place = {f.location_mention: f for f in events(nlp, text, published="2016-10-31")}
+    assert by_place["Binnish"].sub_event_type == "Government regains territory"

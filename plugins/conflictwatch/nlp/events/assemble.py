@@ -498,12 +498,16 @@ ARMED_TARGETS = frozenset({"syrian_government", "russia", "iran", "iran_backed_m
                            "al_qaeda", "sna", "fsa", "rebels", "islamic_state", "sdf", "us_coalition", "israel"})
 
 
+def territory_type(actor_id: str) -> str:
+    return "Government regains territory" if actor_id in STATE_ACTORS else "Non-state actor overtakes territory"
+
+
 def resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidate] = ()) -> str | None:
     if cand.territory:
         actor = cand.perpetrators[0].actor_id if cand.perpetrators else None
         if actor is None:
             return "Armed clash" if cand.tolls else None
-        return "Government regains territory" if actor in STATE_ACTORS else "Non-state actor overtakes territory"
+        return territory_type(actor)
     if cand.sub_event_type:
         return cand.sub_event_type
     generic = next((cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers if t.kind == "generic"), None)

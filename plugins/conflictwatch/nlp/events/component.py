@@ -43,6 +43,8 @@ class EventCoder:
         events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
         for ev in events:
             ev.perpetrators = perpetrators.choose(ev, actors, cands, model.in_headline, self.models.perpetrator)
+            if ev.main.territory and ev.sub_event_type is None and ev.perpetrators:
+                ev.sub_event_type = asm.territory_type(ev.perpetrators[0].actor_id)  # the side found in context
         fallback = geo.document_admin1(get_list(doc, "cw_places"), model.in_headline)
         for ev in events:
             if ev.place is not None:
