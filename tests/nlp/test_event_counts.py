@@ -1176,3 +1176,8 @@ def test_a_territory_change_takes_its_type_from_the_side_found_in_context(nlp):
             "On Tuesday they took control of the village of Binnish.")
     by_place = {f.location_mention: f for f in events(nlp, text, published="2016-10-31")}
     assert by_place["Binnish"].sub_event_type == "Government regains territory"
+
+
+def test_the_opposition_as_the_agent_of_an_attack_is_the_rebels(nlp):
+    (f,) = events(nlp, "The opposition killed 20 soldiers in Sarmin on Monday.", published="2016-07-12")
+    assert f.attrs["perpetrator_actor_ids"] == ["rebels"]
