@@ -1181,3 +1181,13 @@ def test_a_territory_change_takes_its_type_from_the_side_found_in_context(nlp):
 def test_the_opposition_as_the_agent_of_an_attack_is_the_rebels(nlp):
     (f,) = events(nlp, "The opposition killed 20 soldiers in Sarmin on Monday.", published="2016-07-12")
     assert f.attrs["perpetrator_actor_ids"] == ["rebels"]
+
+
+def test_no_casualties_reported_is_said_of_the_attack_just_told(nlp):
+    # GIVEN an article mostly about shelling, then a bombing and "no casualties were reported"
+    text = ("Regime artillery shelled Binnish on Monday. Regime artillery also shelled Taftanaz on Monday. "
+            "Terrorists detonated an explosive device near the hospital in Sarmin on Monday causing material damage. "
+            "The source said that no casualties were reported.")
+    at_sarmin = [f for f in events(nlp, text, published="2016-11-08") if f.location_mention == "Sarmin"]
+    # THEN one event at Sarmin, the bombing, with nobody killed
+    assert [(f.sub_event_type, f.attrs["killed"]) for f in at_sarmin] == [("Remote explosive/landmine/IED", 0)]

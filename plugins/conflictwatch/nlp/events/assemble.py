@@ -516,6 +516,9 @@ def resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidat
         return earlier[-1].sub_event_type  # "the attack": the one just told
     if generic == "attack" and any(t.actor_id in ARMED_TARGETS for t in cand.targets):
         return "Armed clash"
+    if not cand.triggers and earlier and NO_DEATHS_RE.search(cand.sent.text) \
+            and cand.sent_index - earlier[-1].sent_index <= 1:
+        return earlier[-1].sub_event_type  # "No casualties were reported": of the attack just told
     if not cand.triggers:  # a count with no attack word: the next sentence often says how ("Warplanes hit ...")
         nearby = [o.sub_event_type for o in cands if o.sub_event_type and 0 < o.sent_index - cand.sent_index <= 1
                   and not o.tolls and o.role == "event"]
