@@ -1191,3 +1191,17 @@ def test_no_casualties_reported_is_said_of_the_attack_just_told(nlp):
     at_sarmin = [f for f in events(nlp, text, published="2016-11-08") if f.location_mention == "Sarmin"]
     # THEN one event at Sarmin, the bombing, with nobody killed
     assert [(f.sub_event_type, f.attrs["killed"]) for f in at_sarmin] == [("Remote explosive/landmine/IED", 0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Regime forces launched an offensive on Monday with the aim of recapturing Sarmin.",
+    "Rebels attacked on Monday in a bid to retake Sarmin.",
+    "The army plans to capture Sarmin.",
+])
+def test_a_change_of_control_aimed_at_is_no_territory_change(nlp, sentence):
+    assert all(not (f.sub_event_type or "").endswith("territory") for f in events(nlp, sentence, published="2016-06-21"))
+
+
+def test_a_change_of_control_that_happened_still_is_one(nlp):
+    (f,) = events(nlp, "Regime forces recaptured Sarmin on Monday.", published="2016-06-21")
+    assert f.sub_event_type == "Government regains territory"

@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.lexicon import TriggerMatch
 from conflictwatch.nlp.events.tolls import Toll
-from conflictwatch.nlp.kit.syntax import conj_root, distance, path, timed_links
+from conflictwatch.nlp.kit.syntax import conj_root, distance, modality, path, timed_links
 
 # Which type a cluster takes when it holds several (the most specific way the harm was done).
 TYPE_PRIORITY = (
@@ -182,6 +182,21 @@ def _fold_clashes(groups: list[list[TriggerMatch]], doc) -> list[list[TriggerMat
     return [g for g in groups if g is not territory[0] and g not in clashes] + [sorted(merged, key=lambda t: t.start)]
 
 
+INTENT_NOUNS = frozenset({"aim", "goal", "bid", "attempt", "effort", "plan", "intention", "hope", "objective", "push",
+                          "drive", "order"})
+
+
+def _intended(tok: Token) -> bool:
+    """'with the aim of recapturing X', 'in a bid to retake X', 'an offensive to capture X', 'plans to seize X':
+    a change of control aimed at, not one that happened."""
+    if modality(tok) is not None:
+        return True
+    if tok.dep_ == "pcomp" and tok.head.lower_ in ("of", "at", "toward", "towards") and tok.head.head.lemma_.lower() in INTENT_NOUNS:
+        return True
+    return tok.dep_ in ("acl", "advcl", "xcomp", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) \
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
 def _own_clause(tok) -> bool:
     """'while battles raged in B': the fighting is the subject of a clause of its own (opened by a subordinator)."""
     verb = tok.head
@@ -267,6 +282,7 @@ def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]
 def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
+    triggers = [t for t in triggers if not (t.kind == "territory" and _intended(sent.doc[t.head]))]
     for group in _fold_clashes(_fold_means(sent, _fold_generic(cluster_triggers(sent, triggers))), sent.doc):
         sub, territory, generic = cluster_type(group, sent.doc)
         if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group, triggers):
