@@ -1205,3 +1205,17 @@ def test_a_change_of_control_aimed_at_is_no_territory_change(nlp, sentence):
 def test_a_change_of_control_that_happened_still_is_one(nlp):
     (f,) = events(nlp, "Regime forces recaptured Sarmin on Monday.", published="2016-06-21")
     assert f.sub_event_type == "Government regains territory"
+
+
+def test_the_event_nouns_own_of_object_is_its_place(nlp):
+    # GIVEN "the recapture of <place>" in a sentence that names another place first
+    text = "The capture of the M5 highway came in the wake of recent recapture of Binnish area northwest of Aleppo."
+    doc = nlp.make_doc(text)
+    doc._.cw_meta = {"published_date": "2016-07-12", "title": None}
+    get_list(doc, "cw_places").extend(_places(text))
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    coder = nlp.get_pipe("conflictwatch_events_v1")
+    (recapture,) = [c for c in coder.candidates(doc, doc._.cw_document) if c.anchor.lower_ == "recapture"]
+    # THEN that place is the recapture's, not the capture's place named before it
+    assert [p.text for p in recapture.places] == ["Binnish"]

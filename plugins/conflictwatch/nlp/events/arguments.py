@@ -96,8 +96,17 @@ def place_features(cand: Candidate, option: PlaceOption, doc_model, actors: list
         "after_trigger": 1.0 if _right_after_trigger(cand, m) else 0.0,
         "other_clause": 1.0 if head is not None and all(crosses_clause(t, head) for t in toks) else 0.0,
         "origin": 1.0 if head is not None and _origin(head) else 0.0,
+        "of_trigger": 1.0 if head is not None and _of_trigger(cand, head) else 0.0,
     }
     return f
+
+
+def _of_trigger(cand: Candidate, head: Token) -> bool:
+    """'the recapture of X', 'the shelling of X': the place is the event noun's own object."""
+    t = conj_root(head)
+    while t.dep_ in ("compound", "appos", "flat", "amod", "nmod") and t.head.i != t.i:
+        t = conj_root(t.head)  # "of Binnish area", "of the al-Mallah Farms area"
+    return t.dep_ == "pobj" and t.head.lower_ == "of" and any(t.head.head.i == tr.head for tr in cand.triggers)
 
 
 ORIGIN_VERBS = frozenset({"evacuate", "flee", "displace", "come", "arrive", "return", "transfer", "travel", "bring",
@@ -208,6 +217,7 @@ def place_options(cand: Candidate, sent_places: list[PlaceMention], actors: list
 
 
 SOLE_SPECIFIC_SLACK = 0.1
+OWN_SLACK = 0.3  # the event noun's own "of X" object, taken though ranked less sure
 
 
 def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMention]:
@@ -219,6 +229,9 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
             return []
         good = [top]  # the sentence's one town or village, ranked first though not sure: a coder places it there
     best = good[0]
+    own = [o for o in options if o.features.get("of_trigger") and usable(o) and o.score >= threshold - OWN_SLACK]
+    if own and not best.features.get("of_trigger"):  # "the capture of Castello Road came after the recapture of X"
+        best = own[0]
     if best.features.get("on_actor"):  # "forces in X attacked Y": X is where they are, Y where they struck
         struck = [o for o in good[1:] if not o.features.get("on_actor")]
         if struck:
