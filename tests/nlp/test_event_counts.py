@@ -1219,3 +1219,16 @@ def test_the_event_nouns_own_of_object_is_its_place(nlp):
     (recapture,) = [c for c in coder.candidates(doc, doc._.cw_document) if c.anchor.lower_ == "recapture"]
     # THEN that place is the recapture's, not the capture's place named before it
     assert [p.text for p in recapture.places] == ["Binnish"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Rebels in Sarmin have regularly launched rockets into the city.",
+    "Rebel groups have been gradually expelled from Sarmin.",
+])
+def test_habitual_attacks_are_no_event(nlp, sentence):
+    assert events(nlp, sentence, published="2017-10-03") == []
+
+
+def test_an_attack_on_a_day_stays_one_though_told_with_a_frequency_word(nlp):
+    (f,) = events(nlp, "Rebels repeatedly shelled Sarmin on Monday, killing two.", published="2017-10-03")
+    assert f.location_mention == "Sarmin"

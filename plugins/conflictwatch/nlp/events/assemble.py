@@ -182,7 +182,15 @@ def _ongoing(cand: Candidate) -> bool:
         return True  # "stepped up strikes on the villages of A, B and C" is the day's attacks there
     if anchor.dep_ == "pcomp" and anchor.head.lower_ in ("after", "following", "upon", "before"):
         return False  # "after being hit by warplanes on Sunday": one event, told as what came first
+    verb = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
+    if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for c in verb.children) and not (
+            cand.date is not None and cand.date.precision == "day"):
+        return True  # "have regularly launched rockets into the city", "were gradually expelled"
     return anchor.tag_ in ("VBG", "VBN") and any(c.lower_ == "being" for c in anchor.children)
+
+
+HABITUAL = frozenset({"regularly", "routinely", "frequently", "often", "repeatedly", "constantly", "continuously",
+                      "continually", "gradually", "daily", "habitually", "periodically", "occasionally", "sporadically"})
 
 
 def _campaign(cand: Candidate) -> bool:
