@@ -1232,3 +1232,8 @@ def test_habitual_attacks_are_no_event(nlp, sentence):
 def test_an_attack_on_a_day_stays_one_though_told_with_a_frequency_word(nlp):
     (f,) = events(nlp, "Rebels repeatedly shelled Sarmin on Monday, killing two.", published="2017-10-03")
     assert f.location_mention == "Sarmin"
+
+
+def test_what_happened_in_recent_days_is_no_one_event(nlp):
+    text = "In recent days rebel forces have captured a number of villages around Sarmin."
+    assert events(nlp, text, published="2013-08-11") == []
