@@ -1237,3 +1237,8 @@ def test_an_attack_on_a_day_stays_one_though_told_with_a_frequency_word(nlp):
 def test_what_happened_in_recent_days_is_no_one_event(nlp):
     text = "In recent days rebel forces have captured a number of villages around Sarmin."
     assert events(nlp, text, published="2013-08-11") == []
+
+
+def test_battling_to_do_something_else_is_no_fight(nlp):
+    text = "Firefighters battled to extinguish the flames in Sarmin on Saturday as shop signs lay in the street."
+    assert events(nlp, text, published="2016-06-12") == []

@@ -133,7 +133,7 @@ def _describes_a_side(cand: Candidate) -> bool:
         return False
     if any(c.lower_ == "alongside" for c in anchor.children):
         return True
-    if any(c.dep_ == "xcomp" and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children) for c in anchor.children):
+    if any(c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children) for c in anchor.children):
         return True  # fighting to oust / to defend: a purpose, not an event
     return anchor.dep_ in ("acl", "relcl", "pcomp")
 
