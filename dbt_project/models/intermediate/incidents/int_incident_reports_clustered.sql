@@ -125,12 +125,25 @@ edges as (
 
 ),
 
+-- Each report's component is the smallest report id it is connected to. The walk starts only
+-- from reports with no smaller neighbour and enters only reports with a larger id than the one it
+-- carries: the smallest id of a component is such a start and is never stopped, so it still
+-- reaches every report of its component, while other starts stop early. (A walk from every report
+-- into every report held the square of each incident's size: 3.9 million rows for 28,000
+-- reports of a 10x benchmark corpus with one incident of 1,600 reports.)
 walk (incident_report_id, component) as (
 
     select
         incident_report_id,
         incident_report_id as component
     from dated
+    where not exists (
+            select 1
+            from edges
+            where
+                edges.target_id = dated.incident_report_id
+                and edges.source_id < dated.incident_report_id
+        )
 
     union
 
@@ -139,7 +152,9 @@ walk (incident_report_id, component) as (
         walk.component
     from walk
     inner join edges
-        on walk.incident_report_id = edges.source_id
+        on
+            walk.incident_report_id = edges.source_id
+            and walk.component < edges.target_id
 
 ),
 

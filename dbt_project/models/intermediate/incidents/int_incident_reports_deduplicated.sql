@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {%- set count_columns = [
     'killed', 'killed_low', 'killed_high', 'injured', 'injured_low', 'injured_high',
     'killed_children', 'killed_women', 'injured_children', 'injured_women', 'displaced'
