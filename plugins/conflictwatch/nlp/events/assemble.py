@@ -656,8 +656,8 @@ def retells(toll: Event, telling: Event) -> bool:
     if telling.place is None or (stated is not None and stated != toll.killed):
         return False
     same_toll = toll.killed is not None and stated == toll.killed and (
-        toll.sub_event_type == telling.sub_event_type or None not in (toll.sub_event_type, telling.sub_event_type)
-        and same_kind(toll.sub_event_type, telling.sub_event_type))
+        toll.sub_event_type == telling.sub_event_type
+        or (None not in (toll.sub_event_type, telling.sub_event_type) and same_kind(toll.sub_event_type, telling.sub_event_type)))
     if telling.place_from != "sentence" or not (same_toll or definite_telling(telling.main)) \
             or ANOTHER_RE.search(telling.main.sent.text):
         return False

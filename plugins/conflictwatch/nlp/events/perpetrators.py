@@ -11,6 +11,7 @@ option above its threshold, joined with "and"; without it the rules' pick stands
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from conflictwatch.nlp.events.arguments import actor_relation
@@ -92,7 +93,7 @@ def alternatives(perps: list[ActorMention], text: str) -> bool:
     of them struck, so no perpetrator is coded (codebook: null when the text does not say)."""
     spans = sorted(perps, key=lambda a: a.start_char)
     if any(a.actor_id != b.actor_id and ALTERNATIVE_RE.match(text[a.end_char : b.start_char])
-           for a, b in zip(spans, spans[1:])):
+           for a, b in itertools.pairwise(spans)):
         return True
     # "Syrian or Russian warplanes": the first alternative is an adjective the actor list does not hold alone
     return any(ALT_BEFORE_RE.search(text, max(0, a.start_char - 30), a.start_char)
