@@ -123,6 +123,23 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def communicate_sampling(proc: subprocess.Popen, step, interval: float) -> tuple[str, str]:
+    """proc.communicate(), calling step() every `interval` seconds in a thread until proc ends."""
+    done = threading.Event()
+
+    def loop() -> None:
+        while not done.is_set():
+            step()
+            done.wait(interval)
+
+    sampler = threading.Thread(target=loop, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    return out, err
+
+
 def measure(command: list[str], env: dict | None = None) -> dict:
     """Wall, CPU (user+sys of the process and every descendant it waited for) and peak RSS (sum
     over the live process tree, sampled every 0.1 s) of one command; its stdout as `out`."""
@@ -131,18 +148,11 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     proc = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=REPO)
     peak = [0]
-    done = threading.Event()
 
     def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
-            done.wait(0.1)
+        peak[0] = max(peak[0], _tree_rss(proc.pid))
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    done.set()
-    sampler.join()
+    out, err = communicate_sampling(proc, sample, 0.1)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:

@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -58,39 +57,32 @@ def trace(command: list[str], interval: float = 0.2) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=bp.REPO)
     samples: list[dict] = []
-    done = threading.Event()
     roles: dict[int, str] = {}
+    last_pss = [0.0]
 
     def sample() -> None:
-        last_pss = 0.0
-        while not done.is_set():
+        try:
+            root = psutil.Process(proc.pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            procs = []
+        now = time.perf_counter() - started
+        want_pss = now - last_pss[0] >= 1.0
+        rows = []
+        for p in procs:
             try:
-                root = psutil.Process(proc.pid)
-                procs = [root, *root.children(recursive=True)]
+                if p.pid not in roles:
+                    roles[p.pid] = role_of(p, proc.pid)
+                rss = p.memory_info().rss
+                pss = p.memory_full_info().pss if want_pss else None
+                rows.append((p.pid, roles[p.pid], rss, pss))
             except psutil.Error:
-                procs = []
-            now = time.perf_counter() - started
-            want_pss = now - last_pss >= 1.0
-            rows = []
-            for p in procs:
-                try:
-                    if p.pid not in roles:
-                        roles[p.pid] = role_of(p, proc.pid)
-                    rss = p.memory_info().rss
-                    pss = p.memory_full_info().pss if want_pss else None
-                    rows.append((p.pid, roles[p.pid], rss, pss))
-                except psutil.Error:
-                    continue
-            if want_pss:
-                last_pss = now
-            samples.append({"t": now, "procs": rows})
-            done.wait(interval)
+                continue
+        if want_pss:
+            last_pss[0] = now
+        samples.append({"t": now, "procs": rows})
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    done.set()
-    sampler.join()
+    out, err = bp.communicate_sampling(proc, sample, interval)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"run failed ({proc.returncode}):\n{err[-3000:]}")

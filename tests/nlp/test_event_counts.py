@@ -51,13 +51,18 @@ def _places(text):
     return out
 
 
-def frames(nlp, text, published=None):
+def tagged(nlp, text, published=None):
     doc = nlp.make_doc(text)
     if published:  # a report with a publication date, as every ingested article has one
         doc._.cw_meta = {"published_date": published, "title": None}
     get_list(doc, "cw_places").extend(_places(text))
     for _, proc in nlp.pipeline:
         doc = proc(doc)
+    return doc
+
+
+def frames(nlp, text, published=None):
+    doc = tagged(nlp, text, published)
     for f in get_list(doc, "cw_frames"):
         assert doc.text[f.evidence_start_char : f.evidence_end_char] == f.evidence_text
     return get_list(doc, "cw_frames")
@@ -1210,11 +1215,7 @@ def test_a_change_of_control_that_happened_still_is_one(nlp):
 def test_the_event_nouns_own_of_object_is_its_place(nlp):
     # GIVEN "the recapture of <place>" in a sentence that names another place first
     text = "The capture of the M5 highway came in the wake of recent recapture of Binnish area northwest of Aleppo."
-    doc = nlp.make_doc(text)
-    doc._.cw_meta = {"published_date": "2016-07-12", "title": None}
-    get_list(doc, "cw_places").extend(_places(text))
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
+    doc = tagged(nlp, text, published="2016-07-12")
     coder = nlp.get_pipe("conflictwatch_events_v1")
     (recapture,) = [c for c in coder.candidates(doc, doc._.cw_document) if c.anchor.lower_ == "recapture"]
     # THEN that place is the recapture's, not the capture's place named before it

@@ -176,10 +176,11 @@ ASPECT_VERBS = frozenset({"maintain", "continue", "keep", "step", "intensify", "
 def _ongoing(cand: Candidate) -> bool:
     """'maintained ground attacks', 'those being bombed': an ongoing or habitual campaign, not one event."""
     anchor = cand.anchor
-    if anchor.tag_ == "NNS" and anchor.head.lemma_.lower() in ASPECT_VERBS and anchor.dep_ in ("dobj", "nsubj", "pobj") \
-            and not (any(_fineness(p) == 3 for p in cand.places)
-                     and not any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in anchor.head.children)):
-        return True  # "stepped up strikes on the villages of A, B and C" is the day's attacks there
+    if anchor.tag_ == "NNS" and anchor.head.lemma_.lower() in ASPECT_VERBS and anchor.dep_ in ("dobj", "nsubj", "pobj"):
+        # "stepped up strikes on the villages of A, B and C" is the day's attacks there, unless only "if"
+        conditional = any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in anchor.head.children)
+        if conditional or not any(_fineness(p) == 3 for p in cand.places):
+            return True
     if anchor.dep_ == "pcomp" and anchor.head.lower_ in ("after", "following", "upon", "before"):
         return False  # "after being hit by warplanes on Sunday": one event, told as what came first
     verb = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head

@@ -240,12 +240,12 @@ def _fold_means(sent: Span, groups: list[list[TriggerMatch]]) -> list[list[Trigg
     return sorted(groups, key=lambda g: g[0].start)
 
 
-def cluster_type(triggers: list[TriggerMatch], doc=None) -> tuple[str | None, bool, bool]:
+def cluster_type(triggers: list[TriggerMatch], doc) -> tuple[str | None, bool, bool]:
     """(sub_event_type, is a territory change, only generic words)."""
     kinds = {t.kind for t in triggers}
     if "territory" in kinds:
         return None, True, False
-    if doc is not None and _aircraft_shelled(triggers, doc):
+    if _aircraft_shelled(triggers, doc):
         return "Air/drone strike", False, False
     for want in ("event", "instrument", "generic"):
         types = [t.sub_event_type for t in triggers if t.kind == want and t.sub_event_type]
