@@ -1243,3 +1243,15 @@ def test_what_happened_in_recent_days_is_no_one_event(nlp):
 def test_battling_to_do_something_else_is_no_fight(nlp):
     text = "Firefighters battled to extinguish the flames in Sarmin on Saturday as shop signs lay in the street."
     assert events(nlp, text, published="2016-06-12") == []
+
+
+def test_an_event_told_in_a_relative_clause_keeps_its_day_to_itself(nlp):
+    # GIVEN air raids on a town listed with another town "where" an earlier attack "took place" on a
+    # date, then a sentence with no date of its own
+    text = ("Air raids have taken place in Sarmin on Friday and in towns including Binnish where a deadly "
+            "attack on an aid convoy took place on 19 September. Clashes also broke out in Taftanaz.")
+    days = {f.location_mention: f.date_day for f in events(nlp, text, published="2016-10-07")}
+    # THEN the raids keep Friday, and the next sentence is told on Friday too, not on the aside's day
+    assert days.get("Sarmin") == 7
+    assert days.get("Taftanaz") == 7
+

@@ -420,13 +420,28 @@ def anchored_shift(cand: Candidate) -> tuple[int, str] | None:
 def _narrative_day(before: list[Candidate], reference: dt.date | None) -> When | None:
     """The day of the nearest earlier sentence that gives one (the narrative's day, as a coder reads on)."""
     for other in reversed(before):
-        if other.role in ("background", "drop"):
+        if other.role in ("background", "drop") or _in_relative_clause(other):
             continue
         d = own_date(other, reference)
         if (d.day is not None and d.precision == "day") or (d.day is None and d.mention is not None
                                                             and getattr(d.mention, "precision", "") == "day"):
             return d
     return None
+
+
+def _in_relative_clause(cand: Candidate) -> bool:
+    """Told in a relative clause ("towns including X, where an attack took place on 19 September",
+    "the town that Kurdish forces recaptured on January 26"): an aside about a place or an actor,
+    whose day is not the day the narrative goes on telling."""
+    if not cand.triggers:
+        return False
+    for t in cand.tokens():
+        for a in [t, *t.ancestors]:
+            if a.dep_ == "relcl":
+                break
+        else:
+            return False
+    return True
 
 
 QUOTES = "\"“”"

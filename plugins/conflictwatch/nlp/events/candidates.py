@@ -175,7 +175,8 @@ def _fold_clashes(groups: list[list[TriggerMatch]], doc) -> list[list[TriggerMat
     if len(territory) != 1:
         return groups
     clashes = [g for g in groups if g is not territory[0] and all(t.sub_event_type in ("Armed clash", None) for t in g)
-               and any(t.sub_event_type == "Armed clash" for t in g) and not any(_own_clause(doc[t.head]) for t in g)]
+               and any(t.sub_event_type == "Armed clash" for t in g) and not any(_own_clause(doc[t.head]) for t in g)
+               and not _relative_apart(territory[0], g, doc)]
     if not clashes:
         return groups
     merged = territory[0] + [t for g in clashes for t in g]
@@ -197,6 +198,15 @@ def _intended(tok: Token) -> bool:
         and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
 
 
+def _relative_apart(a: list[TriggerMatch], b: list[TriggerMatch], doc) -> bool:
+    """Every tree path between the two groups' words enters a relative clause."""
+    def crosses(x: TriggerMatch, y: TriggerMatch) -> bool:
+        left, right = path(doc[x.head], doc[y.head])
+        return any(t.dep_ == "relcl" for t in left[:-1] + right[:-1])
+
+    return all(crosses(x, y) for x in a for y in b)
+
+
 def _own_clause(tok) -> bool:
     """'while battles raged in B': the fighting is the subject of a clause of its own (opened by a subordinator)."""
     verb = tok.head
@@ -204,11 +214,17 @@ def _own_clause(tok) -> bool:
         and (verb.dep_ == "conj" or any(c.dep_ == "mark" for c in verb.children))
 
 
-def _fold_generic(groups: list[list[TriggerMatch]]) -> list[list[TriggerMatch]]:
-    """A generic word ("a separate attack") in a sentence that tells one kind of attack is that attack."""
+def _fold_generic(groups: list[list[TriggerMatch]], doc) -> list[list[TriggerMatch]]:
+    """A generic word ("a separate attack") in a sentence that tells one kind of attack is that attack,
+    unless one of them is told in a relative clause of its own ("operations to expel them from the
+    neighbourhoods they infiltrated on June 24th", "towns including X where an attack took place on
+    19 September"): that clause tells another, earlier event."""
     specific = [g for g in groups if any(t.kind in ("event", "territory") for t in g)]
     generic = [g for g in groups if all(t.kind in ("generic",) for t in g)]
     if len(specific) != 1 or not generic:
+        return groups
+    generic = [g for g in generic if not _relative_apart(specific[0], g, doc)]
+    if not generic:
         return groups
     merged = specific[0] + [t for g in generic for t in g]
     return [g for g in groups if g is not specific[0] and g not in generic] + [sorted(merged, key=lambda t: t.start)]
@@ -283,7 +299,7 @@ def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list
     """The sentence's candidates: one per trigger cluster, plus one per orphan count."""
     cands = []
     triggers = [t for t in triggers if not (t.kind == "territory" and _intended(sent.doc[t.head]))]
-    for group in _fold_clashes(_fold_means(sent, _fold_generic(cluster_triggers(sent, triggers))), sent.doc):
+    for group in _fold_clashes(_fold_means(sent, _fold_generic(cluster_triggers(sent, triggers), sent.doc)), sent.doc):
         sub, territory, generic = cluster_type(group, sent.doc)
         if all(t.kind == "instrument" for t in group) and not _instrument_acts(sent, group, triggers):
             continue
