@@ -1255,3 +1255,14 @@ def test_an_event_told_in_a_relative_clause_keeps_its_day_to_itself(nlp):
     assert days.get("Sarmin") == 7
     assert days.get("Taftanaz") == 7
 
+
+
+def test_a_photo_captions_day_is_the_pictures_not_the_storys(nlp):
+    # GIVEN a caption with its day and credit pasted before the story without a full stop
+    text = ("A civil defence member runs near an ambulance after an airstrike on a hospital in Sarmin, Syria "
+            "August 6 2016 (TRT World and Agencies) A suicide bomber has detonated an explosive vest on a bus in "
+            "Binnish killing at least 15 people.")
+    days = {f.location_mention: (f.date_month, f.date_day) for f in events(nlp, text, published="2016-08-15")}
+    # THEN the caption's strike keeps the caption's day and the story's bombing does not take it
+    assert days.get("Sarmin") == (8, 6)
+    assert days.get("Binnish") != (8, 6)

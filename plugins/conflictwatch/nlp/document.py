@@ -79,6 +79,7 @@ class DocumentModel:
     debris: list[tuple[int, int]] = field(default_factory=list)
     manifest_date: dt.date | None = None
     title: str | None = None
+    caption_ends: list[int] = field(default_factory=list)  # where a photo caption's credit closes
 
     @property
     def reference_date(self) -> dt.date | None:
@@ -107,6 +108,10 @@ class DocumentModel:
                 if inside >= 0.8 * (end - start):
                     return True
         return False
+
+    def is_caption(self, start: int, end: int) -> bool:
+        """[start, end) is a sentence that a photo caption's credit closes."""
+        return any(start < c and abs(end - c) <= 2 for c in self.caption_ends)
 
     def in_dateline(self, start: int, end: int) -> bool:
         d = self.dateline
@@ -240,7 +245,20 @@ def build_model(text: str, manifest_date: dt.date | None = None, title: str | No
     if dateline is None:
         dateline = find_dateline(text, body)
     head_text = text[headline[0] : headline[1]].strip() if headline else None
-    return DocumentModel(headline, repeat, dateline, body, find_debris(text, body, head_text), manifest_date, title)
+    return DocumentModel(headline, repeat, dateline, body, find_debris(text, body, head_text), manifest_date, title,
+                         caption_ends(text, body))
+
+
+# A photo caption ends with the day the picture was taken and its credit: "... in Idlib province, Syria
+# August 6 2016 (TRT World and Agencies) A suicide bomber ...", "June 11 2016. (Reuters)". Pasted
+# without a full stop before the story, it would lend the story its day.
+_CAPTION_CREDIT_RE = re.compile(
+    r"\b(?:19|20)\d\d\.?\s*\((?:[^()]{0,40}\b(?:Agenc(?:y|ies)|Reuters|AFP|AP|EPA|Getty(?: Images)?|Photo|Anadolu)\b"
+    r"[^()]{0,40})\)")
+
+
+def caption_ends(text: str, start: int) -> list[int]:
+    return [m.end() for m in _CAPTION_CREDIT_RE.finditer(text, start)]
 
 
 def _seams(model: DocumentModel) -> list[int]:
@@ -251,7 +269,7 @@ def _seams(model: DocumentModel) -> list[int]:
         cuts += [model.dateline.start_char, model.dateline.end_char]
     for s, e in model.debris:
         cuts += [s, e]
-    return cuts
+    return cuts + model.caption_ends
 
 
 def mark_sentence_starts(doc: Doc, model: DocumentModel) -> None:

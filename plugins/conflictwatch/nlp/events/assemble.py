@@ -420,7 +420,7 @@ def anchored_shift(cand: Candidate) -> tuple[int, str] | None:
 def _narrative_day(before: list[Candidate], reference: dt.date | None) -> When | None:
     """The day of the nearest earlier sentence that gives one (the narrative's day, as a coder reads on)."""
     for other in reversed(before):
-        if other.role in ("background", "drop") or _in_relative_clause(other):
+        if other.role in ("background", "drop") or _in_relative_clause(other) or other.features.get("caption"):
             continue
         d = own_date(other, reference)
         if (d.day is not None and d.precision == "day") or (d.day is None and d.mention is not None

@@ -75,6 +75,7 @@ class EventCoder:
             for cand in sent_cands:
                 self.arguments(cand, sent, model, places, actors, dates)
                 cand.features["after_period"] = bool(previous_period)
+                cand.features["caption"] = model.is_caption(sent.start_char, sent.end_char)
                 out.append(cand)
             previous_tolls = tolls
             previous_period = asm.PERIOD_RE.search(sent.text) and not asm.PAST_24H_RE.search(sent.text)
