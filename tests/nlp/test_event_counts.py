@@ -1266,3 +1266,12 @@ def test_a_photo_captions_day_is_the_pictures_not_the_storys(nlp):
     # THEN the caption's strike keeps the caption's day and the story's bombing does not take it
     assert days.get("Sarmin") == (8, 6)
     assert days.get("Binnish") != (8, 6)
+
+
+def test_the_day_a_campaign_began_is_not_the_day_of_what_follows(nlp):
+    # GIVEN a counteroffensive against "an offensive that began on June 3", then a strike with no day
+    text = ("Militants retaliated to a government offensive that began on June 3 near Sarmin. "
+            "Fighter jets struck the town of Binnish killing at least 10 civilians.")
+    days = {f.location_mention: (f.date_month, f.date_day) for f in events(nlp, text, published="2016-06-20")}
+    # THEN neither is dated June 3
+    assert (6, 3) not in days.values()

@@ -26,7 +26,7 @@ from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
 from conflictwatch.nlp.kit.numbers import words_to_int
 from conflictwatch.nlp.kit.spans import PlaceMention, text_of
-from conflictwatch.nlp.kit.syntax import is_negated, modality, speech_head, timed_links
+from conflictwatch.nlp.kit.syntax import head_of, is_negated, modality, speech_head, timed_links
 
 WINDOW_DAYS = 31
 STATE_ACTORS = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah"})
@@ -267,7 +267,21 @@ def _starts_period(cand: Candidate) -> bool:
     text = text_of(cand.sent.doc)
     if re.match(r"['\u2019]s\b", text[d.end_char : d.end_char + 3]):
         return False  # "from Monday's shelling": the day of the event, not a period's start
-    return bool(PERIOD_START_RE.search(text[max(0, d.start_char - 20) : d.start_char]))
+    return bool(PERIOD_START_RE.search(text[max(0, d.start_char - 20) : d.start_char])) or _began_on(cand)
+
+
+START_VERBS = frozenset({"begin", "start", "launch", "kick"})
+
+
+def _began_on(cand: Candidate) -> bool:
+    """'a government offensive that began on June 3', 'the campaign launched on 30 September': the day
+    a campaign named by the event word started, told in a clause on that word; not the day of what
+    the sentence reports."""
+    head = head_of(cand.sent, cand.date.start_char, cand.date.end_char)
+    verb = head.head.head if head is not None and head.head.dep_ == "prep" else head.head if head is not None else None
+    if verb is None or verb.lemma_.lower() not in START_VERBS or verb.dep_ not in ("relcl", "acl"):
+        return False
+    return any(verb.head.i == cand.sent.doc[t.head].i for t in cand.triggers)
 
 
 def _many_attacks(cand: Candidate) -> bool:
