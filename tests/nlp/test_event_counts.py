@@ -1275,3 +1275,12 @@ def test_the_day_a_campaign_began_is_not_the_day_of_what_follows(nlp):
     days = {f.location_mention: (f.date_month, f.date_day) for f in events(nlp, text, published="2016-06-20")}
     # THEN neither is dated June 3
     assert (6, 3) not in days.values()
+
+
+def test_a_breakdown_counts_the_dead_outside_a_place_too(nlp):
+    # GIVEN one sentence with a count "outside the city of" one place and another "in the town of" another
+    text = ("The air raids on Sunday killed 19 people including six children outside the city of Sarmin and "
+            "another 23 people among them 10 children in the town of Binnish the monitoring group said.")
+    found = {f.location_mention: f.attrs.get("killed") for f in events(nlp, text, published="2014-09-22")}
+    # THEN each place has its own figure
+    assert found == {"Sarmin": 19, "Binnish": 23}

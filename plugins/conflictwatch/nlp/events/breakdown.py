@@ -54,7 +54,7 @@ def _segment_count(doc_text: str, start: int, first_place: int) -> tuple[int, bo
         return None
     n = found[0]
     tail = doc_text[start + n.end_char : first_place]
-    if not re.search(r"\b(?:in|at|near|from)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", tail):
+    if not re.search(r"\b(?:in|at|near|from|outside|inside|around)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", tail):
         return None
     return n.value, bool(re.search(r"\beach\b", tail, re.I)), start + n.start_char
 
