@@ -1284,3 +1284,21 @@ def test_a_breakdown_counts_the_dead_outside_a_place_too(nlp):
     found = {f.location_mention: f.attrs.get("killed") for f in events(nlp, text, published="2014-09-22")}
     # THEN each place has its own figure
     assert found == {"Sarmin": 19, "Binnish": 23}
+
+
+def test_a_province_level_telling_of_a_towns_attack_is_that_attack(nlp):
+    # GIVEN an air strike on a town, then air strikes "also" told at the province's scale, with no figure
+    text = ("Government warplanes struck Sarmin on Tuesday, killing 21 people. "
+            "Air strikes also hit Idlib province on Tuesday, the monitor said.")
+    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2014-04-25")]
+    # THEN one event, at the town
+    assert found == [("Sarmin", 21)]
+
+
+def test_a_province_toll_beside_a_towns_event_stays_apart(nlp):
+    # GIVEN a province-level figure and one town's event of the same kind on the same day
+    text = ("Air strikes killed 17 people in Idlib province on Thursday. "
+            "An air strike hit the market of Sarmin on Thursday killing 5 people.")
+    found = sorted((f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2014-04-25"))
+    # THEN the province's toll is not folded into the town's
+    assert ("Sarmin", 5) in found and ("Sarmin", 17) not in found

@@ -716,6 +716,36 @@ def fold_retellings(events: list[Event]) -> list[Event]:
     return out
 
 
+BROAD_KINDS = ("admin1", "admin2", "region")
+
+
+def fold_broad_tellings(events: list[Event]) -> list[Event]:
+    """An event told at a province's or a region's scale ("an air strike on a market killed 21 in a
+    village of Aleppo province") on the day the article places one event of that kind at a town inside
+    it ("the strike hit Atareb") is that event told again. Not when it states a figure of its own: a
+    province's toll is often a sum over towns, or a province-level event the article codes apart."""
+    out = list(events)
+    for broad in events:
+        if broad.place is None or broad.place.kind not in BROAD_KINDS or broad.role != "event":
+            continue
+        inner = [e for e in out if e is not broad and e.role == "event" and e.place is not None
+                 and e.place.kind not in BROAD_KINDS and contains(broad.place, e.place)
+                 and same_kind(broad.sub_event_type, e.sub_event_type) and _same_day(broad, e)]
+        if len(inner) != 1:
+            continue
+        town = inner[0]
+        if broad.killed is not None:
+            continue
+        merge(town, broad)
+        settle_counts(town)
+        out.remove(broad)
+    return out
+
+
+def _same_day(a: Event, b: Event) -> bool:
+    return a.date == b.date or "week" in (a.date_precision, b.date_precision)
+
+
 def _weekday(ev: Event):
     m = ev.date_mention
     return (getattr(m, "kind", None), getattr(m, "weekday", None), getattr(m, "offset_days", None)) if m else None

@@ -129,7 +129,7 @@ class EventCoder:
                 self.add(events, ev)
             elif asm.reports_event(c) and any(t.value is not None for t in c.tolls):
                 pending = ev
-        events = asm.fold_retellings(events)
+        events = asm.fold_broad_tellings(asm.fold_retellings(events))
         for c in heads:
             if c.role == "event":
                 self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed),
