@@ -1302,3 +1302,11 @@ def test_a_province_toll_beside_a_towns_event_stays_apart(nlp):
     found = sorted((f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2014-04-25"))
     # THEN the province's toll is not folded into the town's
     assert ("Sarmin", 5) in found and ("Sarmin", 17) not in found
+
+
+def test_a_count_hung_on_a_groups_name_counts_its_members(nlp):
+    # GIVEN "Fifteen SARC volunteers were killed", where the parse hangs the number on the name
+    text = 'Fifteen SARC volunteers were killed in the strike on Sarmin on Monday and more than 25 were injured.'
+    found = [(f.location_mention, f.attrs.get("killed"), f.attrs.get("injured")) for f in events(nlp, text, published="2016-09-21")]
+    # THEN the volunteers are the dead
+    assert found == [("Sarmin", 15, 25)]

@@ -91,7 +91,10 @@ def _nominal(num_tok: Token) -> Token:
         if t.pos_ not in ("ADJ", "NUM") and t.lower_ not in ("more", "other", "of", "the"):
             break
     if num_tok.dep_ in ("nummod", "quantmod", "amod", "compound") and num_tok.head.pos_ in ("NOUN", "PROPN", "ADJ"):
-        return num_tok.head
+        head = num_tok.head
+        while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
+            head = head.head  # "Fifteen SARC volunteers", "four YPG fighters": the number hung on the name
+        return head
     return num_tok
 
 
