@@ -1310,3 +1310,12 @@ def test_a_count_hung_on_a_groups_name_counts_its_members(nlp):
     found = [(f.location_mention, f.attrs.get("killed"), f.attrs.get("injured")) for f in events(nlp, text, published="2016-09-21")]
     # THEN the volunteers are the dead
     assert found == [("Sarmin", 15, 25)]
+
+
+def test_a_toll_belongs_to_the_attack_of_its_own_clause(nlp):
+    # GIVEN "45 killed in air strikes ... after rebels fired mortar rounds", the mortars in a clause of their own
+    text = ("At least 45 people were killed in government air strikes on Sarmin on Thursday after rebels fired "
+            "dozens of mortar rounds at Binnish a monitor said.")
+    found = {f.location_mention: (f.sub_event_type, f.attrs.get("killed")) for f in events(nlp, text, published="2015-02-05")}
+    # THEN the 45 are the air strikes' dead
+    assert found.get("Sarmin") == ("Air/drone strike", 45)

@@ -287,12 +287,14 @@ def _aircraft_shelled(triggers: list[TriggerMatch], doc) -> bool:
 
 
 def _nearest(cands: list[Candidate], tok: Token) -> tuple[Candidate | None, int]:
-    best, best_d = None, 99
+    """The candidate nearest the word in the tree; one in the word's own clause before one in
+    another ("45 were killed in air strikes after rebels fired mortar rounds": the strikes')."""
+    best, best_key = None, (True, 99)
     for c in cands:
-        d = min(distance(tok, doc_tok) for doc_tok in [c.sent.doc[t.head] for t in c.triggers])
-        if d < best_d:
-            best, best_d = c, d
-    return best, best_d
+        key = min((crosses_clause(tok, t), distance(tok, t)) for t in [c.sent.doc[x.head] for x in c.triggers])
+        if key < best_key:
+            best, best_key = c, key
+    return best, best_key[1]
 
 
 def build(sent: Span, sent_index: int, triggers: list[TriggerMatch], tolls: list[Toll]) -> list[Candidate]:
