@@ -1319,3 +1319,11 @@ def test_a_toll_belongs_to_the_attack_of_its_own_clause(nlp):
     found = {f.location_mention: (f.sub_event_type, f.attrs.get("killed")) for f in events(nlp, text, published="2015-02-05")}
     # THEN the 45 are the air strikes' dead
     assert found.get("Sarmin") == ("Air/drone strike", 45)
+
+
+def test_an_aircraft_shot_down_is_a_clash_not_an_air_strike(nlp):
+    # GIVEN a helicopter shot down from the ground, its crew killed
+    text = "A Russian helicopter was shot down near Sarmin on Monday killing all five people on board."
+    found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2016-08-02")]
+    # THEN an armed clash (ACLED), not an air strike by the helicopter
+    assert found == [("Sarmin", "Armed clash")]
