@@ -1327,3 +1327,12 @@ def test_an_aircraft_shot_down_is_a_clash_not_an_air_strike(nlp):
     found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2016-08-02")]
     # THEN an armed clash (ACLED), not an air strike by the helicopter
     assert found == [("Sarmin", "Armed clash")]
+
+
+def test_rebel_fire_on_a_district_is_shelling(nlp):
+    # GIVEN "rebel fire on" a district that kills, in an article whose other events are clashes
+    text = ("Fighting raged in Binnish on Wednesday. "
+            "State media said rebel fire on the district of Sarmin on Wednesday killed 13 people.")
+    found = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2016-08-11")}
+    # THEN the fire is shelling, not the article's clashes
+    assert found.get("Sarmin") == "Shelling/artillery/missile attack"
