@@ -1336,3 +1336,14 @@ def test_rebel_fire_on_a_district_is_shelling(nlp):
     found = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2016-08-11")}
     # THEN the fire is shelling, not the article's clashes
     assert found.get("Sarmin") == "Shelling/artillery/missile attack"
+
+
+def test_who_attacks_says_how_when_the_words_do_not(nlp):
+    # GIVEN an air-strike article in which rebels "fire into" a town, and Russia "bombards" another
+    text = ("Government air strikes hit Binnish on Sunday. "
+            "Rebels have also fired from the area into Sarmin on Sunday killing several people. "
+            "Russian bombardment of Taftanaz on Sunday killed four people.")
+    found = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2017-11-27")}
+    # THEN the rebels' fire is shelling (they have no aircraft), Russia's bombardment an air strike
+    assert found.get("Sarmin") == "Shelling/artillery/missile attack"
+    assert found.get("Taftanaz") == "Air/drone strike"

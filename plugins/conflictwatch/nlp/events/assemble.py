@@ -540,7 +540,29 @@ def territory_type(actor_id: str) -> str:
     return "Government regains territory" if actor_id in STATE_ACTORS else "Non-state actor overtakes territory"
 
 
+# Who attacks decides what a word that does not say how means: in Syria, Russia and the US-led
+# coalition strike from the air; rebels, jihadists and militias have no aircraft (codebook 2.1).
+AIR_ONLY = frozenset({"russia", "us_coalition", "israel"})
+NO_AIRCRAFT = frozenset({"rebels", "fsa", "hts", "al_qaeda", "islamic_state", "sdf", "sna", "hezbollah", "iran",
+                         "iran_backed_militias"})
+REMOTE_TYPES = ("Air/drone strike", "Shelling/artillery/missile attack")
+FIRE_WORDS = frozenset({"fire", "shell", "pound", "bombard", "bombardment", "hit", "launch"})
+
+
 def resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidate] = ()) -> str | None:
+    sub = _resolve_type(cand, context_type, cands)
+    if (cand.sub_event_type and not cand.generic_only) or sub not in REMOTE_TYPES:
+        return sub
+    actors = {a.actor_id for a in cand.perpetrators}
+    if sub == "Air/drone strike" and actors and actors <= NO_AIRCRAFT:
+        words = {cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers}  # "rebels fired into Damascus";
+        return "Shelling/artillery/missile attack" if words & FIRE_WORDS else "Armed clash"  # "Ahrar attacked X"
+    if sub == "Shelling/artillery/missile attack" and actors and actors <= AIR_ONLY:
+        return "Air/drone strike"  # "bombardment by Russia"
+    return sub
+
+
+def _resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidate] = ()) -> str | None:
     if cand.territory:
         actor = cand.perpetrators[0].actor_id if cand.perpetrators else None
         if actor is None:
