@@ -1347,3 +1347,13 @@ def test_who_attacks_says_how_when_the_words_do_not(nlp):
     # THEN the rebels' fire is shelling (they have no aircraft), Russia's bombardment an air strike
     assert found.get("Sarmin") == "Shelling/artillery/missile attack"
     assert found.get("Taftanaz") == "Air/drone strike"
+
+
+def test_the_side_whose_attack_was_repelled_is_the_perpetrator(nlp):
+    # GIVEN a side that "repelled" another's offensive, and one that killed attackers "while defending" a town
+    text = ("The SDF repelled ISIL offensives on their positions near Sarmin on Monday killing at least 35 militants. "
+            "The Syrian army killed 60 Daesh terrorists while defending Binnish on Monday.")
+    found = {f.location_mention: f.attrs.get("perpetrator_actor_ids") for f in events(nlp, text, published="2016-07-19")}
+    # THEN the attackers are the perpetrators
+    assert found.get("Sarmin") == ["islamic_state"]
+    assert found.get("Binnish") == ["islamic_state"]

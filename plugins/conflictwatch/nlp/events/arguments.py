@@ -386,6 +386,7 @@ def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
         {"agent": agents, "target": targets, "side": sides, "source": sources}.get(rel, []).append(a)
     if not agents and sides:
         agents, targets = [sides[0]], targets + sides[1:]
+    agents, targets = _repelled(cand, actors, agents, targets)
     if not agents and _enemy_dead(cand, targets):
         # "Government forces said 18 IS fighters were killed": an armed party counting its enemy's dead
         # claims the killing (ACLED codes the claim with the claimant as actor 1)
@@ -395,6 +396,40 @@ def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
     cand.perpetrators = _dedupe(agents)
     cand.targets = _dedupe([t for t in targets if t.actor_id not in {a.actor_id for a in cand.perpetrators}])
     cand.sources = sources
+
+
+REPEL_VERBS = frozenset({"repel", "repulse", "thwart", "foil", "defend", "fend", "counter"})
+ARMED_SIDES = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah", "turkey", "hts",
+                         "al_qaeda", "sna", "fsa", "rebels", "islamic_state", "sdf", "us_coalition", "israel"})
+
+
+def _repelled(cand: Candidate, actors: list[ActorMention], agents: list, targets: list) -> tuple[list, list]:
+    """'The SDF repelled ISIL's offensive ... killing 35', 'the army killed 60 Daesh terrorists while
+    defending the city', 'army units thwarted an attack by al-Nusra': the side that attacked is the
+    perpetrator (ACLED's actor 1), the side that held is its target."""
+    verbs = [t for tok in cand.tokens() for t in [tok, *list(tok.ancestors)[:3], *tok.children]
+             if t.pos_ == "VERB" and t.lemma_.lower() in REPEL_VERBS]
+    if not verbs:
+        return agents, targets
+    held = {a.actor_id for a in actors if any(_subject_of(a, cand.sent, v) for v in verbs)}
+    attackers = sorted((a for a in actors if a.actor_id in ARMED_SIDES and a.actor_id not in held and a.role != "source"),
+                       key=lambda a: (a.actor_id in GENERIC_GROUPS, a.start_char))  # ISIL before "terrorists"
+    if not held or not attackers:
+        return agents, targets
+    defenders = [a for a in actors if a.actor_id in held]
+    return attackers[:1], [t for t in targets if t.actor_id not in {attackers[0].actor_id}] + defenders[:1]
+
+
+def _subject_of(actor: ActorMention, sent: Span, verb: Token) -> bool:
+    head = head_of(sent, actor.start_char, actor.end_char)
+    while head is not None and head.dep_ in ("compound", "amod") and head.head.i != head.i:
+        head = head.head
+    if head is None:
+        return False
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "agent")), None)
+    if subject is None and verb.dep_ in ("advcl", "xcomp", "conj"):  # "killed 60 ... while defending": the killer's
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return subject is not None and (head.i == subject.i or head.i in {t.i for t in subject.subtree})
 
 
 AFFILIATED_RE = re.compile(r"\s*,?\s*(?:(?:who\s+(?:are|were)\s+)?(?:affiliated|associated|linked|allied)\s+(?:with|to)|"
