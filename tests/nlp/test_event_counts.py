@@ -1357,3 +1357,11 @@ def test_the_side_whose_attack_was_repelled_is_the_perpetrator(nlp):
     # THEN the attackers are the perpetrators
     assert found.get("Sarmin") == ["islamic_state"]
     assert found.get("Binnish") == ["islamic_state"]
+
+
+def test_a_toll_since_a_dated_turn_of_events_is_a_period_toll(nlp):
+    # GIVEN a toll counted "since a cease-fire collapsed Monday evening"
+    text = ("The Observatory said that 213 civilians have been killed by airstrikes and shelling on Sarmin "
+            "since a cease-fire collapsed Monday evening.")
+    # THEN it is the period's tally, not an event of Monday
+    assert events(nlp, text, published="2016-09-25") == []

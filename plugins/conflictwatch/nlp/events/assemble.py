@@ -26,7 +26,7 @@ from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
 from conflictwatch.nlp.kit.numbers import words_to_int
 from conflictwatch.nlp.kit.spans import PlaceMention, text_of
-from conflictwatch.nlp.kit.syntax import head_of, is_negated, modality, speech_head, timed_links
+from conflictwatch.nlp.kit.syntax import conj_root, head_of, is_negated, modality, speech_head, timed_links
 
 WINDOW_DAYS = 31
 STATE_ACTORS = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah"})
@@ -267,7 +267,37 @@ def _starts_period(cand: Candidate) -> bool:
     text = text_of(cand.sent.doc)
     if re.match(r"['\u2019]s\b", text[d.end_char : d.end_char + 3]):
         return False  # "from Monday's shelling": the day of the event, not a period's start
-    return bool(PERIOD_START_RE.search(text[max(0, d.start_char - 20) : d.start_char])) or _began_on(cand)
+    return bool(PERIOD_START_RE.search(text[max(0, d.start_char - 20) : d.start_char])) or _began_on(cand) \
+        or _in_since_clause(cand)
+
+
+def shares_a_tally(cand: Candidate, cands: list[Candidate]) -> bool:
+    """'213 have been killed by airstrikes and shelling since the truce collapsed': the means told
+    together with a period's tally (split into one candidate each) are that tally's, not events."""
+    if cand.tolls or not cand.triggers:
+        return False
+    return any(o is not cand and o.role == "tally" and o.sent_index == cand.sent_index and o.triggers
+               and any(_told_together(cand.sent.doc, a, b) for a in cand.triggers for b in o.triggers) for o in cands)
+
+
+def _told_together(doc, a, b) -> bool:
+    """'airstrikes and shelling': two attack words coordinated (in the tree, or side by side in the text,
+    where the parse hangs the second elsewhere)."""
+    if conj_root(doc[a.head]).i == conj_root(doc[b.head]).i:
+        return True
+    first, second = sorted((a, b), key=lambda t: t.start)
+    gap = doc[first.end : second.start].text if second.start >= first.end else "x"
+    return bool(re.fullmatch(r"(?:,|and|&|or)?\s*(?:and|or)?", gap.strip()))
+
+
+def _in_since_clause(cand: Candidate) -> bool:
+    """'213 have been killed since a cease-fire collapsed Monday evening', 'since it was launched on
+    November 15': the day the period began, told in a clause opened by 'since'."""
+    head = head_of(cand.sent, cand.date.start_char, cand.date.end_char)
+    for t in [head, *list(head.ancestors)[:4]] if head is not None else []:
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("mark", "prep") and c.lower_ == "since" for c in t.children):
+            return t.i not in {tok.i for tok in cand.tokens()}
+    return False
 
 
 START_VERBS = frozenset({"begin", "start", "launch", "kick"})

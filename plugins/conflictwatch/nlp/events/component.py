@@ -105,6 +105,8 @@ class EventCoder:
         for c in cands:
             if c.role == "event" and asm.echoes(c, cands):
                 c.role = "echo"
+            elif c.role == "event" and asm.shares_a_tally(c, cands):
+                c.role = "drop"
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
