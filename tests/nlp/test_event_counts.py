@@ -1365,3 +1365,12 @@ def test_a_toll_since_a_dated_turn_of_events_is_a_period_toll(nlp):
             "since a cease-fire collapsed Monday evening.")
     # THEN it is the period's tally, not an event of Monday
     assert events(nlp, text, published="2016-09-25") == []
+
+
+def test_a_provinces_toll_with_no_day_in_the_perfect_is_a_tally(nlp):
+    # GIVEN an event in a town, then "N have also been killed in clashes in the province of X" with no day
+    text = ("A suicide bomber killed 15 people in Sarmin on Monday. "
+            "At least 327 people have also been killed in clashes in the neighbouring province of Aleppo.")
+    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-08-15")]
+    # THEN the province's toll is no event
+    assert found == [("Sarmin", 15)]

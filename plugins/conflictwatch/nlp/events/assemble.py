@@ -235,6 +235,8 @@ def _tally_cue(cand: Candidate) -> bool:
         return True
     if cand.features.get("after_period") and not day and _perfect(cand):
         return True  # "... under fire since mid-March. Twelve people have been killed": the period's toll
+    if not day and _perfect(cand) and cand.places and all(_province_wide(cand, p) for p in cand.places):
+        return True  # "327 people have also been killed in clashes in the province of Aleppo": no day, a province
     if LONGER_HOURS_RE.search(text) or MONTH_ONLY_RE.search(text):
         return not day
     if WAR_RE.search(local) or PERIOD_RE.search(local):
@@ -253,6 +255,18 @@ def _one_place_day(cand: Candidate, day: bool) -> bool:
 
 
 COUNTED_SERIES_RE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:separate|similar|different)\b", re.I)
+
+
+PROVINCE_WORD_RE = re.compile(r"\b(?:province|governorate|countryside|region)\b", re.I)
+
+
+def _province_wide(cand: Candidate, place: PlaceMention) -> bool:
+    """A whole province, region or country, said so ("the province of Aleppo", "Idlib province"): not
+    a city that shares its province's name."""
+    if place.kind in ("region", "country"):
+        return True
+    text = text_of(cand.sent.doc)
+    return place.kind == "admin1" and bool(PROVINCE_WORD_RE.search(text[max(0, place.start_char - 16) : place.end_char + 14]))
 
 
 def _perfect(cand: Candidate) -> bool:
