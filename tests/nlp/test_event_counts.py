@@ -1374,3 +1374,12 @@ def test_a_provinces_toll_with_no_day_in_the_perfect_is_a_tally(nlp):
     found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-08-15")]
     # THEN the province's toll is no event
     assert found == [("Sarmin", 15)]
+
+
+def test_a_figure_of_which_a_later_event_is_a_part_is_the_total(nlp):
+    # GIVEN a province-wide toll, then "10 of the dead" placed in one town
+    text = ("Government air strikes on Idlib province killed at least 15 civilians on Wednesday a monitor said. "
+            "The monitor said at least 10 of the dead were killed in Sarmin.")
+    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-06-08")]
+    # THEN the town's event stands and the 15 are the article's total
+    assert found == [("Sarmin", 10)]

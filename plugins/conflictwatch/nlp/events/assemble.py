@@ -944,6 +944,19 @@ def mark_totals(events: list[Event]) -> None:
             ev.role, ev.scope = "tally", "article_total"
 
 
+def mark_partitioned(events: list[Event]) -> None:
+    """'Air strikes killed 15 in Aleppo's neighbourhoods. At least 10 of the dead were killed in the Shaar
+    district': the first figure is the article's total, of which the second event is a part."""
+    for part in events:
+        if part.role != "event" or part.killed is None or not any(t.partitive for t in part.main.tolls):
+            continue
+        whole = max((e for e in events if e is not part and e.role == "event" and e.killed is not None
+                     and e.killed > part.killed and 0 < part.main.sent_index - e.main.sent_index <= 3),
+                    key=lambda e: e.main.sent_index, default=None)
+        if whole is not None and (whole.place is None or whole.place.kind in BROAD_KINDS or contains(whole.place, part.place)):
+            whole.role, whole.scope = "tally", "article_total"
+
+
 def by_place(ev: Event, counts: list) -> list[Event]:
     """One event per place of a toll broken down place by place, each with its own figure; a figure
     given for several places without "each" is divided among them (remainder to the first)."""

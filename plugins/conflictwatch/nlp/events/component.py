@@ -140,6 +140,7 @@ class EventCoder:
             ev.sub_event_type = self.models.event_type(ev, context_type)
             asm.settle_counts(ev)
         asm.mark_totals(events)
+        asm.mark_partitioned(events)
         tallies += [e for e in events if e.role == "tally"]
         out = []
         for ev in events:

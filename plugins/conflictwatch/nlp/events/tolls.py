@@ -37,6 +37,8 @@ _OF_WHOM_RE = re.compile(
 _NO_ONE_RE = re.compile(r"\b(?:no|not\s+a\s+single)\s+$", re.I)
 # "One of those killed was (a name)", "two of the dead were ...": who some of a count told elsewhere were
 _PARTITIVE_RE = re.compile(r"^\s+of\s+(?:those|the)\s+(?:killed|dead|victims)\s+(?:was|were|is|are)\b", re.I)
+_PLACED_PART_RE = re.compile(r"^\s+of\s+(?:those|the)\s+\w+\s+(?:was|were)\s+(?:killed|wounded|injured)\b", re.I)
+_PART_OF_RE = re.compile(r"^\s+of\s+(?:those|the)\s+(?:killed|dead|victims|fatalities)\b", re.I)
 _AFTER_RE = re.compile(
     r"^\s*(?:[\w'’-]+\s+){0,3}?(?P<w>killed|dead|died|wounded|injured|hurt|martyred|eliminated|"
     r"(?:have\s+|has\s+|had\s+)?lost\s+(?:their|his|her)\s+(?:life|lives)|suffered\s+(?:breathing|respiratory))\b",
@@ -64,6 +66,7 @@ class Toll:
     children: int | None = None
     women: int | None = None
     parts: list[int] = field(default_factory=list)  # token indexes of coordinated counts added in
+    partitive: bool = False  # "10 of the dead were killed in X": a part of a count told before
 
     @property
     def best(self) -> int | None:
@@ -263,8 +266,8 @@ def find_tolls(sent: Span) -> list[Toll]:
         nominal = _nominal(num_tok) if not isinstance(mention, nums.PersonCount) else num_tok
         if not _is_person(nominal, num_tok):
             continue
-        if not order and _PARTITIVE_RE.match(text[end : end + 40]):
-            continue
+        if not order and _PARTITIVE_RE.match(text[end : end + 40]) and not _PLACED_PART_RE.match(text[end : end + 50]):
+            continue  # "one of those killed was a journalist": who they were, not a count
         parent = _subset_parent(nominal, found) or _subset_by_words(text, start, order, end)
         if parent is not None:  # "including seven women", "among them four children": part of a count
             part = _make_toll(mention, start, end, nominal, (parent.role, sent.doc[parent.anchor]))
@@ -280,6 +283,7 @@ def find_tolls(sent: Span) -> list[Toll]:
         if role is None:
             continue
         toll = _make_toll(mention, start, end, nominal, role)
+        toll.partitive = bool(_PART_OF_RE.match(text[end : end + 40]))
         if mention.text.lower() == "one" and _NO_ONE_RE.search(text[max(0, start - 16) : start]):
             toll.value, toll.low, toll.high = 0, 0, 0  # "no one was killed"
         found[nominal.i] = toll
