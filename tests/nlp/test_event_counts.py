@@ -1383,3 +1383,13 @@ def test_a_figure_of_which_a_later_event_is_a_part_is_the_total(nlp):
     found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-06-08")]
     # THEN the town's event stands and the 15 are the article's total
     assert found == [("Sarmin", 10)]
+
+
+def test_a_comma_less_list_of_places_stays_in_its_sentence(nlp):
+    # GIVEN a list of neighbourhoods that lost its commas, which the parser alone cuts in two
+    text = ("Inflicting heavy casualties in the battlefield the regime also intensified its aerial artillery and "
+            "missile bombardment on the neighborhoods of Bab Qensrin al-Kallaseh Bab al-Hadid and Bab al-Nasr in "
+            "Aleppos old city.")
+    doc = tagged(nlp, text, published="2016-07-12")
+    # THEN the sentence holds the whole list
+    assert len(list(doc.sents)) == 1

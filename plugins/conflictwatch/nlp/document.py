@@ -285,7 +285,44 @@ def mark_sentence_starts(doc: Doc, model: DocumentModel) -> None:
             if seam and not tok.is_space:
                 tok.is_sent_start = True
         prev = tok
+    keep_lists_whole(doc)
 
+
+# "the neighborhoods of Bab Qensrin al-Kallaseh Bab al-Hadid and Bab al-Nasr in Aleppos old city": a list
+# of places that lost its commas, which the parser would cut into "sentences" (and the event in the
+# first would lose the places in the second).
+LIST_OPENER_RE = re.compile(r"^(?:neighbou?rhoods?|villages?|towns?|districts?|areas?|cities|suburbs|quarters|"
+                            r"regions|localities|hamlets|camps)$", re.I)
+LIST_LINKS = frozenset({"of", "including", "like"})
+RUN_JOINERS = frozenset({"and", "al", "el", "-", "ad", "as", "ar", "ash", "at", "az", "an", "bin", "bani", "abu", "umm",
+                         "tal", "tel", "deir", "kafr", "ain", "jisr", "bab", "ras", "khan", "qasr", "beit"})
+RUN_STOPS = frozenset({"The", "A", "An", "In", "On", "At", "But", "And", "Meanwhile", "He", "She", "It", "They", "This",
+                       "That", "These", "Those", "Syrian", "Russian", "Turkish", "According", "Also"})
+
+
+def keep_lists_whole(doc: Doc) -> None:
+    """No sentence starts inside a run of names that a settlement noun opens (before the parser)."""
+    n = len(doc)
+    i = 0
+    while i < n - 2:
+        if LIST_OPENER_RE.match(doc[i].text) and doc[i + 1].lower_ in LIST_LINKS:
+            k = i + 2
+            while k < n and _run_token(doc[k]):
+                if k > i + 2 and not doc[k].is_sent_start:
+                    doc[k].is_sent_start = False
+                k += 1
+            i = k
+        else:
+            i += 1
+
+
+def _run_token(tok) -> bool:
+    t = tok.text
+    if tok.is_space or "\n" in tok.whitespace_:
+        return False
+    if t in RUN_STOPS:
+        return False
+    return t[:1].isupper() or t.lower() in RUN_JOINERS or bool(re.match(r"^(?:al|el|ad|as|ar|ash|at|az|an)-", t, re.I))
 
 def continuation_model(text: str, reference_date: dt.date | None, title: str | None) -> DocumentModel:
     """A later piece of a long text (nlp/pieces.py): body only, its dates counted from the
