@@ -1393,3 +1393,12 @@ def test_a_comma_less_list_of_places_stays_in_its_sentence(nlp):
     doc = tagged(nlp, text, published="2016-07-12")
     # THEN the sentence holds the whole list
     assert len(list(doc.sents)) == 1
+
+
+def test_a_list_goes_on_past_a_wider_place_that_places_a_member(nlp):
+    # GIVEN "A and B in the countryside of Idlib C and D" (commas lost)
+    text = ("The army restored security to Sarmin and Binnish in the southwestern countryside of Idlib Taftanaz and "
+            "Atarib on Wednesday.")
+    found = sorted(f.location_mention for f in events(nlp, text, published="2015-02-11"))
+    # THEN every town of the list is an event place, the province none
+    assert found == ["Atarib", "Binnish", "Sarmin", "Taftanaz"]

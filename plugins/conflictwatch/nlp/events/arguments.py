@@ -250,12 +250,22 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
             continue
         if _coordinated(best.head, o.head) and o.mention.kind in SPECIFIC_KINDS | {"admin2"}:
             chosen.append(o)
-    chosen += listed_with(best, [o for o in options if o not in chosen and usable(o)])
+    chosen += [o for o in listed_with(best, [o for o in options if o is not best and usable(o)]) if o not in chosen]
     return [o.mention for o in sorted(chosen, key=lambda o: o.mention.start_char)]
 
 
 LIST_GAP = re.compile(r"^(?:\s*(?:,|and|&|as\s+well\s+as|or|plus)?\s*(?:the\s+)?(?:(?:towns?|villages?|cities|city|"
                       r"neighbou?rhoods?|districts?|areas?)\s+of\s+)?)$", re.I)
+
+
+# "A and B in the southwestern countryside of Damascus C west of Damascus and D": a member of the list
+# placed by a wider place; the list goes on after it (the wider place is no member).
+QUALIFIER_KINDS = frozenset({"admin1", "admin2", "region"})
+QUALIFIER_GAP = re.compile(
+    r"^\s*(?:in|(?:to\s+the\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of|"
+    r"in\s+the\s+(?:\w+\s+){0,2}?(?:countryside|outskirts|suburbs|parts?|desert)\s+of|"
+    r"in\s+(?:the\s+)?(?:rural|northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|south-?western))"
+    r"\s+(?:the\s+)?$", re.I)
 
 
 def listed_with(best: PlaceOption, others: list[PlaceOption]) -> list[PlaceOption]:
@@ -269,7 +279,9 @@ def listed_with(best: PlaceOption, others: list[PlaceOption]) -> list[PlaceOptio
         k = at
         while 0 <= k + step < len(ordered):
             a, b = sorted((ordered[k], ordered[k + step]), key=lambda o: o.mention.start_char)
-            if not LIST_GAP.match(text[a.mention.end_char : b.mention.start_char]):
+            gap = text[a.mention.end_char : b.mention.start_char]
+            if not (LIST_GAP.match(gap) or (b.mention.kind in QUALIFIER_KINDS and a.mention.kind in SPECIFIC_KINDS
+                                            and QUALIFIER_GAP.match(gap))):
                 break
             k += step
             if ordered[k].mention.kind in SPECIFIC_KINDS:
