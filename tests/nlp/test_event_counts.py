@@ -1402,3 +1402,11 @@ def test_a_list_goes_on_past_a_wider_place_that_places_a_member(nlp):
     found = sorted(f.location_mention for f in events(nlp, text, published="2015-02-11"))
     # THEN every town of the list is an event place, the province none
     assert found == ["Atarib", "Binnish", "Sarmin", "Taftanaz"]
+
+
+def test_aerial_and_ground_fire_told_without_a_comma_are_two_means(nlp):
+    # GIVEN "aerial artillery and missile bombardment" (the comma after "aerial" lost)
+    text = "The regime intensified its aerial artillery and missile bombardment on Sarmin on Monday."
+    found = sorted(f.sub_event_type for f in events(nlp, text, published="2016-07-12"))
+    # THEN an air strike and a shelling (codebook 2.3: two means, two events)
+    assert found == ["Air/drone strike", "Shelling/artillery/missile attack"]

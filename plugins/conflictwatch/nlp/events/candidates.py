@@ -25,6 +25,7 @@ TYPE_PRIORITY = (
 )
 LINK_DISTANCE = 3  # triggers this close in the tree tell one event
 DELIVERY = ("Air/drone strike", "Shelling/artillery/missile attack")  # the two means told side by side
+GROUND_FIRE = frozenset({"artillery", "missile", "rocket", "mortar", "tank", "shell"})
 
 
 @dataclass
@@ -164,8 +165,13 @@ def _split_coordinated(group: list[TriggerMatch], doc) -> list[list[TriggerMatch
 
 
 def _conjoined(a: Token, b: Token) -> bool:
-    """One is a conjunct of the other (both in one coordination)."""
-    return conj_root(a).i == conj_root(b).i and (a.dep_ == "conj" or b.dep_ == "conj")
+    """One is a conjunct of the other (both in one coordination), or the first of a list that lost its
+    comma ("aerial artillery and missile bombardment": aerial, artillery and missile)."""
+    if conj_root(a).i == conj_root(b).i and (a.dep_ == "conj" or b.dep_ == "conj"):
+        return True
+    first, second = sorted((a, b), key=lambda t: t.i)
+    return first.lower_ == "aerial" and second.i == first.i + 1 and first.head.i == second.i \
+        and second.lemma_.lower() in GROUND_FIRE  # not "aerial bombardment"
 
 
 def _fold_clashes(groups: list[list[TriggerMatch]], doc) -> list[list[TriggerMatch]]:
@@ -335,8 +341,8 @@ def _instrument_acts(sent: Span, group: list[TriggerMatch], triggers: list[Trigg
     attack_words = {t.head for t in triggers if t.kind in ("event", "generic") and t not in group}
     for t in group:
         tok = conj_root(doc[t.head])
-        if tok.dep_ in ("amod", "compound") and tok.head.i in attack_words:
-            return True
+        if tok.dep_ in ("amod", "compound") and (tok.head.i in attack_words or tok.head.head.i in attack_words):
+            return True  # "aerial and artillery bombardment", "aerial artillery and missile bombardment"
         if tok.dep_ in ("nsubj", "nsubjpass", "agent") or (tok.dep_ == "pobj" and tok.head.lower_ == "by"):
             return True
         if tok.dep_ == "dobj" and tok.head.lemma_ in ("drop", "fire", "launch", "use", "hurl", "lob"):
