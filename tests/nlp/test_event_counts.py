@@ -1410,3 +1410,12 @@ def test_aerial_and_ground_fire_told_without_a_comma_are_two_means(nlp):
     found = sorted(f.sub_event_type for f in events(nlp, text, published="2016-07-12"))
     # THEN an air strike and a shelling (codebook 2.3: two means, two events)
     assert found == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_a_days_gloss_in_gmt_is_not_the_local_day(nlp):
+    # GIVEN a report of Tuesday whose raids went on "until 200 am [2300 GMT Monday]"
+    text = ("Airstrikes pounded Binnish into the early hours of Tuesday. "
+            "Air raids and artillery fire hit Sarmin until approximately 200 am [2300 GMT Monday].")
+    days = {f.location_mention: f.date_day for f in events(nlp, text, published="2016-09-20")}
+    # THEN the raids on Sarmin are Tuesday's (20th), not Monday's
+    assert days.get("Sarmin") == 20
