@@ -223,8 +223,9 @@ DATELINE_CUE_RE = re.compile(
 _SPECIFICITY = {"absolute": 0, "month_day": 1, "weekday": 2, "relative": 3, "month": 4, "year": 5}
 
 
-# "until 200 am [2300 GMT Monday]": the hour told again in GMT, whose day is not the local day
-GMT_GLOSS_RE = re.compile(r"\b(?:GMT|UTC)\s*,?\s*(?:on\s+)?$")
+# "until 200 am [2300 GMT Monday]": the hour told again in GMT, in brackets, whose day is not the local
+# day ("from 0600 GMT Sunday" is the day itself)
+GMT_GLOSS_RE = re.compile(r"[\[(]\s*\d{1,2}:?\d{2}\s*(?:GMT|UTC)\s*,?\s*(?:on\s+)?$")
 
 
 def statement_dates(text: str, found: list[DateMention] | None) -> list[DateMention]:
@@ -232,7 +233,7 @@ def statement_dates(text: str, found: list[DateMention] | None) -> list[DateMent
     dates right after a dateline cue or a GMT hour, plus bare month names the grammar leaves out."""
     dates = find_dates(text) if found is None else list(found)
     dates = [d for d in dates if not DATELINE_CUE_RE.search(text[max(0, d.start_char - 40) : d.start_char])
-             and not GMT_GLOSS_RE.search(text[max(0, d.start_char - 12) : d.start_char])]
+             and not GMT_GLOSS_RE.search(text[max(0, d.start_char - 16) : d.start_char])]
     for m in BARE_MONTH_RE.finditer(text):
         s, e = m.start("month"), m.end("month")
         if m.group("month") == "May" and m.group("cue").lower() in ("a", "an", "the", "this"):
