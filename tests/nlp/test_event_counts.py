@@ -1419,3 +1419,12 @@ def test_a_days_gloss_in_gmt_is_not_the_local_day(nlp):
     days = {f.location_mention: f.date_day for f in events(nlp, text, published="2016-09-20")}
     # THEN the raids on Sarmin are Tuesday's (20th), not Monday's
     assert days.get("Sarmin") == 20
+
+
+def test_the_coalitions_raids_are_air_strikes_in_a_clash_article(nlp):
+    # GIVEN an article of clashes, and "coalition raids" that killed civilians
+    text = ("Fierce clashes broke out in Binnish on Monday. "
+            "The Observatory said 21 civilians had been killed in coalition raids on Sarmin on Monday.")
+    found = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2016-07-19")}
+    # THEN the raids are air strikes, not the article's clashes
+    assert found.get("Sarmin") == "Air/drone strike"

@@ -595,15 +595,24 @@ FIRE_WORDS = frozenset({"fire", "shell", "pound", "bombard", "bombardment", "hit
 
 def resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidate] = ()) -> str | None:
     sub = _resolve_type(cand, context_type, cands)
-    if (cand.sub_event_type and not cand.generic_only) or sub not in REMOTE_TYPES:
+    if (cand.sub_event_type and not cand.generic_only) or (sub not in REMOTE_TYPES and not _remote_word(cand)):
         return sub
     actors = {a.actor_id for a in cand.perpetrators}
     if sub == "Air/drone strike" and actors and actors <= NO_AIRCRAFT:
         words = {cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers}  # "rebels fired into Damascus";
         return "Shelling/artillery/missile attack" if words & FIRE_WORDS else "Armed clash"  # "Ahrar attacked X"
-    if sub == "Shelling/artillery/missile attack" and actors and actors <= AIR_ONLY:
-        return "Air/drone strike"  # "bombardment by Russia"
+    if actors and actors <= AIR_ONLY and (sub == "Shelling/artillery/missile attack" or _remote_word(cand)):
+        return "Air/drone strike"  # "bombardment by Russia", "coalition raids", "the bombing carried out by the coalition"
     return sub
+
+
+REMOTE_WORDS = frozenset({"bomb", "bombing", "bombardment", "bombard", "strike", "raid", "pound", "hit", "target"})
+
+
+def _remote_word(cand: Candidate) -> bool:
+    """Only generic words that say an attack came from afar ("raids", "the bombing", "pounded")."""
+    words = {cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers if t.kind == "generic"}
+    return bool(words) and words <= REMOTE_WORDS
 
 
 def _resolve_type(cand: Candidate, context_type: str | None, cands: list[Candidate] = ()) -> str | None:
