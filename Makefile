@@ -10,6 +10,11 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
 export DO_NOT_TRACK := 1
+# Python's default: each module compiled once into __pycache__ and read from there afterwards.
+# With PYTHONDONTWRITEBYTECODE set (as on this machine), every process compiled every module it
+# imports again: 1.8 s of CPU per dbt start (3.2 -> 1.4 s), more per Airflow command. The
+# Docker image compiles at install instead (UV_COMPILE_BYTECODE=1).
+unexport PYTHONDONTWRITEBYTECODE
 export AIRFLOW_HOME := $(CURDIR)/airflow_home
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 # Not plugins/: Airflow imports every .py file in its plugins folder as a top-level module

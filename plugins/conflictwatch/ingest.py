@@ -577,7 +577,8 @@ def build_stamp(settings: Settings) -> Path:
     return w.with_name(w.stem + ".dbt-project.sha256")
 
 
-def transform(settings: Settings, new_documents: int | None = None, publish: bool = True) -> str | None:
+def transform(settings: Settings, new_documents: int | None = None, publish: bool = True,
+              dbt_child: Any = None) -> str | None:
     """dbt build and the analyst copy, doing only what its inputs require:
 
     * no new document and the marts exist: nothing (returns why);
@@ -585,6 +586,9 @@ def transform(settings: Settings, new_documents: int | None = None, publish: boo
       depends on the raw tables (`--select source:raw+`, incremental models keyed by document),
       not the seeds and the models and tests that read only them;
     * otherwise (first build, a changed model or reference list): everything.
+
+    `dbt_child` (a `conflictwatch.transform.DbtChild` started earlier for this warehouse) runs
+    the build with dbt already imported and the project parsed.
     """
     from conflictwatch.transform import dbt_build, project_fingerprint, publish_analyst_copy
 
@@ -602,7 +606,7 @@ def transform(settings: Settings, new_documents: int | None = None, publish: boo
     fingerprint = project_fingerprint(settings)
     same_project = built and stamp.exists() and stamp.read_text().strip() == fingerprint
     stamp.unlink(missing_ok=True)  # a build that fails half-way leaves no claim behind
-    dbt_build(settings.warehouse, settings, select="source:raw+" if same_project else None)
+    dbt_build(settings.warehouse, settings, select="source:raw+" if same_project else None, child=dbt_child)
     stamp.write_text(fingerprint + "\n")
     if publish:
         publish_analyst_copy(settings.warehouse)
@@ -640,40 +644,52 @@ def run(
     directory = run_dir(run_id, settings)
     sources_file = write_run_sources(config, directory)
     settings_for_batches = replace(settings, sources_file=sources_file)
-    found = discover(list(config.sources), config.fetch, settings, force=force)
-    t_discover = time.monotonic()
-
-    def counted(items: Iterator[SourceItem]) -> Iterator[SourceItem]:
-        for item in items:
-            summary.new += 1
-            yield item
-
-    batch_size = int(params.get("batch_size") or settings.batch_size)
-    files = list(process_batches(chunked(counted(found.items), batch_size), settings_for_batches, directory,
-                                 workers, summary.batch_stats))
-    summary.stages["discover+extract+nlp"] = time.monotonic() - t_discover
-    summary.discovered = found.counts["listed"]
-    discovered_alone = discovery_batch(found.errors, directory, DISCOVERY_ERRORS, found.aliases)
-    if discovered_alone:
-        files.append(discovered_alone)
-    summary.batch_files = [str(f) for f in files]
-    t_load = time.monotonic()
-    loaded = load_files(files, settings)
-    summary.stages["load"] = time.monotonic() - t_load
-    summary.documents, summary.frames, summary.errors = loaded["documents"], loaded["frames"], loaded["errors"]
-    summary.aliases = loaded["aliases"]
-    summary.marked_seen = loaded["marked_seen"]
-    summary.error_messages = [f"{e.source_uri}: [{e.stage}] {e.error_class}: {e.message}" for e in found.errors]
-    for f in files:  # handed over and loaded: the run's batch files are done with
-        Path(f).unlink(missing_ok=True)
+    # dbt started ahead: it imports itself and parses the project (a few seconds of CPU) while
+    # the documents are discovered and tagged; ended unused when nothing new arrives
+    dbt_child = None
     if build:
-        t_dbt = time.monotonic()
-        # an alias is a new row of dim_document_sources: the marts are built for it too
-        summary.transform_skipped = transform(settings, summary.documents + summary.aliases, publish)
-        summary.dbt_ok = None if summary.transform_skipped else True
-        summary.stages["dbt+publish"] = time.monotonic() - t_dbt
-    summary.seconds = time.monotonic() - started
-    return summary
+        from conflictwatch.transform import DbtChild
+
+        dbt_child = DbtChild(settings.warehouse, settings)
+    try:
+        found = discover(list(config.sources), config.fetch, settings, force=force)
+        t_discover = time.monotonic()
+
+        def counted(items: Iterator[SourceItem]) -> Iterator[SourceItem]:
+            for item in items:
+                summary.new += 1
+                yield item
+
+        batch_size = int(params.get("batch_size") or settings.batch_size)
+        files = list(process_batches(chunked(counted(found.items), batch_size), settings_for_batches, directory,
+                                     workers, summary.batch_stats))
+        summary.stages["discover+extract+nlp"] = time.monotonic() - t_discover
+        summary.discovered = found.counts["listed"]
+        discovered_alone = discovery_batch(found.errors, directory, DISCOVERY_ERRORS, found.aliases)
+        if discovered_alone:
+            files.append(discovered_alone)
+        summary.batch_files = [str(f) for f in files]
+        t_load = time.monotonic()
+        loaded = load_files(files, settings)
+        summary.stages["load"] = time.monotonic() - t_load
+        summary.documents, summary.frames, summary.errors = loaded["documents"], loaded["frames"], loaded["errors"]
+        summary.aliases = loaded["aliases"]
+        summary.marked_seen = loaded["marked_seen"]
+        summary.error_messages = [f"{e.source_uri}: [{e.stage}] {e.error_class}: {e.message}" for e in found.errors]
+        for f in files:  # handed over and loaded: the run's batch files are done with
+            Path(f).unlink(missing_ok=True)
+        if build:
+            t_dbt = time.monotonic()
+            # an alias is a new row of dim_document_sources: the marts are built for it too
+            summary.transform_skipped = transform(settings, summary.documents + summary.aliases, publish,
+                                                  dbt_child=dbt_child)
+            summary.dbt_ok = None if summary.transform_skipped else True
+            summary.stages["dbt+publish"] = time.monotonic() - t_dbt
+        summary.seconds = time.monotonic() - started
+        return summary
+    finally:
+        if dbt_child is not None:  # ended if unused (nothing new, an error); a no-op after its build
+            dbt_child.close()
 
 
 # --- one INFO line per task: what it saw, what was new, what it skipped and why ----------------------------
