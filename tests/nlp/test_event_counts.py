@@ -1428,3 +1428,12 @@ def test_the_coalitions_raids_are_air_strikes_in_a_clash_article(nlp):
     found = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2016-07-19")}
     # THEN the raids are air strikes, not the article's clashes
     assert found.get("Sarmin") == "Air/drone strike"
+
+
+def test_jets_that_pounded_a_town_on_the_day_of_its_gas_attack_are_that_attack(nlp):
+    # GIVEN a chemical attack on a town and "jets pounded the town" told apart, the same day
+    text = ("A suspected sarin gas attack killed 58 people in Sarmin on Tuesday. "
+            "Syrian regime jets pounded the town of Sarmin on Tuesday.")
+    found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2017-04-05")]
+    # THEN one event, of the finer type (codebook: a chemical weapon delivered from the air)
+    assert found == [("Sarmin", "Chemical weapon")]

@@ -390,7 +390,7 @@ def reports_event(cand: Candidate) -> bool:
 
 
 # A finer type of the same attack: a bombing first told as "an explosion", then "a suicide car bomb".
-REFINES = {"Suicide bomb": "Remote explosive/landmine/IED"}
+REFINES = {"Suicide bomb": "Remote explosive/landmine/IED", "Chemical weapon": "Air/drone strike"}
 
 
 def same_kind(a: str | None, b: str | None) -> bool:
