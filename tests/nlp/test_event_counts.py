@@ -1437,3 +1437,11 @@ def test_jets_that_pounded_a_town_on_the_day_of_its_gas_attack_are_that_attack(n
     found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2017-04-05")]
     # THEN one event, of the finer type (codebook: a chemical weapon delivered from the air)
     assert found == [("Sarmin", "Chemical weapon")]
+
+
+def test_a_two_word_trigger_written_with_a_hyphen_is_the_same_trigger(nlp):
+    # GIVEN "suicide-bomber attacks" (hyphenated)
+    text = "At least nine people were killed in three suicide-bomber attacks near a police station in Sarmin on Wednesday."
+    found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2017-10-12")]
+    # THEN a suicide bombing, not an air strike by a "bomber"
+    assert found == [("Sarmin", "Suicide bomb")]

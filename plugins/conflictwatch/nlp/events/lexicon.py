@@ -184,4 +184,8 @@ def load_lexicon(reference_dir: str | None = None) -> Lexicon:
     by_last: dict[str, list[TriggerRow]] = {}
     for row in read_rows(reference_path("event_triggers.csv", reference_dir)):
         by_last.setdefault(row.words[-1], []).append(row)
+        if len(row.words) == 2 and "-" not in row.words:  # "suicide bomber" also written "suicide-bomber"
+            hyphened = TriggerRow((row.words[0], "-", row.words[1]), row.pos, row.sub_event_type, row.kind)
+            if hyphened not in by_last[row.words[-1]]:
+                by_last[row.words[-1]].append(hyphened)
     return Lexicon({k: tuple(v) for k, v in by_last.items()})
