@@ -1445,3 +1445,13 @@ def test_a_two_word_trigger_written_with_a_hyphen_is_the_same_trigger(nlp):
     found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2017-10-12")]
     # THEN a suicide bombing, not an air strike by a "bomber"
     assert found == [("Sarmin", "Suicide bomb")]
+
+
+def test_a_weekdays_attack_is_the_attack_just_told(nlp):
+    # GIVEN a suicide car bombing, then "Tuesdays attack struck ..." (apostrophe lost) in an air-strike article
+    text = ("Warplanes struck Binnish on Monday. Warplanes hit Atarib on Monday. A suicide car bomb exploded in "
+            "Sarmin on Tuesday. Tuesdays attack struck the headquarters of the group northwest of Taftanaz killing "
+            "its leader.")
+    found = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2015-07-15")}
+    # THEN the attack is a suicide bombing like the one just told, not the article's air strikes
+    assert found.get("Taftanaz") == "Suicide bomb"

@@ -625,8 +625,8 @@ def _resolve_type(cand: Candidate, context_type: str | None, cands: list[Candida
         return cand.sub_event_type
     generic = next((cand.sent.doc[t.head].lemma_.lower() for t in cand.triggers if t.kind == "generic"), None)
     earlier = [o for o in cands if o.sent_index < cand.sent_index and o.sub_event_type and o.role == "event"]
-    if generic and earlier and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in cand.anchor.children):
-        return earlier[-1].sub_event_type  # "the attack": the one just told
+    if generic and earlier and definite_telling(cand):
+        return earlier[-1].sub_event_type  # "the attack", "Tuesday's attack": the one just told
     if generic == "attack" and any(t.actor_id in ARMED_TARGETS for t in cand.targets):
         return "Armed clash"
     if not cand.triggers and earlier and NO_DEATHS_RE.search(cand.sent.text) \
