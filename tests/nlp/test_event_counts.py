@@ -1455,3 +1455,11 @@ def test_a_weekdays_attack_is_the_attack_just_told(nlp):
     found = {f.location_mention: f.sub_event_type for f in events(nlp, text, published="2015-07-15")}
     # THEN the attack is a suicide bombing like the one just told, not the article's air strikes
     assert found.get("Taftanaz") == "Suicide bomb"
+
+
+def test_syrian_allied_forces_are_the_governments_side(nlp):
+    # GIVEN "Syrian allied forces captured X"
+    text = "Also Syrian allied forces captured Sarmin after hours of heavy clashes on Monday."
+    found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2016-06-20")]
+    # THEN the government regains territory
+    assert found == [("Sarmin", "Government regains territory")]
