@@ -1463,3 +1463,11 @@ def test_syrian_allied_forces_are_the_governments_side(nlp):
     found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2016-06-20")]
     # THEN the government regains territory
     assert found == [("Sarmin", "Government regains territory")]
+
+
+def test_syrian_tanks_and_war_planes_are_the_governments(nlp):
+    # GIVEN "Syrian tanks shelled X" and "Syrian war planes struck Y"
+    text = "Syrian tanks shelled Sarmin on Monday killing five. Syrian war planes struck Binnish on Monday killing two."
+    found = {f.location_mention: f.attrs.get("perpetrator_actor_ids") for f in events(nlp, text, published="2016-01-05")}
+    # THEN both are the government's
+    assert found == {"Sarmin": ["syrian_government"], "Binnish": ["syrian_government"]}
