@@ -1471,3 +1471,15 @@ def test_syrian_tanks_and_war_planes_are_the_governments(nlp):
     found = {f.location_mention: f.attrs.get("perpetrator_actor_ids") for f in events(nlp, text, published="2016-01-05")}
     # THEN both are the government's
     assert found == {"Sarmin": ["syrian_government"], "Binnish": ["syrian_government"]}
+
+
+def test_opposing_sides_are_never_perpetrators_together(nlp):
+    # GIVEN clashes between government forces and rebels, and between the regime and IS
+    text = ("Government forces and rebels clashed in Sarmin on Monday killing ten. "
+            "Regime forces and Islamic State militants fought in Binnish on Monday. "
+            "The army and Hezbollah fighters restored security to Taftanaz on Monday after rebels withdrew.")
+    found = {f.location_mention: f.attrs.get("perpetrator_actor_ids") for f in events(nlp, text, published="2016-01-05")}
+    # THEN one side is named (the first), allies together
+    assert found["Sarmin"] == ["syrian_government"]
+    assert found["Binnish"] == ["syrian_government"]
+    assert found["Taftanaz"] == ["syrian_government", "hezbollah"]

@@ -105,8 +105,29 @@ ALT_BEFORE_RE = re.compile(rf"\b{SIDE_WORD}\s+or\s+$")
 ALT_AFTER_RE = re.compile(rf"\s+or\s+{SIDE_WORD}\b")
 
 
+# Sides that fight together; a perpetrator set never spans two (opposing sides named together are
+# the two sides of a fight, of which the codebook's perpetrator is one).
+CAMPS = {
+    **dict.fromkeys(("syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah"), "government"),
+    **dict.fromkeys(("rebels", "fsa", "hts", "al_qaeda", "sna", "turkey"), "opposition"),
+    **dict.fromkeys(("sdf", "us_coalition"), "coalition"),
+}
+
+
+def one_camp(chosen: list[ActorMention]) -> list[ActorMention]:
+    """The perpetrators of the first one's camp."""
+    if len(chosen) < 2:
+        return chosen
+    camp = CAMPS.get(chosen[0].actor_id, chosen[0].actor_id)
+    return [a for a in chosen if CAMPS.get(a.actor_id, a.actor_id) == camp]
+
+
 def choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
-    """The event's perpetrators: every option the model keeps (the rules' pick without a model)."""
+    """The event's perpetrators, of one camp: every option the model keeps (the rules' pick without a model)."""
+    return one_camp(_choose(ev, actors, cands, in_headline, model))
+
+
+def _choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
     text = ev.main.sent.doc.text
     if alternatives(ev.main.perpetrators, text):  # told elsewhere without the "or", that telling says who
         said = [c.perpetrators for c in ev.told if c.perpetrators and not alternatives(c.perpetrators, text)]
