@@ -1483,3 +1483,11 @@ def test_opposing_sides_are_never_perpetrators_together(nlp):
     assert found["Sarmin"] == ["syrian_government"]
     assert found["Binnish"] == ["syrian_government"]
     assert found["Taftanaz"] == ["syrian_government", "hezbollah"]
+
+
+def test_a_rebel_islamist_group_is_the_rebels(nlp):
+    # GIVEN "A Syrian rebel Islamist group has launched a rocket attack on X"
+    text = "A Syrian rebel Islamist group has launched a rocket attack on residential areas of Sarmin leaving three killed."
+    (f,) = events(nlp, text, published="2015-02-06")
+    # THEN the rebels are the perpetrator
+    assert f.attrs.get("perpetrator_actor_ids") == ["rebels"]
