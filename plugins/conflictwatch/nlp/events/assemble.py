@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from conflictwatch.nlp.events.arguments import ARMED_SIDES
 from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
 from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
@@ -322,8 +323,10 @@ def _began_on(cand: Candidate) -> bool:
     a campaign named by the event word started, told in a clause on that word; not the day of what
     the sentence reports."""
     head = head_of(cand.sent, cand.date.start_char, cand.date.end_char)
-    verb = head.head.head if head is not None and head.head.dep_ == "prep" else head.head if head is not None else None
-    if verb is None or verb.lemma_.lower() not in START_VERBS or verb.dep_ not in ("relcl", "acl"):
+    if head is None:
+        return False
+    verb = head.head.head if head.head.dep_ == "prep" else head.head  # "began on June 3" / "began June 3"
+    if verb.lemma_.lower() not in START_VERBS or verb.dep_ not in ("relcl", "acl"):
         return False
     return any(verb.head.i == cand.sent.doc[t.head].i for t in cand.triggers)
 
@@ -576,8 +579,6 @@ GENERIC_DEFAULTS = {"strike": "Air/drone strike", "raid": "Air/drone strike", "b
                     "attack": "Attack", "assault": "Armed clash", "operation": "Armed clash", "hit": "Air/drone strike",
                     "target": "Air/drone strike", "fire": "Shelling/artillery/missile attack",
                     "launch": "Air/drone strike"}
-ARMED_TARGETS = frozenset({"syrian_government", "russia", "iran", "iran_backed_militias", "hezbollah", "turkey", "hts",
-                           "al_qaeda", "sna", "fsa", "rebels", "islamic_state", "sdf", "us_coalition", "israel"})
 
 
 def territory_type(actor_id: str) -> str:
@@ -627,7 +628,7 @@ def _resolve_type(cand: Candidate, context_type: str | None, cands: list[Candida
     earlier = [o for o in cands if o.sent_index < cand.sent_index and o.sub_event_type and o.role == "event"]
     if generic and earlier and definite_telling(cand):
         return earlier[-1].sub_event_type  # "the attack", "Tuesday's attack": the one just told
-    if generic == "attack" and any(t.actor_id in ARMED_TARGETS for t in cand.targets):
+    if generic == "attack" and any(t.actor_id in ARMED_SIDES for t in cand.targets):
         return "Armed clash"
     if not cand.triggers and earlier and NO_DEATHS_RE.search(cand.sent.text) \
             and cand.sent_index - earlier[-1].sent_index <= 1:
@@ -801,18 +802,15 @@ def fold_broad_tellings(events: list[Event]) -> list[Event]:
     province's toll is often a sum over towns, or a province-level event the article codes apart."""
     out = list(events)
     for broad in events:
-        if broad.place is None or broad.place.kind not in BROAD_KINDS or broad.role != "event":
+        if broad.place is None or broad.place.kind not in BROAD_KINDS or broad.role != "event" or broad.killed is not None:
             continue
         inner = [e for e in out if e is not broad and e.role == "event" and e.place is not None
                  and e.place.kind not in BROAD_KINDS and contains(broad.place, e.place)
                  and same_kind(broad.sub_event_type, e.sub_event_type) and _same_day(broad, e)]
         if len(inner) != 1:
             continue
-        town = inner[0]
-        if broad.killed is not None:
-            continue
-        merge(town, broad)
-        settle_counts(town)
+        merge(inner[0], broad)
+        settle_counts(inner[0])
         out.remove(broad)
     return out
 
