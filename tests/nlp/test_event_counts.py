@@ -23,6 +23,9 @@ GAZ = {
     "Daret Azza": ("community", "Aleppo", "C-daret-azza"),
     "Maaret Misrin": ("community", "Idleb", "C-maaret-misrin"),
     "Jisr al-Shughur": ("community", "Idleb", "C-jisr"),
+    "Saraqib": ("community", "Idleb", "C-saraqib"),
+    "Hay al-Tal": ("community", "Idleb", "C-hay-al-tal"),  # a village's name the text calls a quarter
+    "Hay al-Jami": ("community", "Idleb", "C-hay-al-jami"),
     "M5 highway": ("road", "Idleb", "road:M5"),
     "Harim": ("admin2", "Idleb", "SY0703"),
     "Idlib": ("admin1", "Idleb", "SY07"),
@@ -1491,3 +1494,15 @@ def test_a_rebel_islamist_group_is_the_rebels(nlp):
     (f,) = events(nlp, text, published="2015-02-06")
     # THEN the rebels are the perpetrator
     assert f.attrs.get("perpetrator_actor_ids") == ["rebels"]
+
+
+def test_a_towns_figure_its_quarters_add_up_to_is_the_total(nlp):
+    # GIVEN a town's toll, then its quarters' events, whose names the gazetteer knows only as villages
+    text = ("Rebel rocket attacks on residential areas in Saraqib city on Sunday killed 3 people. "
+            "Two women were killed when rocket shells hit the Hay al-Tal neighborhood. "
+            "More rocket shells later hit Hay al-Jami neighborhood, leaving one person dead.")
+    fs = frames(nlp, text, published="2016-10-16")
+    found = sorted((f.location_mention, f.attrs.get("killed")) for f in fs if f.frame_type == "casualty_event")
+    # THEN the quarters are the events and the town's 3 is the article's total
+    assert found == [("Hay al-Jami", 1), ("Hay al-Tal", 2)]
+    assert [f.attrs.get("killed") for f in fs if f.attrs.get("scope") == "article_total"] == [3]

@@ -942,13 +942,30 @@ def mark_totals(events: list[Event]) -> None:
             continue
         broad = (ev.place is None or ev.place.kind in ("admin1", "region", "admin2", "country")
                  or ev.main.features.get("headline") or ev.place_from not in ("sentence", "breakdown", "anaphor"))
-        if not broad:
-            continue
         parts = [o for o in events if o is not ev and o.role == "event" and o.killed is not None and o.place is not None
                  and (o.fixed_counts or place_key(o.place) != place_key(ev.place))]
+        if not broad:
+            # a town's figure its neighbourhoods' events add up to ("attacks on Aleppo city killed 3 ...
+            # two women in al-Sayyed Ali ... one in al-Hamidiyeh")
+            parts = [o for o in parts if _same_day(ev, o) and (
+                (o.place.kind == "neighbourhood" and contains(ev.place, o.place))
+                or (_called_a_quarter(o) and o.place.admin1 == ev.place.admin1))]
         # restated by its parts: the places' figures add up to the total (give or take a tenth)
         if len(parts) >= 2 and 0.9 * ev.killed <= sum(o.killed for o in parts) <= ev.killed:
             ev.role, ev.scope = "tally", "article_total"
+
+
+_QUARTER_AFTER_RE = re.compile(r"^\s*(?:and\s+[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*)?\s+)?(?:neighbou?rhoods?|districts?|quarters?)\b", re.I)
+_QUARTER_BEFORE_RE = re.compile(r"\b(?:neighbou?rhoods?|districts?|quarters?)\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _called_a_quarter(ev: Event) -> bool:
+    """The text calls the event's place a neighbourhood or district ("al-Hamidiyeh neighborhood", "the
+    district of Salaheddin"), whatever the gazetteer resolved the name to."""
+    text = ev.main.sent.doc.text
+    p = ev.place
+    return bool(_QUARTER_AFTER_RE.match(text[p.end_char:p.end_char + 40])
+                or _QUARTER_BEFORE_RE.search(text[max(0, p.start_char - 30):p.start_char]))
 
 
 def mark_partitioned(events: list[Event]) -> None:
