@@ -1506,3 +1506,12 @@ def test_a_towns_figure_its_quarters_add_up_to_is_the_total(nlp):
     # THEN the quarters are the events and the town's 3 is the article's total
     assert found == [("Hay al-Jami", 1), ("Hay al-Tal", 2)]
     assert [f.attrs.get("killed") for f in fs if f.attrs.get("scope") == "article_total"] == [3]
+
+
+def test_a_day_put_before_the_event_with_the_source_after_is_the_events_day(nlp):
+    # GIVEN two assaults on one town, each day fronted, the source named at the end ("..., rescuers said")
+    text = ("On July 30 a tank-backed assault killed at least 3 people in Sarmin rights groups said. "
+            "On July 31 a tank-backed assault killed at least 5 people in Sarmin rights groups said.")
+    found = sorted((f.date_day, f.attrs.get("killed")) for f in events(nlp, text, published="2016-08-02"))
+    # THEN each day is its assault's own, not the day a source spoke, and the assaults stay apart
+    assert found == [(30, 3), (31, 5)]

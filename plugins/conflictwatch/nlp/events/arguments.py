@@ -494,7 +494,7 @@ def choose_date(cand: Candidate, dates: list[DateMention]) -> DateMention | None
             continue
         if in_relative_clause(head, toks):
             continue
-        reported = reported_day(head)
+        reported = reported_day(head) and not _fronted_before_source(head, toks)
         dist = min(distance(head, t) for t in toks)
         rank = 0 if d.kind in ("absolute", "month_day", "weekday", "relative") and d.precision == "day" else 1
         key = (reported, rank, dist)
@@ -520,6 +520,9 @@ def in_relative_clause(head: Token, toks: list[Token]) -> bool:
     return False
 
 
+SPEECH_LEMMAS = frozenset({"say", "tell", "report", "announce", "add", "confirm", "state"})
+
+
 def reported_day(head: Token) -> bool:
     """A day that hangs from a speech verb ("said Saturday", "told AFP on Monday"): when the source
     spoke, which is the event's day only when nothing better is said."""
@@ -530,8 +533,18 @@ def reported_day(head: Token) -> bool:
             continue
         if t.head.i == t.i:
             return False
-        return t.head.lemma_.lower() in ("say", "tell", "report", "announce", "add", "confirm", "state")
+        return t.head.lemma_.lower() in SPEECH_LEMMAS
     return False
+
+
+def _fronted_before_source(head: Token, toks: list[Token]) -> bool:
+    """'On July 31 a tank-backed assault killed 80 people in Hama, rights groups said': a day put before
+    the event, with the source named after it, is the event's day even when the parse hangs it on 'said'."""
+    verb = head
+    while verb.head.i != verb.i and verb.lemma_.lower() not in SPEECH_LEMMAS:
+        verb = verb.head
+    told = [t for t in toks if t.lemma_.lower() not in SPEECH_LEMMAS]
+    return bool(told) and head.i < min(t.i for t in told) and verb.i > max(t.i for t in told)
 
 
 def sentence_mentions(sent: Span, mentions: list) -> list:
