@@ -1515,3 +1515,12 @@ def test_a_day_put_before_the_event_with_the_source_after_is_the_events_day(nlp)
     found = sorted((f.date_day, f.attrs.get("killed")) for f in events(nlp, text, published="2016-08-02"))
     # THEN each day is its assault's own, not the day a source spoke, and the assaults stay apart
     assert found == [(30, 3), (31, 5)]
+
+
+def test_a_toll_told_again_in_a_quarter_of_its_town_is_one_event_there(nlp):
+    # GIVEN a town's toll, then the same attack told by a definite word in one of its quarters
+    text = ("A blast killed 4 people in Saraqib city on Sunday rescuers said. "
+            "The monitor gave no details of Sundays blast in the Hay al-Tal neighborhood.")
+    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-10-17")]
+    # THEN it is one event, in the quarter, with the town's toll
+    assert found == [("Hay al-Tal", 4)]

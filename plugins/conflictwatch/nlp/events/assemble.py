@@ -774,7 +774,17 @@ def retells(toll: Event, telling: Event) -> bool:
         return False
     if toll.date != telling.date and "day" == toll.date_precision == telling.date_precision:
         return False
-    return toll.place is None or toll.place_from in WEAK_PLACES or contains(toll.place, telling.place)
+    return toll.place is None or toll.place_from in WEAK_PLACES or contains(toll.place, telling.place) \
+        or _quarter_of(telling, toll.place)
+
+
+def _quarter_of(ev: Event, town: PlaceMention) -> bool:
+    """The event's place is a quarter the text calls a neighbourhood or district ("the regime-held
+    Salaheddin neighborhood"), of the town or province told before: the gazetteer left the name
+    unresolved or resolved it to a place of the same province."""
+    if town.kind not in ("community", "admin1", "admin2") or not _called_a_quarter(ev):
+        return False
+    return ev.place.location_id is None or (ev.place.admin1 is not None and ev.place.admin1 == (town.admin1 or town.name))
 
 
 def fold_retellings(events: list[Event]) -> list[Event]:
