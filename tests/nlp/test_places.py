@@ -690,3 +690,15 @@ def test_a_name_listed_after_a_place_is_read_once_that_place_is_found(nlp_with_n
     assert any(e.label_ == "PERSON" and "Turkmen" in e.text for e in nlp_with_ner(text).ents)
     # THEN all three are places
     assert [p.location_id for p in find(nlp_with_ner, text)] == ["C1581", "C1605", "C1597"]
+
+
+def test_a_neighbourhood_of_the_city_the_report_is_from_beats_a_village_elsewhere(nlp) -> None:
+    # GIVEN a report from Aleppo city, then a name that is an Aleppo neighbourhood and a Raqqa village
+    text = ("Rebel shells hit western Aleppo on Monday. "
+            "Terrorists fired on civilians moving to army positions in Hanano area, killing three.")
+    hanano = one(nlp, text, "Hanano")
+    # THEN it is the neighbourhood of the city the story is in
+    assert (hanano.kind, hanano.admin1) == ("neighbourhood", "Aleppo")
+    # AND without a governorate before it, the village stands
+    alone = one(nlp, "Terrorists fired on civilians in the village of Hanano, killing three.", "Hanano")
+    assert alone.kind == "community"

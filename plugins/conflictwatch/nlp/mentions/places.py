@@ -1393,7 +1393,27 @@ class PlacesMatcher:
         else:  # a district named for its town means the town: "Khan Shaykhun"
             places = [gaz.places[gaz.seats[p.location_id]] if p.location_id in gaz.seats else p for p in places]
         best_rank = min(KIND_RANK[p.kind] for p in places)
-        return [p for p in places if KIND_RANK[p.kind] == best_rank]
+        best = [p for p in places if KIND_RANK[p.kind] == best_rank]
+        if not wanted:
+            quarters = self._quarters_of_the_story(ctx, c, places, best)
+            if quarters:
+                return quarters
+        return best
+
+    def _quarters_of_the_story(self, ctx: _Ctx, c: _Cand, places: list[Place], best: list[Place]) -> list[Place]:
+        """'Hanano area', 'al-Ashrafiyeh' in a report from Aleppo: a name that is a neighbourhood of the
+        city the story is in (the governorate the sentence, else the article just before, names) and a
+        village elsewhere is the neighbourhood, as a reader of that report takes it."""
+        quarters = [p for p in places if p.kind == "neighbourhood"]
+        if not quarters or quarters == best:
+            return []
+        governorate = self._hint(ctx, c.i, c.j)
+        if governorate is None:
+            before = [a for a in ctx.admin_spans if a[1] <= c.i]
+            governorate = max(before, key=lambda a: a[1])[2] if before else None
+        if governorate is None or _in_governorate(best, governorate):
+            return []
+        return _in_governorate(quarters, governorate)
 
     def _skeleton_places(self, content: list[_Tok], places: list[Place], kind: str, hint: str | None) -> list[Place]:
         """A skeleton match keeps its first letter and means a village or town, or a neighbourhood of the hint."""
