@@ -702,3 +702,10 @@ def test_a_neighbourhood_of_the_city_the_report_is_from_beats_a_village_elsewher
     # AND without a governorate before it, the village stands
     alone = one(nlp, "Terrorists fired on civilians in the village of Hanano, killing three.", "Hanano")
     assert alone.kind == "community"
+
+
+def test_a_name_that_begins_with_a_peoples_word_goes_on_a_comma_less_list(nlp) -> None:
+    # GIVEN a list that lost its commas, one of whose names begins with a people's word ("Turkmen")
+    text = "Warplanes struck the area of Akhtarin Turkmen Bari and Dabiq north of Aleppo."
+    # THEN every name of the list is a place, the people's word does not cut the list
+    assert [m.name for m in find(nlp, text)] == ["Akhtrein", "Turkman Bareh", "Dabeq", "Aleppo"]

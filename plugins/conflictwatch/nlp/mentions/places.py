@@ -994,7 +994,7 @@ class PlacesMatcher:
                     if not (listing and _run_word(toks[e - 1]) and _word_ahead(toks, e) >= 0):
                         break
                     sent = t.sent
-                if _run_word(t):
+                if _run_word(t) or (t.cap and ctx.gz_start[e]):  # "Akhtarin Turkmen Bari": a people's word begins a name
                     last, e = e, e + 1
                 elif t.text[:1].isdigit() and last == e - 1:
                     e += 1  # "Mazzeh 86"
