@@ -1524,3 +1524,14 @@ def test_a_toll_told_again_in_a_quarter_of_its_town_is_one_event_there(nlp):
     found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-10-17")]
     # THEN it is one event, in the quarter, with the town's toll
     assert found == [("Hay al-Tal", 4)]
+
+
+@pytest.mark.parametrize("text", [
+    "IS militants slit the throats of 12 men near the town of Sarmin on Wednesday, the monitor said.",
+    "Two women were stoned to death by IS militants in the town of Sarmin on Wednesday, the monitor said.",
+])
+def test_executions_told_without_a_kill_word_are_attacks(nlp, text):
+    # GIVEN an execution told by how it was done, with no "killed" or "executed"
+    found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2017-04-06")]
+    # THEN it is an attack on civilians there
+    assert found == [("Sarmin", "Attack")]
