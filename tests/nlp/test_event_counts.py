@@ -1535,3 +1535,11 @@ def test_executions_told_without_a_kill_word_are_attacks(nlp, text):
     found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2017-04-06")]
     # THEN it is an attack on civilians there
     assert found == [("Sarmin", "Attack")]
+
+
+def test_a_negation_of_what_is_said_of_an_attack_keeps_the_attack(nlp):
+    # GIVEN an attack whose copula is negated ("was not the first"), and one that did not happen
+    kept = events(nlp, "The air strike on Sarmin on Monday was not the first on the town, rescuers said.", published="2016-06-08")
+    denied = events(nlp, "There was no air strike on Sarmin on Monday, rescuers said.", published="2016-06-08")
+    # THEN the first is an event, the second is not
+    assert [f.location_mention for f in kept] == ["Sarmin"] and denied == []

@@ -98,7 +98,8 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
     """event | tally | background | drop, by rule; a trained model may overrule `event` vs `drop`."""
     anchor = cand.anchor
     verb = anchor if anchor.pos_ in ("VERB", "AUX") else anchor.head
-    if is_negated(verb) and not cand.tolls:
+    if not cand.tolls and ((is_negated(verb) and not _said_of_it(anchor, verb))
+                           or (anchor.i != verb.i and is_negated(anchor))):  # "there was no air strike"
         return "drop"
     if modality(verb) in ("modal", "hedge") and not any(t.value for t in cand.tolls):
         return "drop"
@@ -120,6 +121,13 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
     if cand.place_options and all(o.features.get("abroad") for o in cand.place_options[:1]) and not cand.places:
         return "background"
     return "event"
+
+
+def _said_of_it(anchor, verb) -> bool:
+    """'The attack ... was not an isolated case': a copula's negation denies what is said of the event,
+    not that it happened."""
+    return anchor.i != verb.i and anchor.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ == "be" \
+        and any(c.dep_ in ("attr", "acomp") for c in verb.children)
 
 
 SIDE_VERBS = frozenset({"fight", "battle"})
