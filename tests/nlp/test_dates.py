@@ -59,11 +59,19 @@ def test_weekday_with_date_is_one_mention():
         ("last week", -7, "week"),
         ("this month", 0, "month"),
         ("two days ago", -2, "day"),
+        ("a week ago", -7, "week"),
+        ("two weeks ago", -14, "week"),
     ],
 )
 def test_relative(text, offset, precision):
     d = only(text)
     assert (d.kind, d.offset_days, d.precision) == ("relative", offset, precision)
+
+
+@pytest.mark.parametrize("text", ["In early April at least 88 were killed", "during March", "since late March", "the end of June"])
+def test_a_month_without_a_year_after_a_cue_is_a_month(text):
+    d = only(text)
+    assert (d.kind, d.year, d.day, d.precision) == ("month", None, None, "month")
 
 
 def test_may_the_verb_and_plain_numbers_are_not_dates():

@@ -1543,3 +1543,12 @@ def test_a_negation_of_what_is_said_of_an_attack_keeps_the_attack(nlp):
     denied = events(nlp, "There was no air strike on Sarmin on Monday, rescuers said.", published="2016-06-08")
     # THEN the first is an event, the second is not
     assert [f.location_mention for f in kept] == ["Sarmin"] and denied == []
+
+
+def test_one_attack_on_one_town_told_with_its_month_is_an_event(nlp):
+    # GIVEN one attack on one town dated by its month, and a month's toll over a province
+    one = events(nlp, "In early April at least 88 civilians were killed in a chemical attack on Sarmin.", published="2017-04-22")
+    month = events(nlp, "In March more than 70 civilians were killed in air strikes on Idlib province.", published="2017-04-22")
+    # THEN the first is an event of that month, the second a tally
+    assert [(f.location_mention, f.date_month, f.attrs.get("date_precision")) for f in one] == [("Sarmin", 4, "month")]
+    assert month == []

@@ -246,12 +246,16 @@ def _tally_cue(cand: Candidate) -> bool:
         return True  # "... under fire since mid-March. Twelve people have been killed": the period's toll
     if not day and _perfect(cand) and cand.places and all(_province_wide(cand, p) for p in cand.places):
         return True  # "327 people have also been killed in clashes in the province of Aleppo": no day, a province
-    if LONGER_HOURS_RE.search(text) or MONTH_ONLY_RE.search(text):
+    if LONGER_HOURS_RE.search(text):
         return not day
+    if MONTH_ONLY_RE.search(text):
+        return not day and not _one_attack_one_place(cand)
     if WAR_RE.search(local) or PERIOD_RE.search(local):
         return not (day and not WAR_RE.search(local))
     if cand.date is not None and cand.date.precision in ("month", "year") and not day:
-        return True  # "In March more than 70 were killed": a month's toll
+        # "In March more than 70 were killed": a month's toll; not "In early April 88 were killed in a
+        # chemical attack on Khan Sheikhun": one attack on one place, told with its month
+        return not _one_attack_one_place(cand)
     if _many_attacks(cand):
         return True
     return (toll.value or 0) >= 1000
@@ -261,6 +265,12 @@ def _one_place_day(cand: Candidate, day: bool) -> bool:
     """'Several strikes on the village of X on Monday': one place, one day, the attacks not counted."""
     fine = [p for p in cand.places if _fineness(p) == 3]
     return (day or cand.date is None) and len(fine) == 1 and not COUNTED_SERIES_RE.search(cand.sent.text)
+
+
+def _one_attack_one_place(cand: Candidate) -> bool:
+    anchor = cand.anchor
+    single = anchor.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in anchor.children)
+    return single and len([p for p in cand.places if _fineness(p) == 3]) == 1 and len(cand.places) == 1
 
 
 COUNTED_SERIES_RE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:separate|similar|different)\b", re.I)

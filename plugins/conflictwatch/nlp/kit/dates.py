@@ -45,6 +45,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)")),
     ("dm", re.compile(rf"\b(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH})\b")),
     ("my", re.compile(rf"(?:\b{_MOD})?\b(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
+    # "in early April", "late March": a month without a year (the report's year, or the year before)
+    ("mo", re.compile(
+        r"\b(?:(?i:in|during)\s+(?:(?:early|late|mid)[\s-]+)?|(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)"
+        r"(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b(?!\s*,?\s*\d)")),
     ("y", re.compile(
         rf"\b(?:in|since|of|until|till|by|during|from|throughout|before|after|year|early|late|mid)[\s-]+(?:the\s+)?"
         rf"(?P<y>{_YEAR})\b(?![\s-]*(?:people|civilians|persons|km|\d))",
@@ -64,7 +68,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel", re.compile(
         r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning"
         r"|this\s+week|last\s+week|this\s+month|last\s+month|this\s+year|last\s+year"
-        r"|(?P<n>two|three|four|five|six|\d)\s+days\s+ago|a\s+week\s+ago)\b",
+        r"|(?P<n>two|three|four|five|six|\d)\s+days\s+ago|(?P<w>a|one|two|three|four)\s+weeks?\s+ago)\b",
         re.IGNORECASE,
     )),
 ]
@@ -78,7 +82,6 @@ _RELATIVE = {
     "last night": (-1, "day"),
     "this week": (0, "week"),
     "last week": (-7, "week"),
-    "a week ago": (-7, "week"),
     "this month": (0, "month"),
     "last month": (-30, "month"),
     "this year": (0, "year"),
@@ -105,6 +108,8 @@ def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         return DateMention(start, end, text, "absolute", int(g["y"]), _month(g["mon"]), _day(g["d"]))
     if kind in ("md", "dm"):
         return DateMention(start, end, text, "month_day", None, _month(g["mon"]), _day(g["d"]))
+    if kind == "mo":
+        return DateMention(base + m.start("mon"), end, g["mon"], "month", None, _month(g["mon"]), precision="month")
     if kind == "my":
         return DateMention(start, end, text, "month", int(g["y"]), _month(g["mon"]), precision="month")
     if kind in ("y", "ye"):
@@ -113,6 +118,9 @@ def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         return DateMention(start, end, text, "weekday", weekday=WEEKDAYS[g["wd"].lower()])
     if kind == "rel":
         key = re.sub(r"\s+", " ", g["rel"].lower())
+        if g.get("w"):
+            n = {"a": 1, "one": 1}.get(g["w"].lower()) or SMALL_NUMBERS[g["w"].lower()]
+            return DateMention(start, end, text, "relative", offset_days=-7 * n, precision="week")
         if g.get("n"):
             n = SMALL_NUMBERS.get(g["n"].lower()) or int(g["n"])
             return DateMention(start, end, text, "relative", offset_days=-n)
