@@ -1552,3 +1552,13 @@ def test_one_attack_on_one_town_told_with_its_month_is_an_event(nlp):
     # THEN the first is an event of that month, the second a tally
     assert [(f.location_mention, f.date_month, f.attrs.get("date_precision")) for f in one] == [("Sarmin", 4, "month")]
     assert month == []
+
+
+def test_a_war_named_in_a_far_clause_does_not_make_an_attack_a_campaign(nlp):
+    # GIVEN an attack, and the war named only at the far end of a long sentence
+    text = ("Rebel websites said there was heavy bombardment of rebel-held parts of Sarmin where rebels had gained "
+            "ground and brought them closer to the heart of government controlled parts of the region which was "
+            "before the 2011 civil war the main commercial hub.")
+    # THEN it is an event there; a bombardment said to run since the war began is not
+    assert [f.location_mention for f in events(nlp, text, published="2015-07-07")] == ["Sarmin"]
+    assert events(nlp, "Sarmin has come under heavy bombardment since the start of the war.", published="2015-07-07") == []

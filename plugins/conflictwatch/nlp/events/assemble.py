@@ -210,7 +210,14 @@ def _campaign(cand: Candidate) -> bool:
         a, b = cand.date.start_char - cand.sent.start_char, cand.date.end_char - cand.sent.start_char
         if 0 <= a < b <= len(text):
             text = text[:a] + " " * (b - a) + text[b:]
-    return not day and bool(PERIOD_RE.search(text) or WAR_RE.search(text)) and not PAST_24H_RE.search(text)
+    # the words around the event, not a far clause ("... bombardment of Jamiyat al Zahra district where
+    # rebels had gained ground ... the city which was before the 2011 civil war the main hub")
+    at = cand.anchor.idx - cand.sent.start_char
+    near = text[max(0, at - CAMPAIGN_REACH):at + CAMPAIGN_REACH]
+    return not day and bool(PERIOD_RE.search(near) or WAR_RE.search(near)) and not PAST_24H_RE.search(text)
+
+
+CAMPAIGN_REACH = 100  # characters either side of the event word
 
 
 # a class or series of attacks: "similar attacks", "four separate operations" (at one named village on
