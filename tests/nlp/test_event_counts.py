@@ -32,6 +32,7 @@ GAZ = {
     "Aleppo": ("admin1", "Aleppo", "SY02"),
     "northwest Syria": ("region", None, "region:northwest-syria"),
     "Syria": ("country", None, "SY"),
+    "UK": ("country", None, "country:GB"),
 }
 
 
@@ -1562,3 +1563,21 @@ def test_a_war_named_in_a_far_clause_does_not_make_an_attack_a_campaign(nlp):
     # THEN it is an event there; a bombardment said to run since the war began is not
     assert [f.location_mention for f in events(nlp, text, published="2015-07-07")] == ["Sarmin"]
     assert events(nlp, "Sarmin has come under heavy bombardment since the start of the war.", published="2015-07-07") == []
+
+
+def test_where_a_source_is_based_is_no_place_of_the_event(nlp):
+    # GIVEN an attack told again with a source "based" abroad as the sentence's only named place
+    text = ("A bomb hit a convoy of buses in Sarmin on Saturday. "
+            "Saturdays convoy attack killed 126 people, the UK-based Syrian Observatory for Human Rights said.")
+    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2017-04-16")]
+    # THEN the attack is not background abroad: it is the Sarmin bombing, with its toll
+    assert found == [("Sarmin", 126)]
+
+
+def test_childrens_ages_are_no_period(nlp):
+    # GIVEN a toll whose victims' ages are given in years
+    text = ("A day ago a 5-year-old child was killed and six other civilians including three children (5-8 years) "
+            "were injured as a rocket shell fell on Sarmin.")
+    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2014-12-07")]
+    # THEN it is the event's toll, not a tally over years
+    assert found == [("Sarmin", 1)]

@@ -201,10 +201,16 @@ def rule_place_score(f: dict) -> float:
             - 1.0 * f.get("other_clause", 0.0))
 
 
+BASED_RE = re.compile(r"\s*-?\s*based\b", re.I)
+
+
 def place_options(cand: Candidate, sent_places: list[PlaceMention], actors: list[ActorMention], doc_model,
                   scorer=None) -> list[PlaceOption]:
     out = []
+    text = cand.sent.doc.text
     for m in sent_places:
+        if BASED_RE.match(text, m.end_char):
+            continue  # "the UK-based Syrian Observatory", "a Beirut-based group": where a source sits
         opt = PlaceOption(m, head_of(cand.sent, m.start_char, m.end_char))
         opt.features = place_features(cand, opt, doc_model, actors, sent_places)
         out.append(opt)

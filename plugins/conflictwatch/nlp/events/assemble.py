@@ -34,7 +34,7 @@ STATE_ACTORS = frozenset({"syrian_government", "russia", "iran", "iran_backed_mi
 PERIOD_RE = re.compile(
     r"\b(?:since|so\s+far|this\s+year|last\s+year|this\s+month|past\s+(?:\w+\s+)?(?:weeks?|months?|years?|days)|"
     r"over\s+the\s+(?:past|last)|in\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?(?:weeks?|months?|years?)|"
-    r"(?:two|three|four|five|six|seven|several|\d+)\s+(?:days|weeks|months|years)(?!\s+(?:after|before|ago|earlier|later))|"
+    r"(?<![-\d])(?:two|three|four|five|six|seven|several|\d+)\s+(?:days|weeks|months|years)(?!\s+(?:after|before|ago|earlier|later|old))|"
     r"throughout|(?:in|over)\s+recent\s+(?:days|weeks|months|years)|"
     r"during\s+the\s+(?:week|month|year)|a\s+(?:week|month)(?!\s+(?:after|before|ago|earlier|later))|in\s+total|in\s+all|"
     r"overall|altogether|total\s+of)\b",
