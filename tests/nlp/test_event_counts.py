@@ -1581,3 +1581,16 @@ def test_childrens_ages_are_no_period(nlp):
     found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2014-12-07")]
     # THEN it is the event's toll, not a tally over years
     assert found == [("Sarmin", 1)]
+
+
+def test_rebels_said_to_fight_as_one_with_hts_are_that_coalition(nlp):
+    # GIVEN an article that says the rebels fight alongside the Nusra Front, then "rebels" attacking
+    allied = ("The rebels are fighting alongside the Nusra Front in the north. "
+              "On Friday rebels shelled Binnish killing two people.")
+    apart = ("The Nusra Front said on Thursday that it would fight on. "
+             "On Friday rebels shelled Binnish killing two people.")
+    def perps(text):
+        return [sorted(f.attrs.get("perpetrator_actor_ids") or []) for f in events(nlp, text, published="2016-10-29")]
+    # THEN the rebels' attack is the coalition's; without that sentence it is the rebels' alone
+    assert perps(allied) == [["hts", "rebels"]]
+    assert perps(apart) == [["rebels"]]

@@ -124,7 +124,32 @@ def one_camp(chosen: list[ActorMention]) -> list[ActorMention]:
 
 def choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
     """The event's perpetrators, of one camp: every option the model keeps (the rules' pick without a model)."""
-    return one_camp(_choose(ev, actors, cands, in_headline, model))
+    return one_camp(with_allies(_choose(ev, actors, cands, in_headline, model), actors, ev.main.sent.doc.text))
+
+
+ALLIED_RE = re.compile(r"\b(?:including|alongside|along\s+with|together\s+with|allied\s+with|and\s+other|backed\s+by|"
+                       r"joined\s+by|in\s+cooperation\s+with|coalition\s+of|affiliated\s+to)\b", re.I)
+# the rebels' words that stand for a coalition; a named group ("Ahrar al-Sham") is not one
+REBEL_WORDS = frozenset({"rebels", "rebel", "rebel groups", "rebel forces", "rebel fighters", "opposition fighters",
+                         "opposition forces", "opposition groups", "armed groups", "terrorists", "terrorist groups",
+                         "terrorist organizations", "terrorist", "terrorist group", "terrorist organization", "insurgents",
+                         "militants", "jihadists"})
+
+
+def with_allies(chosen: list[ActorMention], actors: list[ActorMention], text: str) -> list[ActorMention]:
+    """'Rebel groups including ... former Al-Qaeda affiliate Fateh al-Sham Front fired rockets', 'the rebels
+    are fighting alongside the Nusra Front': where the article says the rebels fight as one with HTS,
+    the rebels it has attacking are that coalition (codebook: several perpetrators when they act together)."""
+    if [a.actor_id for a in chosen] != ["rebels"] or chosen[0].text.lower() not in REBEL_WORDS:
+        return chosen
+    hts = [a for a in actors if a.actor_id == "hts"]
+    rebels = [a for a in actors if a.actor_id == "rebels" and a.text.lower() in REBEL_WORDS]
+    for h in hts:
+        for r in rebels:
+            lo, hi = sorted((r.end_char, h.start_char)) if r.start_char < h.start_char else sorted((h.end_char, r.start_char))
+            if 0 <= hi - lo <= 80 and "." not in text[lo:hi] and ALLIED_RE.search(text[lo:hi]):
+                return [*chosen, h]
+    return chosen
 
 
 def _choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
