@@ -91,7 +91,7 @@ def test_stored_test_failures_are_one_qa_table(built):
     assert len(rows) == tests > 100
     # only warn-severity tests can have failures in a build that published
     assert all(sev == "warn" for _, _, sev, n in rows if n > 0)
-    assert any(name.startswith("unique_fct_incidents") and model == "fct_incidents" for name, model, _, _ in rows)
+    assert any(name.startswith("unique_not_null_fct_incidents") and model == "fct_incidents" for name, model, _, _ in rows)
 
 
 # --- the publish pack ----------------------------------------------------------------------------

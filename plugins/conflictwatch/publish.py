@@ -165,24 +165,28 @@ def _raw_frames(warehouse: Path) -> int | None:
 def copy_comments(con: duckdb.DuckDBPyConnection, source_catalog: str, schemas: tuple[str, ...]) -> int:
     """Copy table and column comments (dbt's persist_docs) from the attached warehouse."""
     listed = ", ".join(f"'{s}'" for s in schemas)
-    n = 0
-    for schema, table, comment in con.execute(
-        f"""select schema_name, table_name, comment from duckdb_tables()
-            where database_name = ? and schema_name in ({listed}) and comment is not null""",
-        [source_catalog],
-    ).fetchall():
-        con.execute(f'comment on table "{schema}"."{table}" is {_quote(comment)}')
-        n += 1
-    for schema, table, column, comment in con.execute(
-        f"""select c.schema_name, c.table_name, c.column_name, c.comment from duckdb_columns() as c
-            where c.database_name = ? and c.schema_name in ({listed}) and c.comment is not null
-              and exists (select 1 from duckdb_tables() as t where t.database_name = current_database()
-                          and t.schema_name = c.schema_name and t.table_name = c.table_name)""",
-        [source_catalog],
-    ).fetchall():
-        con.execute(f'comment on column "{schema}"."{table}"."{column}" is {_quote(comment)}')
-        n += 1
-    return n
+    statements = [
+        f'comment on table "{schema}"."{table}" is {_quote(comment)}'
+        for schema, table, comment in con.execute(
+            f"""select schema_name, table_name, comment from duckdb_tables()
+                where database_name = ? and schema_name in ({listed}) and comment is not null""",
+            [source_catalog],
+        ).fetchall()
+    ]
+    statements += [
+        f'comment on column "{schema}"."{table}"."{column}" is {_quote(comment)}'
+        for schema, table, column, comment in con.execute(
+            f"""select c.schema_name, c.table_name, c.column_name, c.comment from duckdb_columns() as c
+                where c.database_name = ? and c.schema_name in ({listed}) and c.comment is not null
+                  and exists (select 1 from duckdb_tables() as t where t.database_name = current_database()
+                              and t.schema_name = c.schema_name and t.table_name = c.table_name)""",
+            [source_catalog],
+        ).fetchall()
+    ]
+    if statements:
+        # One transaction: each comment committed on its own cost ~3 ms (~250 comments).
+        con.execute("begin transaction;\n" + ";\n".join(statements) + ";\ncommit")
+    return len(statements)
 
 
 def _quote(text: str) -> str:
@@ -216,18 +220,30 @@ def publish_test_failures(con: duckdb.DuckDBPyConnection, source_catalog: str, s
         [source_catalog],
     ).fetchall()]
     tests = _tests_by_table(con, source_catalog)
+    if tests:
+        # A failures table whose test the project no longer has (renamed or merged) is stale.
+        tables = [t for t in tables if t in tests]
     con.execute("create schema if not exists qa")
     con.execute("""create or replace table qa.test_failures (
         test_name varchar not null, model varchar, severity varchar, failures bigint not null, failing_rows json)""")
-    for table in tables:
-        ref = f'"{source_catalog}"."qa"."{table}"'
-        name, model, severity = tests.get(table, (table, None, None))
-        con.execute(
-            f"""insert into qa.test_failures
-                select ?, ?, ?, (select count(*) from {ref}),
-                       (select to_json(list(t)) from (select * from {ref} limit {int(sample)}) as t)""",
-            [name, model, severity],
-        )
+    if not tables:
+        return 0
+    # Every table counted in one statement; the sample of failing rows read only where there
+    # are some (almost every table is empty: a query per table cost ~2-3 ms each, 0.4-0.8 s in all).
+    refs = [f'"{source_catalog}"."qa"."{table}"' for table in tables]
+    counts = con.execute(
+        "\nunion all\n".join(f"select {i}, count(*) from {ref}" for i, ref in enumerate(refs))
+    ).fetchall()
+    rows = []
+    for i, n in sorted(counts):
+        sample_json = None
+        if n:
+            sample_json = con.execute(
+                f"select to_json(list(t)) from (select * from {refs[i]} limit {int(sample)}) as t"
+            ).fetchone()[0]
+        rows.append([*tests.get(tables[i], (tables[i], None, None)), n, sample_json])
+    con.execute("insert into qa.test_failures values " + ", ".join(["(?, ?, ?, ?, ?)"] * len(rows)),
+                [v for row in rows for v in row])
     con.execute("comment on table qa.test_failures is 'One row per dbt data test of the last successful build: "
                 "how many rows failed it (warn-severity tests only can fail and still publish) and up to 20 of them.'")
     return len(tables)

@@ -111,31 +111,107 @@ def use_project_tmpdir(context: Any = None) -> None:
     tempfile.tempdir = str(base)
 
 
-def render_manifest() -> Path:
-    """The manifest Cosmos renders the task group from (no dbt run at parse time).
+# Files and folders of the dbt project that `dbt parse` does not read (dbt's own output, editor files).
+_NOT_PARSED = {"target", "logs", "dbt_packages", "__pycache__"}
+_PATH_KEYS = ("model-paths", "seed-paths", "test-paths", "macro-paths", "analysis-paths", "snapshot-paths", "docs-paths")
+# Render manifests kept beside the current one (a parse running in another process may still read one).
+RENDER_MANIFESTS_KEPT = 3
 
-    `dbt docs generate` in transform_dbt rewrites it on every run; when it is missing (a
-    fresh checkout) one `dbt parse` makes it: dbt parse opens no database.
+
+def _parsed_roots(project: Path) -> list[Path]:
+    """The project folder and every folder outside it that dbt_project.yml points dbt at."""
+    import yaml
+
+    roots = [project]
+    config = yaml.safe_load((project / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+    for key in _PATH_KEYS:
+        for entry in config.get(key) or []:
+            folder = (project / str(entry)).resolve()
+            if folder.is_dir() and not folder.is_relative_to(project.resolve()):
+                roots.append(folder)
+    return roots
+
+
+def project_fingerprint() -> str:
+    """A hash of what `dbt parse` reads: the project's files (and the seed folders outside it,
+    ../include/reference), the environment the parse sees and dbt's version.
+
+    Reads ~1.7 MB (under 10 ms): cheap enough for every parse of the DAG file.
     """
-    s = get_settings()
-    target = s.warehouse.parent / "dbt_target"
-    path = Path(os.environ.get("CONFLICTWATCH_DBT_MANIFEST", target / "manifest.json"))
-    if not path.exists():
-        import shutil
-        import subprocess
+    import hashlib
+    import json
+    from importlib.metadata import version
 
-        # Parsed into a folder of its own, then moved into place: a parse cut short (the DAG
-        # file's import timeout on a busy machine) must never leave a truncated manifest.
-        work = path.parent / f".parse-{os.getpid()}"
-        try:
-            subprocess.run(
-                [dbt_executable(), "parse", "--project-dir", str(s.dbt_project_dir), "--profiles-dir",
-                 str(s.dbt_project_dir), "--target-path", str(work), "--log-path", str(path.parent / "logs")],
-                cwd=s.dbt_project_dir, env={**os.environ, **dbt_env()}, check=True, capture_output=True, timeout=300,
-            )
-            os.replace(work / "manifest.json", path)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    s = get_settings()
+    digest = hashlib.sha256()
+    for root in _parsed_roots(s.dbt_project_dir):
+        digest.update(f"root {root.name}\0".encode())
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in _NOT_PARSED and not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                path = Path(folder) / name
+                digest.update(f"{path.relative_to(root)}\0".encode())
+                digest.update(path.read_bytes())
+                digest.update(b"\0")
+    env = {k: v for k, v in dbt_env().items() if k != "DBT_LOG_LEVEL_FILE"}
+    digest.update(json.dumps(env, sort_keys=True).encode())
+    digest.update(f"dbt-core {version('dbt-core')} dbt-duckdb {version('dbt-duckdb')}".encode())
+    return digest.hexdigest()[:20]
+
+
+def _dbt_parse(manifest: Path) -> None:
+    """`dbt parse` of the project into `manifest` (opens no database).
+
+    Parsed into a folder of its own, then moved into place: a parse cut short (the DAG file's
+    import timeout on a busy machine) must never leave a truncated manifest.
+    """
+    import shutil
+    import subprocess
+
+    s = get_settings()
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    work = manifest.parent / f".parse-{os.getpid()}"
+    try:
+        subprocess.run(
+            [dbt_executable(), "parse", "--project-dir", str(s.dbt_project_dir), "--profiles-dir",
+             str(s.dbt_project_dir), "--target-path", str(work), "--log-path", str(manifest.parent / "logs")],
+            cwd=s.dbt_project_dir, env={**os.environ, **dbt_env()}, check=True, capture_output=True, timeout=300,
+        )
+        os.replace(work / "manifest.json", manifest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render_manifest() -> Path:
+    """The manifest Cosmos renders the task group from: always the project as it is now.
+
+    Cosmos's WATCHER takes the list of nodes, and each model's tests, from this manifest, while
+    the producer's `dbt build` parses the project afresh; a test in the manifest that the build
+    no longer has (renamed, merged, removed) is never reported, and its watcher waits forever
+    (cosmos/operators/_watcher/aggregation.py: a model's tests pass only once every test listed
+    for it has reported). So the manifest is kept under the fingerprint of the project it was
+    parsed from (<warehouse dir>/dbt_target/render/manifest-<fingerprint>.json) and parsed
+    again, once, when the project changed. dbt docs generate's manifest.json beside it (the docs
+    site, the analyst copy's qa tables) is not used: it describes the project of the last run.
+    CONFLICTWATCH_DBT_MANIFEST names a manifest to use as it is (parsed once if missing).
+    """
+    explicit = os.environ.get("CONFLICTWATCH_DBT_MANIFEST")
+    if explicit:
+        path = Path(explicit)
+        if not path.exists():
+            _dbt_parse(path)
+        return path
+    folder = get_settings().warehouse.parent / "dbt_target" / "render"
+    path = folder / f"manifest-{project_fingerprint()}.json"
+    if path.exists():
+        return path
+    _dbt_parse(path)
+    older = sorted(folder.glob("manifest-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in older[RENDER_MANIFESTS_KEPT:]:
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
     return path
 
 
