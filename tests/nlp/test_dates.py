@@ -61,6 +61,8 @@ def test_weekday_with_date_is_one_mention():
         ("two days ago", -2, "day"),
         ("a week ago", -7, "week"),
         ("two weeks ago", -14, "week"),
+        ("three months ago", -90, "month"),
+        ("seized it two year ago", -730, "year"),
     ],
 )
 def test_relative(text, offset, precision):

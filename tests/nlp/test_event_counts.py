@@ -1594,3 +1594,12 @@ def test_rebels_said_to_fight_as_one_with_hts_are_that_coalition(nlp):
     # THEN the rebels' attack is the coalition's; without that sentence it is the rebels' alone
     assert perps(allied) == [["hts", "rebels"]]
     assert perps(apart) == [["rebels"]]
+
+
+def test_a_date_in_the_events_own_clause_beats_the_sentences(nlp):
+    # GIVEN a day for the strike and, in a clause of its own, years ago for a capture
+    text = ("On Monday air strikes killed 23 people in Sarmin which has been under siege by the army "
+            "ever since rebels seized it two years ago.")
+    found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2014-09-16")]
+    # THEN the capture is background, not an event of Monday
+    assert found == [("Sarmin", "Air/drone strike")]

@@ -503,7 +503,10 @@ def choose_date(cand: Candidate, dates: list[DateMention]) -> DateMention | None
         reported = reported_day(head) and not _fronted_before_source(head, toks)
         dist = min(distance(head, t) for t in toks)
         rank = 0 if d.kind in ("absolute", "month_day", "weekday", "relative") and d.precision == "day" else 1
-        key = (reported, rank, dist)
+        # a date in the event's own clause beats one told of the sentence's other clause ("On Monday air
+        # strikes killed 23 in the town ... ever since rebels seized it two years ago": the seizure's date)
+        apart = all(crosses_clause(t, head) for t in toks)
+        key = (reported, apart, rank, dist)
         if best_key is None or key < best_key:
             best, best_key = d, key
     cand.date_reported = bool(best_key and best_key[0])

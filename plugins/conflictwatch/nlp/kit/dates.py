@@ -68,7 +68,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel", re.compile(
         r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning"
         r"|this\s+week|last\s+week|this\s+month|last\s+month|this\s+year|last\s+year"
-        r"|(?P<n>two|three|four|five|six|\d)\s+days\s+ago|(?P<w>a|one|two|three|four)\s+weeks?\s+ago)\b",
+        r"|(?P<n>two|three|four|five|six|\d)\s+days\s+ago|(?P<w>a|one|two|three|four)\s+weeks?\s+ago"
+        r"|(?P<mo>a|one|two|three|four|five|six|\d)\s+months?\s+ago|(?P<yr>a|one|two|three|four|five|six|\d)\s+years?\s+ago)\b",
         re.IGNORECASE,
     )),
 ]
@@ -118,6 +119,10 @@ def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         return DateMention(start, end, text, "weekday", weekday=WEEKDAYS[g["wd"].lower()])
     if kind == "rel":
         key = re.sub(r"\s+", " ", g["rel"].lower())
+        for unit, days, precision in (("mo", 30, "month"), ("yr", 365, "year")):
+            if g.get(unit):
+                n = {"a": 1, "one": 1}.get(g[unit].lower()) or SMALL_NUMBERS.get(g[unit].lower()) or int(g[unit])
+                return DateMention(start, end, text, "relative", offset_days=-days * n, precision=precision)
         if g.get("w"):
             n = {"a": 1, "one": 1}.get(g["w"].lower()) or SMALL_NUMBERS[g["w"].lower()]
             return DateMention(start, end, text, "relative", offset_days=-7 * n, precision="week")
