@@ -89,6 +89,8 @@ def test_each_keeps_the_number():
         ("one child", 1, 1, 0),
         ("an elderly woman", 1, 0, 1),
         ("a father and his three children", 4, 3, 0),
+        ("a woman and child were killed", 2, 1, 1),  # the article not repeated
+        ("a woman and children were killed", 1, 0, 1),  # a plural without a number is no count
     ],
 )
 def test_people_counted_by_their_nouns(text, total, children, women):

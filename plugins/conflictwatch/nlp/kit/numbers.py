@@ -269,6 +269,9 @@ def noun_group(noun: str) -> str:
     return "civilians"
 
 
+_BARE_NEXT_RE = re.compile(rf"\s+and\s+{_ADJ}{{0,2}}(?P<n>{_PERSON})\b(?!-\w)", re.IGNORECASE)
+
+
 def find_person_counts(text: str) -> list[PersonCount]:
     """Singular people counted by their nouns: 'a woman and her daughter' = 2 (1 woman, 1 child)."""
     out: list[PersonCount] = []
@@ -278,9 +281,14 @@ def find_person_counts(text: str) -> list[PersonCount]:
             nouns += [r.group("n")] * (words_to_int(r.group("k")) or 1 if r.group("k") else 1)
         if _is_plural(nouns[0]):  # "a few civilians" is a vague number, not one person
             continue
+        end = m.end()
+        bare = _BARE_NEXT_RE.match(text, end)
+        if bare and not _is_plural(bare.group("n")):  # "a woman and child": the article not repeated
+            nouns.append(bare.group("n"))
+            end = bare.end()
         groups = [noun_group(n) for n in nouns]
         out.append(PersonCount(
-            m.start(), m.end(), m.group(0), len(nouns),
+            m.start(), end, text[m.start():end], len(nouns),
             children=groups.count("children"), women=groups.count("women"), fighters=groups.count("fighters"),
         ))
     return out
