@@ -1603,3 +1603,11 @@ def test_a_date_in_the_events_own_clause_beats_the_sentences(nlp):
     found = [(f.location_mention, f.sub_event_type) for f in events(nlp, text, published="2014-09-16")]
     # THEN the capture is background, not an event of Monday
     assert found == [("Sarmin", "Air/drone strike")]
+
+
+def test_a_list_of_provinces_said_to_be_provinces_is_one_event_each(nlp):
+    # GIVEN strikes on positions "in A and B provinces"
+    text = "The Air Force shelled Daesh positions in Idlib and Aleppo provinces on Monday, the media outlet added."
+    found = sorted(f.location_mention for f in events(nlp, text, published="2016-07-21"))
+    # THEN each province is an event's place, as a list of towns would be
+    assert found == ["Aleppo", "Idlib"]

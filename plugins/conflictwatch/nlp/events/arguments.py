@@ -290,9 +290,16 @@ def listed_with(best: PlaceOption, others: list[PlaceOption]) -> list[PlaceOptio
                                             and QUALIFIER_GAP.match(gap))):
                 break
             k += step
-            if ordered[k].mention.kind in SPECIFIC_KINDS:
+            # a list of towns, or of provinces said to be provinces ("in Raqqa and Deir ez-Zor provinces")
+            if ordered[k].mention.kind in SPECIFIC_KINDS or (
+                    ordered[k].mention.kind == best.mention.kind == "admin1" and _provinces_after(text, ordered)):
                 out.append(ordered[k])
     return out
+
+
+def _provinces_after(text: str, ordered: list[PlaceOption]) -> bool:
+    last = max(o.mention.end_char for o in ordered if o.mention.kind == "admin1")
+    return bool(re.match(r"\s+(?:provinces|governorates)\b", text[last:last + 16]))
 
 
 def usable(o: PlaceOption) -> bool:
