@@ -1611,3 +1611,11 @@ def test_a_list_of_provinces_said_to_be_provinces_is_one_event_each(nlp):
     found = sorted(f.location_mention for f in events(nlp, text, published="2016-07-21"))
     # THEN each province is an event's place, as a list of towns would be
     assert found == ["Aleppo", "Idlib"]
+
+
+def test_a_list_member_placed_near_is_still_in_the_list(nlp):
+    # GIVEN shells that hit one town "and near" another
+    text = "Rockets fell on Sarmin and near Binnish on Saturday."
+    found = sorted(f.location_mention for f in events(nlp, text, published="2016-04-24"))
+    # THEN both are places of the shelling
+    assert found == ["Binnish", "Sarmin"]

@@ -260,7 +260,7 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
     return [o.mention for o in sorted(chosen, key=lambda o: o.mention.start_char)]
 
 
-LIST_GAP = re.compile(r"^(?:\s*(?:,|and|&|as\s+well\s+as|or|plus)?\s*(?:the\s+)?(?:(?:towns?|villages?|cities|city|"
+LIST_GAP = re.compile(r"^(?:\s*(?:,|and(?:\s+(?:near|around|at))?|&|as\s+well\s+as|or|plus)?\s*(?:the\s+)?(?:(?:towns?|villages?|cities|city|"
                       r"neighbou?rhoods?|districts?|areas?)\s+of\s+)?)$", re.I)
 
 
