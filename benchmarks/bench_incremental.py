@@ -47,7 +47,7 @@ def timed(name, fn):
         finally:
             parts[name] = parts.get(name, 0.0) + time.monotonic() - t0
     return wrapper
-for name in ("finish_analyst_copy", "write_pack"):
+for name in ("finish_analyst_copy", "write_pack", "write_pack_files"):
     setattr(publish, name, timed(name, getattr(publish, name)))
 wh = Path(sys.argv[2])
 settings = get_settings(warehouse=wh, data_dir=wh.parent / "data")
@@ -84,8 +84,11 @@ def stages(m: dict) -> dict[str, float]:
         "start-up (process wall - run)": m["wall"] - s["seconds"],
         "discover -> extract -> NLP -> batch files": st.get("discover+extract+nlp", 0.0),
         "load": st.get("load", 0.0),
-        "dbt build (wall the run waited)": st.get("dbt build", 0.0),
     }
+    if "dbt build" not in st:  # a checkout from before these stages were split (--before)
+        out["dbt build + analyst copy + export pack"] = st.get("dbt+publish", 0.0)
+    else:
+        out["dbt build (wall the run waited)"] = st["dbt build"]
     dbt = s.get("dbt") or {}
     if dbt:
         by = dbt["by_type"]
@@ -95,17 +98,25 @@ def stages(m: dict) -> dict[str, float]:
                 n, t = by[kind]
                 out[f"  dbt: {kind}s (execution time summed over 4 threads)"] = t
                 out[f"  dbt: {kind}s (nodes)"] = n
-        waited = st.get("dbt build: waited for dbt's import and parse", 0.0)
-        out["  dbt: the build waited for the dbt process's import and parse"] = waited
-        out["  dbt: the rest (profile, project, selection, artifacts, exit)"] = (
-            st.get("dbt build", 0.0) - (dbt["elapsed"] or 0.0) - waited)
+        if "dbt build" in st:
+            waited = st.get("dbt build: waited for dbt's import and parse", 0.0)
+            out["  dbt: the build waited for the dbt process's import and parse"] = waited
+            out["  dbt: the rest (profile, project, selection, artifacts, exit)"] = (
+                st["dbt build"] - (dbt["elapsed"] or 0.0) - waited)
     if "analyst copy + pack" in st:
+        # write_pack: the pack written after the copy was swapped in (one after the other);
+        # write_pack_files alone: written on a second cursor beside finish_analyst_copy
         pack = parts.get("write_pack", 0.0)
         finish = parts.get("finish_analyst_copy", 0.0)
         out["analyst copy + export pack"] = st["analyst copy + pack"]
-        out["  tables copied"] = st["analyst copy + pack"] - pack - finish
         out["  descriptions, qa.test_failures, full-text index"] = finish
-        out["  export pack (Parquet, GeoParquet, GeoJSON, ACLED)"] = pack
+        if pack:
+            out["  export pack (Parquet, GeoParquet, GeoJSON, ACLED), after the copy"] = pack
+        else:
+            out["  export pack (Parquet, GeoParquet, GeoJSON, ACLED), beside the line above"] = (
+                parts.get("write_pack_files", 0.0))
+        out["  the rest: tables copied, the new file closed (checkpoint) and swapped in"] = (
+            st["analyst copy + pack"] - pack - finish)
     out["whole process"] = m["wall"]
     return out
 
