@@ -3,9 +3,11 @@
 After `transform.publish_analyst_copy` has built the analyst file (and before it is swapped
 in), `finish_analyst_copy` adds what a plain `create table as select` loses or never had:
 the column and table descriptions dbt persisted (persist_docs) and a full-text index over
-the articles' titles and text (DuckDB's fts extension). After the swap, `write_pack` writes
-the export files into a new folder and swaps the link `<analyst stem>_exports` (data/warehouse_analyst_exports) to it in one
-`os.replace`, so a reader sees the old pack or the new one, never half of one:
+the articles' titles and text (DuckDB's fts extension). Meanwhile, on a second cursor of the
+new file, `write_pack_files` writes the export files into a new folder; after the copy is
+swapped in, `swap_pack` swaps the link `<analyst stem>_exports` (data/warehouse_analyst_exports)
+to it in one `os.replace`, so a reader sees the old pack or the new one, never half of one
+(`write_pack` does both from an analyst file that is already in place):
 
     data/warehouse_analyst_exports/    (a symlink to the current .warehouse_analyst_exports-<stamp>/)
       parquet/<mart>.parquet           one file per mart (marts schema of the analyst copy)
