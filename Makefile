@@ -27,7 +27,7 @@ export AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT := 180
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export CONFLICTWATCH_WAREHOUSE := $(WAREHOUSE)
 
-.PHONY: help setup run test lint sources-schema eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean report report-screenshot docs
+.PHONY: help setup run test lint sources-schema eval eval-corpus error-budget train audit bench-extract bench bench-quick airflow-init clean report bench-incr report-screenshot docs
 
 help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
@@ -41,6 +41,7 @@ help:
 	@echo "make secrets        write an untracked .env with random secrets for docker compose (scale-out)"
 	@echo "make reliability    hostile inputs, crashes, locks, full disk, stalling sources: the reliability table"
 	@echo "make bench          the pipeline against bare spaCy / trafilatura on FA-KES, 10x, Zyte (bench-quick: a few minutes)"
+	@echo "make bench-incr     FA-KES fresh run then +1% new articles, twice, per stage (docs/benchmarks.md)"
 	@echo "make report         the HTML report from the analyst copy (data/report.html), after make run"
 	@echo "make docs           serve the dbt docs site on http://127.0.0.1:8580/ (Ctrl+C stops)"
 	@echo "make sources-schema write include/sources.schema.json from the sources file's typed model"
@@ -122,6 +123,11 @@ bench: setup
 
 bench-quick: setup
 	@BENCH_SCALE=quick $(BIN)/python benchmarks/bench_pipeline.py
+
+# Only the fresh run and the +1% run on FA-KES, twice, with every stage of both (a few minutes;
+# BENCH_INCR_ARGS="--before ../main-checkout" also measures another checkout, alternating).
+bench-incr: setup
+	@$(BIN)/python benchmarks/bench_incremental.py $(BENCH_INCR_ARGS)
 
 report: setup
 	@$(BIN)/conflictwatch report --output data/report.html

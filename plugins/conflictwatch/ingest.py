@@ -578,19 +578,26 @@ def build_stamp(settings: Settings) -> Path:
 
 
 def transform(settings: Settings, new_documents: int | None = None, publish: bool = True,
-              dbt_child: Any = None) -> str | None:
+              dbt_child: Any = None, stages: dict[str, float] | None = None) -> str | None:
     """dbt build and the analyst copy, doing only what its inputs require:
 
     * no new document and the marts exist: nothing (returns why);
     * the dbt project and the reference CSVs unchanged since the marts were built: only what
-      depends on the raw tables (`--select source:raw+`, incremental models keyed by document),
-      not the seeds and the models and tests that read only them;
+      depends on the raw tables (`source:raw+`, incremental models keyed by document), not the
+      seeds and the models and tests that read only them, and not the views either (the same
+      query as before: `transform.RAW_DOWNSTREAM_EXCEPT_VIEWS`; their tests do run);
     * otherwise (first build, a changed model or reference list): everything.
 
     `dbt_child` (a `conflictwatch.transform.DbtChild` started earlier for this warehouse) runs
-    the build with dbt already imported and the project parsed.
+    the build with dbt already imported and the project parsed. `stages`, when given, receives
+    the wall seconds of the dbt build and of the analyst copy.
     """
-    from conflictwatch.transform import dbt_build, project_fingerprint, publish_analyst_copy
+    from conflictwatch.transform import (
+        RAW_DOWNSTREAM_EXCEPT_VIEWS,
+        dbt_build,
+        project_fingerprint,
+        publish_analyst_copy,
+    )
 
     built = marts_exist(settings.warehouse)
     stamp = build_stamp(settings)
@@ -606,10 +613,18 @@ def transform(settings: Settings, new_documents: int | None = None, publish: boo
     fingerprint = project_fingerprint(settings)
     same_project = built and stamp.exists() and stamp.read_text().strip() == fingerprint
     stamp.unlink(missing_ok=True)  # a build that fails half-way leaves no claim behind
-    dbt_build(settings.warehouse, settings, select="source:raw+" if same_project else None, child=dbt_child)
+    stages = stages if stages is not None else {}
+    t0 = time.monotonic()
+    dbt_build(settings.warehouse, settings, select=RAW_DOWNSTREAM_EXCEPT_VIEWS if same_project else None,
+              child=dbt_child)
+    stages["dbt build"] = time.monotonic() - t0
+    if dbt_child is not None and getattr(dbt_child, "timing", None):
+        stages["dbt build: waited for dbt's import and parse"] = dbt_child.timing["waited_s"]
     stamp.write_text(fingerprint + "\n")
     if publish:
+        t0 = time.monotonic()
         publish_analyst_copy(settings.warehouse)
+        stages["analyst copy + pack"] = time.monotonic() - t0
     return None
 
 
@@ -682,7 +697,7 @@ def run(
             t_dbt = time.monotonic()
             # an alias is a new row of dim_document_sources: the marts are built for it too
             summary.transform_skipped = transform(settings, summary.documents + summary.aliases, publish,
-                                                  dbt_child=dbt_child)
+                                                  dbt_child=dbt_child, stages=summary.stages)
             summary.dbt_ok = None if summary.transform_skipped else True
             summary.stages["dbt+publish"] = time.monotonic() - t_dbt
         summary.seconds = time.monotonic() - started

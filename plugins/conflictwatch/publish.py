@@ -3,9 +3,11 @@
 After `transform.publish_analyst_copy` has built the analyst file (and before it is swapped
 in), `finish_analyst_copy` adds what a plain `create table as select` loses or never had:
 the column and table descriptions dbt persisted (persist_docs) and a full-text index over
-the articles' titles and text (DuckDB's fts extension). After the swap, `write_pack` writes
-the export files into a new folder and swaps the link `<analyst stem>_exports` (data/warehouse_analyst_exports) to it in one
-`os.replace`, so a reader sees the old pack or the new one, never half of one:
+the articles' titles and text (DuckDB's fts extension). Meanwhile, on a second cursor of the
+new file, `write_pack_files` writes the export files into a new folder; after the copy is
+swapped in, `swap_pack` swaps the link `<analyst stem>_exports` (data/warehouse_analyst_exports)
+to it in one `os.replace`, so a reader sees the old pack or the new one, never half of one
+(`write_pack` does both from an analyst file that is already in place):
 
     data/warehouse_analyst_exports/    (a symlink to the current .warehouse_analyst_exports-<stamp>/)
       parquet/<mart>.parquet           one file per mart (marts schema of the analyst copy)
@@ -349,29 +351,47 @@ def write_pack(analyst_file: Path, destination: Path | None = None) -> Path:
     analyst_file = Path(analyst_file)
     link = Path(destination) if destination else exports_dir(analyst_file)
     started = time.monotonic()
+    con = duckdb.connect(str(analyst_file), read_only=True)
+    try:
+        folder, counts = write_pack_files(con, link, analyst_file)
+    finally:
+        con.close()
+    swap_pack(link, folder)
+    log.info("publish pack: %s (%d marts, %.1f s)", link, len(counts), time.monotonic() - started)
+    return link
+
+
+def pack_folder(link: Path) -> Path:
+    """A new folder beside the link for the next pack (the link is swapped to it when it is complete)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     folder = link.with_name(f".{link.name}-{stamp}")
     folder.mkdir(parents=True)
-    con = duckdb.connect(str(analyst_file), read_only=True)
-    try:
-        counts = {t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for t in marts(con)}
-        files = {}
-        for fmt, (name, exporter) in EXPORTERS.items():
-            exporter(con, folder / name)
-            files[fmt] = name
-    finally:
-        con.close()
+    return folder
+
+
+def write_pack_files(con: duckdb.DuckDBPyConnection, link: Path, analyst_file: Path) -> tuple[Path, dict[str, int]]:
+    """The export files and their manifest.json, from `con` (the analyst copy, or the new copy
+    before it is swapped in: `transform.publish_analyst_copy` writes them while it finishes the
+    copy), into a new folder for `link`; returns the folder and the marts' row counts."""
+    folder = pack_folder(link)
+    counts = {t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for t in marts(con)}
+    files = {}
+    for fmt, (name, exporter) in EXPORTERS.items():
+        exporter(con, folder / name)
+        files[fmt] = name
     manifest = {
-        "source": str(analyst_file.resolve()),
+        "source": str(Path(analyst_file).resolve()),
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": files,
         "rows": counts,
         "example_search": EXAMPLE_SEARCH.strip(),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return folder, counts
+
+
+def swap_pack(link: Path, folder: Path) -> None:
     _swap_link(link, folder)
-    log.info("publish pack: %s (%d marts, %.1f s)", link, len(counts), time.monotonic() - started)
-    return link
 
 
 def _swap_link(link: Path, folder: Path) -> None:

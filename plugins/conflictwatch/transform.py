@@ -14,6 +14,8 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +105,7 @@ class DbtChild:
         self.settings = settings or get_settings()
         self.warehouse = Path(warehouse).resolve()
         self.target = dbt_target(self.warehouse)
+        self.timing: dict[str, float] = {}  # after run(): import_s, parse_s, waited_s (the build's wait for them)
         project = self.settings.dbt_project_dir
         self.proc: subprocess.Popen | None = subprocess.Popen(
             [sys.executable, "-m", "conflictwatch.dbt_child", str(project), str(self.target)],
@@ -120,13 +123,31 @@ class DbtChild:
         assert proc is not None, "a DbtChild runs one command"
         command = _dbt_args(args, self.settings.dbt_project_dir, self.target)
         log.info("running dbt %s (in the dbt process started ahead, pid %d)", " ".join(command), proc.pid)
+        sent = time.time()
         try:
             output, _ = proc.communicate(json.dumps(command) + "\n")
         except BaseException:
             proc.kill()
             proc.wait()
             raise
-        return proc.returncode, output
+        return proc.returncode, self._timing(output, sent)
+
+    def _timing(self, output: str, sent: float) -> str:
+        """Strip the child's timing line; keep how long the build waited for its import and parse."""
+        from conflictwatch.dbt_child import TIMING
+
+        head, _, rest = output.partition("\n")
+        if not head.startswith(TIMING):
+            return output
+        try:
+            t = json.loads(head[len(TIMING):])
+            self.timing = {"import_s": t["import_s"], "parse_s": t["parse_s"],
+                           "waited_s": max(0.0, t["ready"] - sent)}
+            log.info("dbt process: imported in %.1f s, parsed in %.1f s; the build waited %.1f s for it",
+                     t["import_s"], t["parse_s"], self.timing["waited_s"])
+        except (ValueError, KeyError):
+            pass
+        return rest
 
     def close(self) -> None:
         proc, self.proc = self.proc, None
@@ -196,19 +217,34 @@ def project_fingerprint(settings: Settings | None = None) -> str:
     return digest.hexdigest()
 
 
+# What a build after new raw rows must run, when the project is the one the marts were built
+# with (`conflictwatch.ingest.transform`): everything downstream of the raw tables (`source:raw+`)
+# except its views. A view stores only its query, which did not change, so creating it again
+# changes nothing; its data tests still run (they read the view, so they see the new rows).
+# Each of dbt's nodes costs ~0.1-0.2 s of its own Python: 11 of the 27 models are views.
+# dbt keeps the order through the views left out (transitive edges of the selected subgraph),
+# so a test of a view runs after the tables the view reads are rebuilt.
+RAW_DOWNSTREAM_EXCEPT_VIEWS = (
+    "source:raw+,resource_type:test",
+    "source:raw+,config.materialized:table",
+    "source:raw+,config.materialized:incremental",
+)
+
+
 def dbt_build(warehouse: Path, settings: Settings | None = None, selector: str | None = None,
-              unit_tests: bool = False, select: str | None = None, child: DbtChild | None = None) -> DbtResult:
+              unit_tests: bool = False, select: str | Sequence[str] | None = None,
+              child: DbtChild | None = None) -> DbtResult:
     """Seeds, models, snapshots and every data test, in dependency order.
 
     Unit tests check the models' SQL on fixed inputs, not the data: they are the same on every
     build, so the pipeline leaves them to `make test` (tests/test_dbt_project.py runs them)
-    unless `unit_tests` is set.
+    unless `unit_tests` is set. `select`: one selection or several (their union).
     """
     args = ["build"]
     if selector:
         args += ["--selector", selector]
     if select:
-        args += ["--select", select]
+        args += ["--select", *([select] if isinstance(select, str) else select)]
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     return run_dbt(args, warehouse, settings, child=child)
@@ -251,11 +287,42 @@ def _publish(warehouse: Path, destination: Path, tmp: Path, schemas: Sequence[st
             con.execute(f'create schema "{schema}"')
         for schema, table in tables:
             con.execute(f'create table "{schema}"."{table}" as select * from "{src}"."{schema}"."{table}"')
-        publish.finish_analyst_copy(con, src, tuple(schemas))  # descriptions + full-text index
+        # The export pack (Parquet, GeoParquet, GeoJSON, ACLED CSV) is written from the new copy's
+        # marts on a second cursor while this one adds the descriptions, qa.test_failures and the
+        # full-text index (DuckDB works outside the GIL: ~0.5 s of the two overlap); the link to it
+        # is swapped after the copy itself.
+        for extension in ("spatial", "fts"):  # loaded once, before the two cursors use them
+            publish.load_extension(con, extension)
+        pack = _PackWriter(con.cursor(), publish.exports_dir(destination), destination)
+        pack.start()
+        try:
+            publish.finish_analyst_copy(con, src, tuple(schemas))  # descriptions + full-text index
+        finally:
+            pack.join()
         con.execute(f'detach "{src}"')
     finally:
         con.close()
+    if pack.error is not None:
+        raise pack.error
     os.replace(tmp, destination)
     log.info("published %d tables to %s", len(tables), destination)
-    publish.write_pack(destination)  # Parquet, GeoParquet, GeoJSON, ACLED CSV next to it
+    publish.swap_pack(publish.exports_dir(destination), pack.folder)
+    log.info("publish pack: %s (%d marts)", publish.exports_dir(destination), len(pack.counts))
     return destination
+
+
+class _PackWriter(threading.Thread):
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, link: Path, analyst_file: Path):
+        super().__init__(name="export-pack", daemon=True)
+        self.cursor, self.link, self.analyst_file = cursor, link, analyst_file
+        self.folder: Path | None = None
+        self.counts: dict[str, int] = {}
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.folder, self.counts = publish.write_pack_files(self.cursor, self.link, self.analyst_file)
+        except BaseException as exc:  # re-raised by the publishing thread
+            self.error = exc
+        finally:
+            self.cursor.close()
