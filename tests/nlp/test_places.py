@@ -709,3 +709,16 @@ def test_a_name_that_begins_with_a_peoples_word_goes_on_a_comma_less_list(nlp) -
     text = "Warplanes struck the area of Akhtarin Turkmen Bari and Dabiq north of Aleppo."
     # THEN every name of the list is a place, the people's word does not cut the list
     assert [m.name for m in find(nlp, text)] == ["Akhtrein", "Turkman Bareh", "Dabeq", "Aleppo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Five others were killed on the outskirts of the capital.", [("the capital", "Damascus")]),
+        ("Shells hit the Syrian capital on Monday.", [("the Syrian capital", "Damascus")]),
+        ("Rockets fell near the capital Damascus.", [("Damascus", "Damascus")]),  # the name is its own mention
+        ("He met officials in the capital of Kazakhstan.", [("Kazakhstan", "Kazakhstan")]),
+    ],
+)
+def test_the_capital_is_damascus_unless_another_is_named(nlp, text, names) -> None:
+    assert [(m.text, m.name) for m in find(nlp, text)] == names

@@ -846,6 +846,7 @@ class PlacesMatcher:
         self._compass_parts(ctx, taken)
         chosen = [m for m in ctx.chosen if m is not None]
         chosen.extend(self._unresolved(ctx, taken))
+        chosen.extend(self._the_capital(ctx, taken, chosen))
         chosen = [m for m in chosen if m.location_id or m.text not in SOURCE_TAGS]  # "rebel town Monitor AFP"
         chosen.sort(key=lambda m: m.start_char)
         return chosen
@@ -1486,6 +1487,37 @@ class PlacesMatcher:
             start, end, ctx.text[start:end], place.kind, place.location_id, place.name, place.admin1, place.admin2,
             hint, place.latitude, place.longitude, precision, confidence=confidence, evidence=evidence,
         )
+
+    # ---- the capital ---------------------------------------------------------------------------
+
+    CAPITAL_ID = "SY01"  # Damascus
+
+    def _the_capital(self, ctx: _Ctx, taken: list[bool], chosen: list[PlaceMention]) -> list[PlaceMention]:
+        """'on the outskirts of the capital', 'the Syrian capital': Damascus, in a report on Syria - not
+        'the capital Damascus' (the name follows and is taken), 'the capital of Kazakhstan', 'the
+        provincial capital'."""
+        toks, out = ctx.toks, []
+        capital = next((p for p in self.gaz.places if p.location_id == self.CAPITAL_ID), None)
+        if capital is None:
+            return out
+        for k, t in enumerate(toks):
+            if t.low != "capital" or taken[k]:
+                continue
+            q = k - 1
+            if q >= 0 and toks[q].low == "syrian":
+                q -= 1
+            if q < 0 or toks[q].low != "the" or toks[q].sent != t.sent:
+                continue
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if nxt is not None and nxt.sent == t.sent and (nxt.low == "of" or nxt.cap):
+                continue  # "the capital of X", "the capital Damascus" (the name is its own mention)
+            start, end = toks[q].start, t.end
+            if any(m.start_char < end and start < m.end_char for m in chosen):
+                continue
+            out.append(PlaceMention(start, end, ctx.text[start:end], capital.kind, capital.location_id, capital.name,
+                                    capital.admin1, capital.admin2, None, capital.latitude, capital.longitude, 1,
+                                    confidence="medium", evidence="capital"))
+        return out
 
     # ---- facilities and landmarks --------------------------------------------------------------
 
