@@ -104,3 +104,21 @@ def test_an_agreement_that_broke_down_is_a_collapse_not_a_violation(nlp, finder,
 def test_a_threat_to_derail_an_agreement_is_no_violation(nlp, finder):
     text = AGREEMENT + "Officials warned the offensive could derail the truce brokered by Turkey and Russia."
     assert violations(nlp, finder, text) == []
+
+
+def test_a_source_that_reports_the_breach_is_no_violator(nlp, finder):
+    from conflictwatch.nlp.kit.spans import ActorMention
+    from conflictwatch.nlp.mentions import actors  # noqa: F401  (registers doc._.cw_actors)
+
+    # GIVEN an attack a monitor reports (both tagged as the actors component tags them), then
+    # "the deaths come despite the zone"
+    text = ("Syrian government forces shelled the town killing 19 civilians on Sunday, a monitor said. "
+            "The deaths come despite the area falling within the de-escalation zone agreed by Turkey and Russia.")
+    doc = nlp(text)
+    doc._.cw_actors = [
+        ActorMention(0, 24, "Syrian government forces", "syrian_government", "Syrian government forces", "perpetrator"),
+        ActorMention(text.index("a monitor"), text.index("a monitor") + 9, "a monitor", "monitor", "A monitor (unnamed)", "source"),
+    ]
+    found = [f.attrs.get("violators") for f in finder.frames(doc) if f.frame_type == "ceasefire_violation"]
+    # THEN the violator is the side that struck, not the monitor
+    assert found == [["Syrian government forces"]]

@@ -19,6 +19,11 @@ _BACKER_NOUN_RE = re.compile(r"\b(?:backers?|allies|supporters|patrons)\b", re.I
 _NOT_VIOLATORS = ("UN",)
 
 
+def _may_violate(a: ActorMention) -> bool:
+    """Not a mediator, nor a source ("a monitor", the Observatory, a news agency): they report breaches."""
+    return a.name not in _NOT_VIOLATORS and a.role != "source"
+
+
 @dataclass
 class Violators:
     subjects: list[ActorMention] = field(default_factory=list)  # the actors the text names as violating
@@ -73,14 +78,14 @@ def violators_of(cd: CeasefireDocument, found: Found, clause: tuple[int, int] | 
     subj = [] if passive else [a for a in within(cd.actors, lo, t0) if is_violator(cd, a, lo, clause)]
     if not subj and (kind == "event" or passive):
         subj = _agents_after(cd, found)
-    out = Violators(subj, unique([a.name for a in subj if a.name not in _NOT_VIOLATORS]))
+    out = Violators(subj, unique([a.name for a in subj if _may_violate(a)]))
     own = ags.by_segment.get(found.si)
     if not out.names and own is not None and cd.lex.match("both_sides_after", cd.text[found.trigger[1]:found.trigger[1] + 60].lstrip()):
         out.names = list(own.parties)  # "violated by both sides": the agreement's parties
     if not out.names and found.si > 0 and not passive:
         prev = cd.segs[found.si - 1]
         if first_attack(cd, prev.text):
-            out.names = unique([a.name for a in within(cd.actors, prev.start_char, prev.end_char) if a.name not in _NOT_VIOLATORS])
+            out.names = unique([a.name for a in within(cd.actors, prev.start_char, prev.end_char) if _may_violate(a)])
             out.from_previous = bool(out.names)
     if _BACKERS_RE.search(cd.text[lo:t0]):
         out.names = unique(out.names + backers(cd, found.si))
