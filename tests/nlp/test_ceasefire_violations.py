@@ -122,3 +122,10 @@ def test_a_source_that_reports_the_breach_is_no_violator(nlp, finder):
     found = [f.attrs.get("violators") for f in finder.frames(doc) if f.frame_type == "ceasefire_violation"]
     # THEN the violator is the side that struck, not the monitor
     assert found == [["Syrian government forces"]]
+
+
+def test_an_actor_in_a_parenthetical_aside_is_no_violator(nlp, finder):
+    text = ("Hayat Tahrir al-Sham fighters (outlawed in Russia) continue attempts to break down the cessation "
+            "of hostilities in the north.")
+    (v,) = violations(nlp, finder, text)
+    assert v.attrs["violators"] == ["Hayat Tahrir al-Sham"]

@@ -37,6 +37,8 @@ def is_violator(cd: CeasefireDocument, a: ActorMention, lo: int, clause: tuple[i
     if clause and clause[0] <= a.start_char < clause[1]:
         return False
     before = cd.text[max(lo, a.start_char - 40):a.start_char]
+    if before.rfind("(") > before.rfind(")"):
+        return False  # "Nusra and IS (both outlawed in Russia) continue attempts ...": an aside
     if cd.lex.match("speaker_after", cd.text[a.end_char:a.end_char + 40]):
         return False
     if cd.lex.first("controller_before", before):
