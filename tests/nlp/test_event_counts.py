@@ -76,6 +76,11 @@ def events(nlp, text, published=None):
     return [f for f in frames(nlp, text, published) if f.frame_type == "casualty_event"]
 
 
+def placed_killed(nlp, text, published):
+    """(place, killed) of each event frame."""
+    return [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published)]
+
+
 def tallies(nlp, text):
     return [f for f in frames(nlp, text) if f.frame_type == "casualty_tally"]
 
@@ -1294,7 +1299,7 @@ def test_a_province_level_telling_of_a_towns_attack_is_that_attack(nlp):
     # GIVEN an air strike on a town, then air strikes "also" told at the province's scale, with no figure
     text = ("Government warplanes struck Sarmin on Tuesday, killing 21 people. "
             "Air strikes also hit Idlib province on Tuesday, the monitor said.")
-    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2014-04-25")]
+    found = placed_killed(nlp, text, "2014-04-25")
     # THEN one event, at the town
     assert found == [("Sarmin", 21)]
 
@@ -1375,7 +1380,7 @@ def test_a_provinces_toll_with_no_day_in_the_perfect_is_a_tally(nlp):
     # GIVEN an event in a town, then "N have also been killed in clashes in the province of X" with no day
     text = ("A suicide bomber killed 15 people in Sarmin on Monday. "
             "At least 327 people have also been killed in clashes in the neighbouring province of Aleppo.")
-    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-08-15")]
+    found = placed_killed(nlp, text, "2016-08-15")
     # THEN the province's toll is no event
     assert found == [("Sarmin", 15)]
 
@@ -1384,7 +1389,7 @@ def test_a_figure_of_which_a_later_event_is_a_part_is_the_total(nlp):
     # GIVEN a province-wide toll, then "10 of the dead" placed in one town
     text = ("Government air strikes on Idlib province killed at least 15 civilians on Wednesday a monitor said. "
             "The monitor said at least 10 of the dead were killed in Sarmin.")
-    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-06-08")]
+    found = placed_killed(nlp, text, "2016-06-08")
     # THEN the town's event stands and the 15 are the article's total
     assert found == [("Sarmin", 10)]
 
@@ -1522,7 +1527,7 @@ def test_a_toll_told_again_in_a_quarter_of_its_town_is_one_event_there(nlp):
     # GIVEN a town's toll, then the same attack told by a definite word in one of its quarters
     text = ("A blast killed 4 people in Saraqib city on Sunday rescuers said. "
             "The monitor gave no details of Sundays blast in the Hay al-Tal neighborhood.")
-    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2016-10-17")]
+    found = placed_killed(nlp, text, "2016-10-17")
     # THEN it is one event, in the quarter, with the town's toll
     assert found == [("Hay al-Tal", 4)]
 
@@ -1569,7 +1574,7 @@ def test_where_a_source_is_based_is_no_place_of_the_event(nlp):
     # GIVEN an attack told again with a source "based" abroad as the sentence's only named place
     text = ("A bomb hit a convoy of buses in Sarmin on Saturday. "
             "Saturdays convoy attack killed 126 people, the UK-based Syrian Observatory for Human Rights said.")
-    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2017-04-16")]
+    found = placed_killed(nlp, text, "2017-04-16")
     # THEN the attack is not background abroad: it is the Sarmin bombing, with its toll
     assert found == [("Sarmin", 126)]
 
@@ -1578,7 +1583,7 @@ def test_childrens_ages_are_no_period(nlp):
     # GIVEN a toll whose victims' ages are given in years
     text = ("A day ago a 5-year-old child was killed and six other civilians including three children (5-8 years) "
             "were injured as a rocket shell fell on Sarmin.")
-    found = [(f.location_mention, f.attrs.get("killed")) for f in events(nlp, text, published="2014-12-07")]
+    found = placed_killed(nlp, text, "2014-12-07")
     # THEN it is the event's toll, not a tally over years
     assert found == [("Sarmin", 1)]
 

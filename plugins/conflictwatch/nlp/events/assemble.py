@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from conflictwatch.nlp.events.arguments import ARMED_SIDES
 from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
 from conflictwatch.nlp.kit import translit
-from conflictwatch.nlp.kit.dates import SMALL_NUMBERS, resolve
+from conflictwatch.nlp.kit.dates import resolve
 from conflictwatch.nlp.kit.numbers import words_to_int
 from conflictwatch.nlp.kit.spans import PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import conj_root, head_of, is_negated, modality, speech_head, timed_links
@@ -275,9 +275,10 @@ def _one_place_day(cand: Candidate, day: bool) -> bool:
 
 
 def _one_attack_one_place(cand: Candidate) -> bool:
+    """'a chemical attack on Khan Sheikhun': one attack (a singular noun with its article) on one town."""
     anchor = cand.anchor
     single = anchor.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in anchor.children)
-    return single and len([p for p in cand.places if _fineness(p) == 3]) == 1 and len(cand.places) == 1
+    return single and len(cand.places) == 1 and _fineness(cand.places[0]) == 3
 
 
 COUNTED_SERIES_RE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:separate|similar|different)\b", re.I)
@@ -472,7 +473,7 @@ def narrative_offset(text: str) -> tuple[int, str] | None:
         return -1, m.group(0)
     if m.group("ahead"):
         return 1, m.group(0)
-    n = SMALL_NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
+    n = words_to_int(m.group("n"))
     return (-n if m.group("dir").lower() == "earlier" else n), m.group(0)
 
 

@@ -146,10 +146,14 @@ def with_allies(chosen: list[ActorMention], actors: list[ActorMention], text: st
     rebels = [a for a in actors if a.actor_id == "rebels" and a.text.lower() in REBEL_WORDS]
     for h in hts:
         for r in rebels:
-            lo, hi = sorted((r.end_char, h.start_char)) if r.start_char < h.start_char else sorted((h.end_char, r.start_char))
-            if 0 <= hi - lo <= 80 and "." not in text[lo:hi] and ALLIED_RE.search(text[lo:hi]):
+            first, second = sorted((r, h), key=lambda a: a.start_char)
+            gap = text[first.end_char:second.start_char]
+            if len(gap) <= ALLY_GAP and "." not in gap and ALLIED_RE.search(gap):
                 return [*chosen, h]
     return chosen
+
+
+ALLY_GAP = 80  # characters between the rebels' word and HTS's name
 
 
 def _choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from conflictwatch.nlp.kit.numbers import words_to_int
 from conflictwatch.nlp.kit.spans import DateMention
 
 MONTHS = {
@@ -45,10 +46,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*\d)")),
     ("dm", re.compile(rf"\b(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH})\b")),
     ("my", re.compile(rf"(?:\b{_MOD})?\b(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
-    # "in early April", "late March": a month without a year (the report's year, or the year before)
-    ("mo", re.compile(
-        r"\b(?:(?i:in|during)\s+(?:(?:early|late|mid)[\s-]+)?|(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)"
-        r"(?P<mon>January|February|March|April|June|July|August|September|October|November|December)\b(?!\s*,?\s*\d)")),
     ("y", re.compile(
         rf"\b(?:in|since|of|until|till|by|during|from|throughout|before|after|year|early|late|mid)[\s-]+(?:the\s+)?"
         rf"(?P<y>{_YEAR})\b(?![\s-]*(?:people|civilians|persons|km|\d))",
@@ -68,8 +65,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel", re.compile(
         r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning"
         r"|this\s+week|last\s+week|this\s+month|last\s+month|this\s+year|last\s+year"
-        r"|(?P<n>two|three|four|five|six|\d)\s+days\s+ago|(?P<w>a|one|two|three|four)\s+weeks?\s+ago"
-        r"|(?P<mo>a|one|two|three|four|five|six|\d)\s+months?\s+ago|(?P<yr>a|one|two|three|four|five|six|\d)\s+years?\s+ago)\b",
+        r"|(?P<k>a|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>day|week|month|year)s?\s+ago)\b",
         re.IGNORECASE,
     )),
 ]
@@ -88,7 +84,7 @@ _RELATIVE = {
     "this year": (0, "year"),
     "last year": (-365, "year"),
 }
-SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}  # "two days ago"
+_AGO_UNITS = {"day": (1, "day"), "week": (7, "week"), "month": (30, "month"), "year": (365, "year")}
 
 
 def _month(text: str) -> int:
@@ -109,8 +105,6 @@ def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         return DateMention(start, end, text, "absolute", int(g["y"]), _month(g["mon"]), _day(g["d"]))
     if kind in ("md", "dm"):
         return DateMention(start, end, text, "month_day", None, _month(g["mon"]), _day(g["d"]))
-    if kind == "mo":
-        return DateMention(base + m.start("mon"), end, g["mon"], "month", None, _month(g["mon"]), precision="month")
     if kind == "my":
         return DateMention(start, end, text, "month", int(g["y"]), _month(g["mon"]), precision="month")
     if kind in ("y", "ye"):
@@ -119,16 +113,10 @@ def _mention(kind: str, m: re.Match[str], base: int) -> DateMention | None:
         return DateMention(start, end, text, "weekday", weekday=WEEKDAYS[g["wd"].lower()])
     if kind == "rel":
         key = re.sub(r"\s+", " ", g["rel"].lower())
-        for unit, days, precision in (("mo", 30, "month"), ("yr", 365, "year")):
-            if g.get(unit):
-                n = {"a": 1, "one": 1}.get(g[unit].lower()) or SMALL_NUMBERS.get(g[unit].lower()) or int(g[unit])
-                return DateMention(start, end, text, "relative", offset_days=-days * n, precision=precision)
-        if g.get("w"):
-            n = {"a": 1, "one": 1}.get(g["w"].lower()) or SMALL_NUMBERS[g["w"].lower()]
-            return DateMention(start, end, text, "relative", offset_days=-7 * n, precision="week")
-        if g.get("n"):
-            n = SMALL_NUMBERS.get(g["n"].lower()) or int(g["n"])
-            return DateMention(start, end, text, "relative", offset_days=-n)
+        if g.get("unit"):  # "two days ago", "a week ago", "three months ago", "two years ago"
+            days, precision = _AGO_UNITS[g["unit"].lower()]
+            n = 1 if g["k"].lower() == "a" else words_to_int(g["k"])
+            return DateMention(start, end, text, "relative", offset_days=-days * n, precision=precision)
         offset, precision = _RELATIVE[key]
         return DateMention(start, end, text, "relative", offset_days=offset, precision=precision)
     return None

@@ -466,6 +466,12 @@ GENERIC_WORDS = (NEIGHBOUR_OK - {"syria", "turkey"}) | SETTLEMENT_WORDS | PLURAL
 DAMASCUS_PAIR = {"Damascus", "Rural Damascus"}
 
 
+def _last_governorate_span(ctx, i: int):
+    """The governorate the text named last before token i (ctx.admin_spans), or None."""
+    before = [a for a in ctx.admin_spans if a[1] <= i]
+    return max(before, key=lambda a: a[1]) if before else None
+
+
 def _in_governorate(places: list, admin1: str) -> list:
     """The places in that governorate (Damascus and Rural Damascus taken as one: reporters mix them)."""
     return [p for p in places if p.admin1 == admin1 or {p.admin1, admin1} == DAMASCUS_PAIR]
@@ -821,6 +827,7 @@ class PlacesMatcher:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
         self._poss_cache: dict[str, int] = {}
+        self._capital = next((p for p in gazetteer.places if p.location_id == self.CAPITAL_ID), None)
 
     def __call__(self, doc: Doc) -> Doc:
         """Set doc._.cw_places: the place mentions, datelines left out."""
@@ -1282,8 +1289,8 @@ class PlacesMatcher:
     def _in_document_governorate(ctx: _Ctx, c: _Cand, places: list[Place]) -> list[Place]:
         """A name several governorates share, with none named in its sentence: the one the article named
         last before it (else first after it), as a reader takes "al-Ashrafiyeh" in a report from Aleppo."""
-        before = [a for a in ctx.admin_spans if a[1] <= c.i]
-        spans = [max(before, key=lambda a: a[1])] if before else sorted(ctx.admin_spans)[:1]
+        last = _last_governorate_span(ctx, c.i)
+        spans = [last] if last else sorted(ctx.admin_spans)[:1]
         for a in spans:
             kept = _in_governorate(places, a[2])
             if kept:
@@ -1410,8 +1417,8 @@ class PlacesMatcher:
             return []
         governorate = self._hint(ctx, c.i, c.j)
         if governorate is None:
-            before = [a for a in ctx.admin_spans if a[1] <= c.i]
-            governorate = max(before, key=lambda a: a[1])[2] if before else None
+            last = _last_governorate_span(ctx, c.i)
+            governorate = last[2] if last else None
         if governorate is None or _in_governorate(best, governorate):
             return []
         return _in_governorate(quarters, governorate)
@@ -1496,8 +1503,7 @@ class PlacesMatcher:
         """'on the outskirts of the capital', 'the Syrian capital': Damascus, in a report on Syria - not
         'the capital Damascus' (the name follows and is taken), 'the capital of Kazakhstan', 'the
         provincial capital'."""
-        toks, out = ctx.toks, []
-        capital = next((p for p in self.gaz.places if p.location_id == self.CAPITAL_ID), None)
+        toks, out, capital = ctx.toks, [], self._capital
         if capital is None:
             return out
         for k, t in enumerate(toks):
