@@ -200,20 +200,14 @@ def _tail(text: str, lines: int = 60) -> str:
 
 
 def project_fingerprint(settings: Settings | None = None) -> str:
-    """One hash of everything a build reads besides the raw tables: the dbt project (models,
-    seeds, macros, tests, settings) and the shared reference CSVs."""
+    """One hash of everything a build reads besides the raw tables: every file of the dbt project
+    and of the reference folder its seeds come from (the same walk as the DAG's render manifest)."""
     import hashlib
 
-    settings = settings or get_settings()
+    from conflictwatch.airflow.dbt import hash_project_files
+
     digest = hashlib.sha256()
-    project = settings.dbt_project_dir
-    files = [project / "dbt_project.yml", project / "profiles.yml", project / "selectors.yml"]
-    for folder in ("models", "seeds", "macros", "tests"):
-        files += sorted(p for p in (project / folder).rglob("*") if p.is_file())
-    files += sorted((project.parent / "include" / "reference").glob("*.csv"))
-    for path in files:
-        if path.exists():
-            digest.update(str(path.relative_to(project.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    hash_project_files(digest, (settings or get_settings()).dbt_project_dir)
     return digest.hexdigest()
 
 
