@@ -722,3 +722,17 @@ def test_a_name_that_begins_with_a_peoples_word_goes_on_a_comma_less_list(nlp) -
 )
 def test_the_capital_is_damascus_unless_another_is_named(nlp, text, names) -> None:
     assert [(m.text, m.name) for m in find(nlp, text)] == names
+
+
+def test_a_name_the_article_places_elsewhere_is_that_place_where_its_own_sentence_gives_no_cue(nlp_with_ner) -> None:
+    # The small model calls "Khan Sheikhoun" a person where no place cue stands before it; one sense
+    # per discourse: the article put the name in Idlib elsewhere ("killed in X"), so it is that place.
+    alone = "Inspectors went to Khan Sheikhoun before noon."
+    assert all(m.location_id is None for m in find(nlp_with_ner, alone))
+    mentions = [m for m in find(nlp_with_ner, alone + " Earlier, 12 people were killed in Khan Sheikhoun.") if m.text == "Khan Sheikhoun"]
+    assert [m.location_id for m in mentions] == ["C3987", "C3987"]
+    assert mentions[0].evidence == "discourse" and mentions[0].confidence == "medium"
+
+
+def test_a_name_after_a_control_adjective_is_a_place(nlp) -> None:
+    assert one(nlp, "Dozens were hurt in the rebel-held Khan Sheikhoun on Tuesday.", "Khan Sheikhoun").location_id == "C3987"

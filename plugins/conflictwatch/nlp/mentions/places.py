@@ -82,6 +82,8 @@ NAME_PREFIXES = frozenset(
      "qasr", "jubb", "rasm", "mazraat", "mazraa", "burj", "borj", "qabr", "harat", "marj", "sahl", "seif", "sayf",
      "khirbet", "khirbat", "hay", "hayy", "wadi"}
 )
+# "-held X": the second half of a control adjective before a name ("rebel-held", "IS-controlled").
+CONTROL_WORDS = frozenset({"held", "controlled", "run", "besieged", "occupied", "dominated"})
 CUE_BEFORE = frozenset(
     {
         "in",
@@ -794,6 +796,7 @@ class _Ctx:
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (i, j, level) of each chosen mention
     ends: set[int] = field(default_factory=set)
     starts: set[int] = field(default_factory=set)
+    known: set[str] = field(default_factory=set)  # folded names the article placed with evidence
 
 
 def _run_word(t: _Tok) -> bool:
@@ -896,15 +899,27 @@ class PlacesMatcher:
         rejected = self._take(ctx, cands, taken)
         # Longest first means a two-word name is read before the one-word place listed next to it
         # ("Akhtarin, Turkmen Bari and Dabiq"): once that place is taken, a name it lists is read again.
-        self._take(ctx, rejected, taken, only_listed=True)
+        rejected = self._take(ctx, rejected, taken, gate=self._listed_next_to_taken)
+        # One sense per discourse: a name the article places elsewhere with evidence ("in Khan
+        # Sheikhoun") is that place again where its own sentence gives none ("a team went to Khan Sheikhoun").
+        ctx.known = {translit.fold(m.text) for m in ctx.chosen if m is not None and m.location_id and m.evidence != "name"}
+        self._take(ctx, rejected, taken, gate=lambda ctx, c: c.n_words >= 2 and self._cand_text(ctx, c) in ctx.known)
         return taken
 
-    def _take(self, ctx: _Ctx, cands: list[_Cand], taken: list[bool], only_listed: bool = False) -> list[_Cand]:
-        """Resolve cands in order into ctx.chosen, marking their tokens taken; the ones resolved to nothing."""
+    @staticmethod
+    def _cand_text(ctx: _Ctx, c: _Cand) -> str:
+        return translit.fold(ctx.text[ctx.toks[c.i].start : ctx.toks[c.j - 1].end])
+
+    def _take(self, ctx: _Ctx, cands: list[_Cand], taken: list[bool], gate=None) -> list[_Cand]:
+        """Resolve cands in order into ctx.chosen, marking their tokens taken; the ones resolved to nothing.
+        gate(ctx, c) says which of cands to read at all (a second pass reads a few again)."""
         toks = ctx.toks
         rejected = []
         for c in cands:
-            if any(taken[c.i : c.j]) or (only_listed and not self._listed_next_to_taken(ctx, c)):
+            if any(taken[c.i : c.j]):
+                continue
+            if gate is not None and not gate(ctx, c):
+                rejected.append(c)
                 continue
             if any(ctx.fac_tok[c.i : c.j]) and (
                 c.level > 0 or all(ctx.fac_tok[k] for k in range(c.i, c.j) if toks[k].piece)
@@ -1164,6 +1179,10 @@ class PlacesMatcher:
         # The governorate the sentence names is this place's: "Kadi Askar in Aleppo".
         if hint and c.n_words >= 2 and any(p.admin1 == hint for p in places):
             return "governorate"
+        if i >= 3 and prev1 in CONTROL_WORDS and toks[i - 2].text == "-":
+            return "cue"  # "rebel-held X", "regime-controlled X": only places are held
+        if c.n_words >= 2 and self._cand_text(ctx, c) in ctx.known:
+            return "discourse"
         return None
 
     @staticmethod
@@ -1254,6 +1273,8 @@ class PlacesMatcher:
                 return None
             if evidence in ("list", "governorate"):
                 confidence = "low"  # a person's or organisation's name by the NER, a place by its company
+            if evidence == "discourse":
+                confidence = "medium"  # the article placed the same name elsewhere
         if self._not_a_name(ctx, c, content, places) or self._names_something_else(ctx, c, content, places):
             return None
         confidence = self._neighbour_confidence(ctx, c, places, confidence)
@@ -1266,7 +1287,7 @@ class PlacesMatcher:
             evidence = self._evidence(ctx, c, hint, places)
             if evidence is None:
                 return None
-            if evidence in ("list", "governorate"):
+            if evidence in ("list", "governorate", "discourse"):
                 confidence = _weaker(confidence, "medium")
         if c.level == 2:
             places = self._skeleton_places(content, places, kind, hint)
