@@ -10,8 +10,11 @@
       kind:   the same ACLED sub-event type (an air strike and a chemical attack are one kind here:
               the same attack is often reported both ways);
       actors: the same perpetrator, or one report names none.
+    A report dated only to its month ("in early April", "this month") joins the one incident of its
+    place and kind that month (every matching report within a day of the others), as a coder codes
+    it once; with two or more such incidents it stays apart.
     Incidents are the connected groups of such pairs (so three reports can chain), each named by
-    its smallest report id. Reports with no day or week (undated, month, year) stay on their own. -#}
+    its smallest report id. Reports with no day, week or month (undated, year) stay on their own. -#}
 
 with recursive
 
@@ -35,7 +38,7 @@ dated as (
         or {{ name_key('location_name') }} = {{ name_key('admin1') }} as broad_place
 
     from reports
-    where event_date is not null and date_precision in ('day', 'week')
+    where event_date is not null and date_precision in ('day', 'week', 'month')
 
 ),
 
@@ -49,6 +52,8 @@ pairs as (
     inner join dated as b
         on
             a.incident_report_id < b.incident_report_id
+            and a.date_slack is not null
+            and b.date_slack is not null
             and a.document_id != b.document_id
             and a.kind_key = b.kind_key
             and coalesce(a.admin1, '') = coalesce(b.admin1, '')
@@ -84,11 +89,37 @@ governorate_pairs as (
     inner join dated as b
         on
             a.document_id != b.document_id
+            and a.date_slack is not null
+            and b.date_slack is not null
             and a.broad_place
             and not b.broad_place
             and a.kind_key = b.kind_key
             and a.admin1 = b.admin1
             and abs(a.event_date - b.event_date) <= greatest(a.date_slack, b.date_slack)
+    where
+        coalesce(len(a.perpetrator_actor_ids), 0) = 0
+        or coalesce(len(b.perpetrator_actor_ids), 0) = 0
+        or list_has_any(a.perpetrator_actor_ids, b.perpetrator_actor_ids)
+
+),
+
+month_pairs as (
+
+    select
+        a.incident_report_id as a_id,
+        b.incident_report_id as b_id,
+        max(b.event_date) over (partition by a.incident_report_id)
+        - min(b.event_date) over (partition by a.incident_report_id) as spread_days
+
+    from dated as a
+    inner join dated as b
+        on
+            a.date_precision = 'month'
+            and b.date_slack is not null
+            and a.document_id != b.document_id
+            and a.kind_key = b.kind_key
+            and (a.location_key = b.location_key or a.place_name_key = b.place_name_key)
+            and date_trunc('month', b.event_date) = date_trunc('month', a.event_date)
     where
         coalesce(len(a.perpetrator_actor_ids), 0) = 0
         or coalesce(len(b.perpetrator_actor_ids), 0) = 0
@@ -108,6 +139,12 @@ all_pairs as (
         b_id
     from governorate_pairs
     where n_places = 1 or (same_type and n_same_type_places = 1)
+    union all
+    select
+        a_id,
+        b_id
+    from month_pairs
+    where spread_days <= 1
 
 ),
 
@@ -188,7 +225,7 @@ other_incidents as (
         substr(md5('report|' || incident_report_id), 1, 16) as incident_id
 
     from reports
-    where event_date is null or date_precision not in ('day', 'week')
+    where event_date is null or date_precision not in ('day', 'week', 'month')
 
 )
 
