@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from conflictwatch.nlp.kit.translit import fold, skeleton_key, strip_qualifier  # noqa: E402
+from conflictwatch.nlp.kit.translit import fold, place_key, skeleton_key, strip_qualifier  # noqa: E402
 
 COLUMNS = ["location_id", "name", "kind", "admin1", "admin1_pcode", "admin2", "admin2_pcode", "admin3",
            "latitude", "longitude", "aliases", "source"]
@@ -198,6 +198,7 @@ def build(src: Path, curated_path: Path) -> list[dict[str, str]]:
                 c["source"] = "OCHA Syria / HDX (CC BY 3.0 IGO); aliases GeoNames (CC BY 4.0)"
     for code, c in communities.items():
         c["aliases"] = join_aliases(c["name"], extra_aliases[code])
+    rows.extend(city_areas(ocha, communities))
     print(f"GeoNames towns linked to OCHA communities: {linked}", file=sys.stderr)
 
     by_name = {v: k for k, v in a1_names.items()}
@@ -217,6 +218,39 @@ def build(src: Path, curated_path: Path) -> list[dict[str, str]]:
         raise SystemExit(f"duplicate location_id: {sorted(dupes)[:10]}")
     rows.sort(key=lambda r: (KIND_ORDER.index(r["kind"]), r["location_id"]))
     return rows
+
+
+# English reporting spellings of OCHA's city areas ("Jobar" for OCHA's "Jowbar").
+AREA_ALIASES = {
+    "Jowbar": ["Jobar"], "Burza": ["Barzeh", "Barza"], "Kafar Soussa": ["Kafr Sousa", "Kafr Souseh", "Kafrsouseh"],
+    "Mazzeh": ["Mezzeh", "Mezze"], "Muhajerin": ["Muhajireen", "Al-Muhajireen"], "Qaboun": ["Qabun"],
+    "Midan": ["Al-Midan", "Maidan"], "Salhiyeh": ["Salihiyeh", "Al-Salihiyah"], "Dummar": ["Dumar"],
+}
+
+
+def city_areas(ocha: Path, communities: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """OCHA's city areas (Damascus' Midan, Jowbar, Mazzeh ...: each a group of its neighbourhoods), as
+    neighbourhood rows at the mean of their neighbourhoods' points: news names the area far more
+    often than the neighbourhoods OCHA splits it into. An area a neighbourhood already names is left out."""
+    members: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in read_csv(ocha / "syr_city_neighbourhoods.csv"):
+        if r["areaPcode"] not in ("", "<Null>") and r["areaName_en"] not in ("", "<Null>"):
+            members[r["areaPcode"]].append(r)
+    named = {(c["admin1_pcode"], place_key(strip_qualifier(c["name"]))) for c in communities.values() if c["kind"] == "neighbourhood"}
+    out = []
+    for code, rs in sorted(members.items()):
+        r = rs[0]
+        if (r["admin1Pcode"], place_key(r["areaName_en"])) in named:
+            continue  # a neighbourhood of the same name already stands for it (Qaboun)
+        points = [(float(n["latitude"]), float(n["longitude"])) for n in (communities.get(x["Neighbourhood_Pcode"]) for x in rs)
+                  if n and n["latitude"]]
+        lat, lon = (fmt(sum(p[0] for p in points) / len(points)), fmt(sum(p[1] for p in points) / len(points))) if points else ("", "")
+        name = r["areaName_en"].strip()
+        out.append(dict(location_id=f"area:{r['admin4Pcode']}:{code}", name=name, kind="neighbourhood",
+                        admin1=r["admin1Name_en"], admin1_pcode=r["admin1Pcode"], admin2=r["admin2Name_en"],
+                        admin2_pcode=r["admin2Pcode"], admin3=r["admin3Name_en"], latitude=lat, longitude=lon,
+                        aliases=join_aliases(name, AREA_ALIASES.get(name, [])), source="OCHA Syria / HDX (CC BY 3.0 IGO): city area"))
+    return out
 
 
 def apply_admin1_display_names(rows: list[dict]) -> None:

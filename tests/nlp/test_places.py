@@ -736,3 +736,28 @@ def test_a_name_the_article_places_elsewhere_is_that_place_where_its_own_sentenc
 
 def test_a_name_after_a_control_adjective_is_a_place(nlp) -> None:
     assert one(nlp, "Dozens were hurt in the rebel-held Khan Sheikhoun on Tuesday.", "Khan Sheikhoun").location_id == "C3987"
+
+
+@pytest.mark.parametrize("name", ["Jobar", "Mazzeh", "Barzeh"])
+def test_the_capitals_city_areas_are_its_neighbourhoods(nlp, name) -> None:
+    # OCHA groups Damascus' neighbourhoods into areas; news names the area ("the Jobar district")
+    m = one(nlp, f"Fighting raged in {name} on Sunday.", name)
+    assert (m.kind, m.admin1) == ("neighbourhood", "Damascus")
+    # Midan is also an Aleppo quarter and a Latakia village: the report's city decides
+    m = one(nlp, "A car bomb hit a police station in Damascus. The blast in Midan killed 17.", "Midan")
+    assert (m.kind, m.admin1) == ("neighbourhood", "Damascus")
+
+
+def test_a_quarter_of_the_story_city_spelt_differently_still_beats_a_village_elsewhere(nlp) -> None:
+    # "Hamdaniyeh" is a Hama village by its spelling and Aleppo's Hamadaniyeh quarter by its
+    # consonants; "district" after it names no district, so the report from Aleppo means the quarter
+    m = one(nlp, "Rebels shelled Aleppo city on Monday. Two shells hit the Hamdaniyeh district.", "Hamdaniyeh")
+    assert (m.kind, m.admin1) == ("neighbourhood", "Aleppo")
+    assert one(nlp, "Two shells hit Hamdaniyeh on Monday.", "Hamdaniyeh").admin1 == "Hama"
+
+
+@pytest.mark.parametrize("where", ["near", "west of", "in the suburbs of", "outside the capital"])
+def test_a_place_tied_to_the_surroundings_of_damascus_is_in_rural_damascus(nlp, where) -> None:
+    text = f"Shelling hit the village of Zubdinat {where} Damascus." if "capital" not in where else "Shelling hit the village of Zubdinat outside the capital, Damascus."
+    assert one(nlp, text, "Zubdinat").admin1_hint == "Rural Damascus"
+    assert one(nlp, "Shelling hit the village of Zubdinat in Damascus.", "Zubdinat").admin1_hint == "Damascus"

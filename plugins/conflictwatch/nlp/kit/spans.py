@@ -33,6 +33,7 @@ class PlaceMention:
     # preposition, verb or noun that takes places: "in", "shelled", "the fall of") | list (in a list
     # or run of places) | ner (spaCy GPE/LOC/FAC) | governorate (its governorate is the one the
     # sentence names) | settlement ("the village of X", "X neighbourhood") | toponym ("Kafr X") |
+    # discourse (the article placed the same name elsewhere with evidence) |
     # facility ("X airport", "Division 17")
     evidence: str | None = None
     # The mention names a facility or landmark at or of the place ("Nairab military airport",

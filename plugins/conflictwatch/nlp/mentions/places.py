@@ -82,6 +82,12 @@ NAME_PREFIXES = frozenset(
      "qasr", "jubb", "rasm", "mazraat", "mazraa", "burj", "borj", "qabr", "harat", "marj", "sahl", "seif", "sayf",
      "khirbet", "khirbat", "hay", "hayy", "wadi"}
 )
+# Words that put what they tie outside a city: "near Damascus", "west of Damascus", "its suburbs".
+AROUND_RE = re.compile(
+    r"\b(?:near|outside|around|(?:outskirts|suburbs?|countryside|environs|edge|north|south|east|west|"
+    r"north-?east|north-?west|south-?east|south-?west)\s+of)(?:\s+the)?(?:\s+(?:Syrian\s+)?capital)?\s*,?\s*$",
+    re.I,
+)
 # "-held X": the second half of a control adjective before a name ("rebel-held", "IS-controlled").
 CONTROL_WORDS = frozenset({"held", "controlled", "run", "besieged", "occupied", "dominated"})
 CUE_BEFORE = frozenset(
@@ -619,6 +625,7 @@ class _Cand:
     level: int  # 0 place_key, 1 vowel_key, 2 skeleton_key
     idxs: tuple[int, ...]
     n_words: int
+    quarters: tuple[int, ...] = ()  # city neighbourhoods the words name only at a coarser key
 
 
 @lru_cache(maxsize=100_000)
@@ -713,9 +720,9 @@ def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
             if not u.piece:
                 continue
             words += 1
-            levels = _level_pieces(u.piece)
+            for level, piece in enumerate(_level_pieces(u.piece)):
+                parts[level].append(piece)
             for level in range(3):
-                parts[level].append(levels[level])
                 if not live[level]:
                     continue
                 key = " ".join(parts[level])
@@ -724,10 +731,22 @@ def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
                     continue
                 hits = gaz.index[level].get(key)
                 if hits:
-                    out.append(_Cand(i, j + 1, level, hits, words))
+                    out.append(_Cand(i, j + 1, level, hits, words, _coarser_quarters(gaz, parts, level, hits)))
             if not any(live):
                 break
     return out
+
+
+def _coarser_quarters(gaz: Gazetteer, parts: list[list[str]], level: int, hits: tuple[int, ...]) -> tuple[int, ...]:
+    """City neighbourhoods the same words name at a coarser key ("Hamdaniyeh": a village of Hama by
+    its spelling, Aleppo's Hamadaniyeh by its consonants), so that a report from that city can
+    still read the name as its quarter (PlacesMatcher._quarters_of_the_story); nothing else uses them."""
+    extra: list[int] = []
+    for coarser in range(level + 1, 3):
+        for x in gaz.index[coarser].get(" ".join(parts[coarser]), ()):
+            if gaz.places[x].kind == "neighbourhood" and x not in hits and x not in extra:
+                extra.append(x)
+    return tuple(extra)
 
 
 ATTACKED = frozenset(
@@ -831,6 +850,7 @@ class PlacesMatcher:
         self.gaz = gazetteer
         self._poss_cache: dict[str, int] = {}
         self._capital = next((p for p in gazetteer.places if p.location_id == self.CAPITAL_ID), None)
+        self._rural_capital = next((p for p in gazetteer.places if p.location_id == self.RURAL_CAPITAL_ID), None)
 
     def __call__(self, doc: Doc) -> Doc:
         """Set doc._.cw_places: the place mentions, datelines left out."""
@@ -886,10 +906,19 @@ class PlacesMatcher:
                         span_text = text[toks[c.i].start : toks[c.j - 1].end]
                         probe = PlaceMention(toks[c.i].start, toks[c.j - 1].end, span_text, p.kind)
                         if not is_dateline(text, probe):  # where the report was filed hints nothing
-                            ctx.admin_spans.append((c.i, c.j, p.admin1, toks[c.i].sent))
+                            admin1 = self._rural_capital.admin1 if self._around_the_capital(ctx, c, p) else p.admin1
+                            ctx.admin_spans.append((c.i, c.j, admin1, toks[c.i].sent))
                         break
         for k, x in ctx.poss_admin.items():  # "Aleppos Kadi Askar": the lost possessive is a hint too
             ctx.admin_spans.append((k, k + 1, gaz.places[x].admin1, toks[k].sent))
+
+    def _around_the_capital(self, ctx: _Ctx, c: _Cand, p: Place) -> bool:
+        """"near Damascus", "west of Damascus", "the suburbs of Damascus": the places it ties are around
+        the city, in Rural Damascus (the codebook: Damascus is the city, its surroundings Rural Damascus)."""
+        if p.location_id != self.CAPITAL_ID or self._rural_capital is None:
+            return False
+        before = ctx.text[max(0, ctx.toks[c.i].start - 40) : ctx.toks[c.i].start]
+        return bool(AROUND_RE.search(before))
 
     def _take_gazetteer_matches(self, ctx: _Ctx, cands: list[_Cand]) -> list[bool]:
         """Resolve the gazetteer matches, longest first, into ctx.chosen; which tokens they took."""
@@ -1415,15 +1444,14 @@ class PlacesMatcher:
         """The places of the kind the text names ("Idlib province"), else of the most specific kind news means."""
         gaz, toks = self.gaz, ctx.toks
         wanted = KIND_WORDS.get(toks[c.j].low if c.j < len(toks) else "")
-        if wanted:
-            narrowed = [p for p in places if p.kind in wanted]
-            if narrowed:
-                places = narrowed
+        narrowed = [p for p in places if p.kind in wanted] if wanted else []
+        if narrowed:
+            places = narrowed
         else:  # a district named for its town means the town: "Khan Shaykhun"
             places = [gaz.places[gaz.seats[p.location_id]] if p.location_id in gaz.seats else p for p in places]
         best_rank = min(KIND_RANK[p.kind] for p in places)
         best = [p for p in places if KIND_RANK[p.kind] == best_rank]
-        if not wanted:
+        if not narrowed:  # "the Hamdaniyeh district" of a city has no district of that name
             quarters = self._quarters_of_the_story(ctx, c, places, best)
             if quarters:
                 return quarters
@@ -1433,7 +1461,7 @@ class PlacesMatcher:
         """'Hanano area', 'al-Ashrafiyeh' in a report from Aleppo: a name that is a neighbourhood of the
         city the story is in (the governorate the sentence, else the article just before, names) and a
         village elsewhere is the neighbourhood, as a reader of that report takes it."""
-        quarters = [p for p in places if p.kind == "neighbourhood"]
+        quarters = [p for p in places if p.kind == "neighbourhood"] + [self.gaz.places[x] for x in c.quarters]
         if not quarters or quarters == best:
             return []
         governorate = self._hint(ctx, c.i, c.j)
@@ -1519,6 +1547,7 @@ class PlacesMatcher:
     # ---- the capital ---------------------------------------------------------------------------
 
     CAPITAL_ID = "SY01"  # Damascus
+    RURAL_CAPITAL_ID = "SY03"  # Rural Damascus: the governorate around it
 
     def _the_capital(self, ctx: _Ctx, taken: list[bool], chosen: list[PlaceMention]) -> list[PlaceMention]:
         """'on the outskirts of the capital', 'the Syrian capital': Damascus, in a report on Syria - not
