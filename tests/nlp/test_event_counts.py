@@ -1624,3 +1624,28 @@ def test_a_list_member_placed_near_is_still_in_the_list(nlp):
     found = sorted(f.location_mention for f in events(nlp, text, published="2016-04-24"))
     # THEN both are places of the shelling
     assert found == ["Binnish", "Sarmin"]
+
+
+# --- counts listed together add up -----------------------------------------------------------------
+
+
+def test_a_count_listed_after_a_counted_noun_adds_up(nlp):
+    # GIVEN two counts listed after one killing verb, the second with no verb of its own
+    text = "Gunmen attacked a checkpoint in Sarmin on Monday killing four civilians and seven militiamen the monitor said."
+    # THEN the toll is their sum
+    assert placed_killed(nlp, text, "2015-03-03") == [("Sarmin", 11)]
+
+
+def test_coordinated_subjects_with_a_long_first_noun_add_up(nlp):
+    # GIVEN "N fighters from the group and M civilians were killed"
+    text = "The monitor said 12 fighters from the brigade and three civilians were killed in the blast in Sarmin on Monday."
+    # THEN the toll counts both
+    assert placed_killed(nlp, text, "2015-03-03") == [("Sarmin", 15)]
+
+
+def test_a_count_along_with_another_after_the_place_adds_up(nlp):
+    # GIVEN a count, its place, then "along with" another count
+    text = "At least 7 Kurdish fighters were killed in the blast in Binnish on Monday along with five IS members."
+    # THEN the toll counts both sides
+    assert placed_killed(nlp, text, "2015-03-03") == [("Binnish", 12)]
+

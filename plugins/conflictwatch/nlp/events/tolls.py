@@ -197,6 +197,18 @@ _SUBSET_WORDS = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom
 _ALONG_WITH = re.compile(r"\b(?:along|together)\s+with\s+$|\bas\s+well\s+as\s+$|\bin\s+addition\s+to\s+$", re.I)
 
 
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|plus|as\s+well\s+as|along\s+with|together\s+with|in\s+addition\s+to)\s+"
+                       r"(?:another\s+|other\s+)?", re.I)
+
+
+def _listed_after(text: str, previous: Token, start: int) -> bool:
+    """A count listed right after the previous count's noun ("killing six civilians and five militiamen",
+    "nine children were killed along with two teachers") counts for the same predicate."""
+    if _ALONG_WITH.search(text[max(0, start - 24) : start]):
+        return True
+    return bool(_LIST_GAP.fullmatch(text[previous.idx + len(previous.text) : start]))
+
+
 _AMONG_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:among|amongst)\s+(?:them|whom|the\s+(?:dead|victims))\b", re.I)
 
 
@@ -278,8 +290,8 @@ def find_tolls(sent: Span) -> list[Toll]:
                 parent.women = parent.women or (mention.women or None)
             continue
         role = _role_by_parse(nominal) or _role_by_pattern(sent, start, end)
-        if role is None and order and _ALONG_WITH.search(text[max(0, start - 24) : start]):
-            role = (order[-1].role, sent.doc[order[-1].anchor])  # "nine children were killed along with two teachers"
+        if role is None and order and _listed_after(text, sent.doc[order[-1].nominal], start):
+            role = (order[-1].role, sent.doc[order[-1].anchor])  # "killing six civilians and five militiamen"
         if role is None:
             continue
         toll = _make_toll(mention, start, end, nominal, role)
@@ -293,7 +305,7 @@ def find_tolls(sent: Span) -> list[Toll]:
         order = _named_dead(sent)
     if not order:
         order = _none_reported(sent)
-    return _add_coordinated(order, text)
+    return _add_coordinated(order, sent.doc)
 
 
 # Who is killed by name or office: "the brigade killed Abu Hassan, an al-Nusra leader", "Karam Ammoun,
@@ -364,12 +376,24 @@ _COORD_GAP = re.compile(r"\s*(?:[\w'’-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+
                         r"(?:another\s+|other\s+)?", re.I)
 
 
-def _add_coordinated(tolls: list[Toll], doc_text: str) -> list[Toll]:
+def _listed(doc, prev: Toll, t: Toll) -> bool:
+    """Two counts of one predicate that are a list: a short gap ("five civilians and three"), the
+    parse's coordination of the counted nouns ("19 fighters from the group and four civilians were
+    killed"), or "along with" ("10 fighters were killed in the blast along with eight IS members")."""
+    gap = text_of(doc)[prev.end_char : t.start_char]
+    if _COORD_GAP.fullmatch(gap) or (_ALONG_WITH.search(gap) and not any(c.isdigit() for c in gap)):
+        return True
+    a, b = doc[prev.nominal], doc[t.nominal]
+    parallel = a.dep_ == b.dep_ and a.head.i == b.head.i and a.dep_ in ("nsubj", "nsubjpass", "dobj")
+    return (parallel or (b.dep_ == "conj" and b.head.i == a.i)) and re.search(r"\band\b", gap) is not None
+
+
+def _add_coordinated(tolls: list[Toll], doc) -> list[Toll]:
     """'killing five civilians and three fighters': one killed count of eight on the same predicate."""
     out: list[Toll] = []
     for t in tolls:
         prev = next((o for o in out if o.anchor == t.anchor and o.role == t.role), None)
-        if prev is not None and not _COORD_GAP.fullmatch(doc_text[prev.end_char : t.start_char]):
+        if prev is not None and not _listed(doc, prev, t):
             continue  # same predicate but not a list of counts: the first figure stands
         if prev is None:
             out.append(t)
