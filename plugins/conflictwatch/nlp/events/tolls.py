@@ -298,6 +298,8 @@ def find_tolls(sent: Span) -> list[Toll]:
         toll.partitive = bool(_PART_OF_RE.match(text[end : end + 40]))
         if mention.text.lower() == "one" and _NO_ONE_RE.search(text[max(0, start - 16) : start]):
             toll.value, toll.low, toll.high = 0, 0, 0  # "no one was killed"
+        if not order:
+            _add_the_one_named(text, toll)
         found[nominal.i] = toll
         order.append(toll)
     _of_whom(sent, order)
@@ -327,9 +329,16 @@ def _named_dead(sent: Span) -> list[Toll]:
         if persons:
             first = min(persons, key=lambda p: p.i)
             start = first.left_edge.idx if first.left_edge.i >= sent.start else first.idx
-            return [Toll("killed", len(persons), len(persons), len(persons), None, start, first.idx + len(first.text),
-                         first.i, tok.i, "people")]
+            n = max(len(persons), _names_in(sent, who))  # "Abu Osama al-Iraqi and Amer al-Rafdan were killed"
+            return [Toll("killed", n, n, n, None, start, first.idx + len(first.text), first.i, tok.i, "people")]
     return []
+
+
+def _names_in(sent: Span, who: list[Token]) -> int:
+    """How many people's names the killing verb's subject or object holds (the parse of a list of
+    names often hangs one name on another instead of coordinating them)."""
+    spans = [(w.left_edge.i, w.right_edge.i) for w in who]
+    return sum(1 for e in sent.ents if e.label_ == "PERSON" and any(a <= e.start and e.end - 1 <= b for a, b in spans))
 
 
 def _named_person(tok: Token) -> bool:
@@ -340,6 +349,25 @@ def _named_person(tok: Token) -> bool:
         return True
     return tok.lemma_.lower() in OFFICE_NOUNS or any(
         c.dep_ == "appos" and c.lemma_.lower() in OFFICE_NOUNS and c.tag_ not in ("NNS", "NNPS") for c in tok.children)
+
+
+# "killed a commander as well as five of his entourage", "X and three of his comrades were killed":
+# the count is of his companions, the one they belonged to is listed before it and died with them.
+_OF_HIS_RE = re.compile(r"^\s+of\s+(?:his|her)\s+(?:\w+\s+)?(?:comrades|entourage|companions|aides|bodyguards|guards|"
+                        r"escorts|colleagues|associates|men|fighters|followers|assistants|deputies)\b", re.I)
+_LISTED_BEFORE_RE = re.compile(r"\b(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:at\s+least\s+)?$", re.I)
+
+
+def _add_the_one_named(text: str, toll: Toll) -> None:
+    """Counts "N of his comrades" listed after the person they belonged to as N + 1 (he is no count
+    of his own, so the sentence's first count)."""
+    if toll.value is None or not _OF_HIS_RE.match(text[toll.end_char : toll.end_char + 50]):
+        return
+    if not _LISTED_BEFORE_RE.search(text[max(0, toll.start_char - 30) : toll.start_char]):
+        return
+    toll.value += 1
+    toll.low = toll.low + 1 if toll.low is not None else None
+    toll.high = toll.high + 1 if toll.high is not None else None
 
 
 def _of_whom(sent: Span, tolls: list[Toll]) -> None:
