@@ -1678,3 +1678,28 @@ def test_two_names_killed_count_two(nlp_with_names):
     text = "Abu Osama al-Iraqi and Amer al-Rafdan were killed in what is believed to have been US airstrikes in Sarmin."
     # THEN two were killed
     assert placed_killed(nlp_with_names, text, "2015-07-14") == [("Sarmin", 2)]
+
+
+# --- a period's toll is a tally, whatever its distance from the count -----------------------------------
+
+
+def test_a_period_at_the_end_of_the_counts_own_phrase_makes_a_tally(nlp):
+    # GIVEN a count whose period ("in the past few days") closes a long phrase, far from the number
+    text = ("Fifty militants were killed during infighting among the rival armed groups in the town of Sarmin "
+            "near the border in the past few days, the monitor said.")
+    fs = frames(nlp, text, published="2016-05-18")
+    # THEN the fifty are a period's tally, no event's toll
+    assert [f.attrs["killed"] for f in fs if f.frame_type == "casualty_tally"] == [50]
+    assert all(f.attrs.get("killed") != 50 for f in fs if f.frame_type == "casualty_event")
+
+
+def test_a_headline_restating_a_period_tally_is_not_an_events_toll(nlp):
+    # GIVEN a headline figure the body gives as a period's tally, and a countless event at the same place
+    text = ("Air strikes kill 40 in Sarmin\n\n"
+            "Jets struck Sarmin on Monday, residents said. Air strikes have killed 40 people in Sarmin since Friday, "
+            "the monitor said.")
+    fs = frames(nlp, text, published="2016-08-16")
+    # THEN the event keeps no toll and the headline's 40 is the tally's, not the event's
+    assert [(f.location_mention, f.attrs.get("killed")) for f in fs if f.frame_type == "casualty_event"] == [
+        ("Sarmin", None)]
+    assert [f.attrs["killed"] for f in fs if f.frame_type == "casualty_tally"] == [40, 40]
