@@ -1703,3 +1703,11 @@ def test_a_headline_restating_a_period_tally_is_not_an_events_toll(nlp):
     assert [(f.location_mention, f.attrs.get("killed")) for f in fs if f.frame_type == "casualty_event"] == [
         ("Sarmin", None)]
     assert [f.attrs["killed"] for f in fs if f.frame_type == "casualty_tally"] == [40, 40]
+
+
+def test_the_martyrdom_of_n_counts_the_dead(nlp):
+    # GIVEN state media's "resulting in the martyrdom of N citizens"
+    text = "A car bomb went off in Sarmin on Monday resulting in the martyrdom of 3 citizens and injuring 11 others."
+    # THEN the N are the dead, not a report of injuries only
+    (f,) = events(nlp, text, published="2013-09-24")
+    assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Sarmin", 3, 11)

@@ -22,7 +22,7 @@ KILLED_VERBS = frozenset({"kill", "die", "perish", "martyr", "slay", "slaughter"
                           "assassinate", "murder", "shoot", "eliminate", "neutralize", "neutralise"})
 INJURED_VERBS = frozenset({"wound", "injure", "hurt", "maim"})
 KILLED_NOUNS = frozenset({"dead", "death", "deaths", "fatality", "fatalities", "body", "bodies", "martyr", "martyrs",
-                          "toll", "killed", "life", "lives"})
+                          "toll", "killed", "life", "lives", "martyrdom", "killing"})
 DISPLACED_VERBS = frozenset({"flee", "displace", "uproot"})
 INJURED_NOUNS = frozenset({"injured", "wounded", "injury", "injuries", "wound", "wounds", "suffocation",
                            "difficulty", "difficulties"})
