@@ -129,3 +129,12 @@ def test_an_actor_in_a_parenthetical_aside_is_no_violator(nlp, finder):
             "of hostilities in the north.")
     (v,) = violations(nlp, finder, text)
     assert v.attrs["violators"] == ["Hayat Tahrir al-Sham"]
+
+
+def test_a_general_statement_beside_a_counted_violation_of_the_same_agreement_is_no_record_of_its_own(nlp, finder):
+    general = "The regime, however, has consistently violated the truce, launching frequent attacks."
+    counted = "Regime forces violated the truce at least 300 times in the last month, killing 40 civilians."
+    alone = violations(nlp, finder, AGREEMENT + general)
+    assert [v.attrs["kind"] for v in alone] == ["aggregate"]  # the article's only word on it: kept
+    both = violations(nlp, finder, AGREEMENT + counted + " " + general)
+    assert [(v.attrs["kind"], v.attrs.get("violations_low")) for v in both] == [("aggregate", 300)]

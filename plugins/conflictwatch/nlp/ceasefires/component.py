@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from conflictwatch.nlp.ceasefires.agreements import find_agreements
 from conflictwatch.nlp.ceasefires.lexicon import CeasefireDocument, cue_filter, load_lexicon
 from conflictwatch.nlp.ceasefires.merge import (
+    drop_general_beside,
     merge_adjacent,
     merge_headline,
     merge_twins,
@@ -50,6 +51,7 @@ class Ceasefires:
         agreements = find_agreements(cd)
         violations = merge_adjacent(find_violations(cd, agreements))
         violations = merge_twins(merge_headline(text_of(doc), violations))
+        violations = drop_general_beside(violations, lambda text: cd.lex.first("habitual", text) is not None)
         return [a.frame for a in agreements.found] + violations
 
 

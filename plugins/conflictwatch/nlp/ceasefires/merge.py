@@ -1,6 +1,7 @@
 """One record per violation: adjacent statements of one attack, a headline and the lead that
-repeats it, near-identical evidence. (A general statement, "has repeatedly violated the truce",
-stays a record of its own next to a count, as the codebook's aggregates do.)"""
+repeats it, near-identical evidence. A general statement ("has consistently violated the truce")
+is an aggregate of its own only when the article tells no other violation of that agreement:
+beside a count or an attack it says again, in general, what they say."""
 
 from __future__ import annotations
 
@@ -91,3 +92,18 @@ def merge_twins(frames: list[Frame]) -> list[Frame]:
         for k, v in f.attrs.items():
             twin.attrs.setdefault(k, v)
     return kept
+
+
+def _bare(f: Frame) -> bool:
+    """An aggregate with no count, period or casualties: a general statement."""
+    a = f.attrs
+    return a.get("kind") == "aggregate" and not any(
+        a.get(k) is not None for k in ("violations_low", "period_days", "killed", "killed_low", "injured"))
+
+
+def drop_general_beside(frames: list[Frame], is_general) -> list[Frame]:
+    """Leave out a general statement (is_general(evidence text): "consistently", "repeatedly") about
+    an agreement another kept violation of the article is about."""
+    general = [f for f in frames if _bare(f) and is_general(f.evidence_text)]
+    return [f for f in frames if f not in general or not any(
+        g is not f and g not in general and agreement_key(g) == agreement_key(f) for g in frames)]
