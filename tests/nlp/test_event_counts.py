@@ -1130,6 +1130,7 @@ def test_where_people_or_shells_came_from_is_not_the_event_place(nlp, sentence):
 @pytest.mark.parametrize("sentence", [
     "Air strikes carried out by Syrian or Russian warplanes killed 20 people in Sarmin on Sunday.",
     "Jets believed to be Russian or Syrian struck a market in Sarmin on Sunday, killing 20 people.",
+    "Air strikes which the Observatory said were carried out by either regime or allied Russian warplanes killed 20 people in Sarmin on Sunday.",
 ])
 def test_either_of_two_sides_is_no_perpetrator(nlp, sentence):
     (f,) = events(nlp, sentence, published="2016-06-13")

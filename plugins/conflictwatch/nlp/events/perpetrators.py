@@ -85,7 +85,8 @@ def _victims(cand) -> str:
     return "fighters" if "fighters" in groups else ("civilians" if groups else "none")
 
 
-ALTERNATIVE_RE = re.compile(r"^\s*(?:,\s*)?(?:or|and/or|or\s+possibly|or\s+perhaps)\s*$", re.I)
+# "or", "and/or", with up to two lower-case words after it ("or possibly", "or allied Russian jets")
+ALTERNATIVE_RE = re.compile(r"^\s*(?:,\s*)?(?:or|and/or)(?:\s+[a-z-]+){0,2}\s*$")
 
 
 def alternatives(perps: list[ActorMention], text: str) -> bool:
@@ -102,7 +103,7 @@ def alternatives(perps: list[ActorMention], text: str) -> bool:
 
 SIDE_WORD = r"(?:Syrian|Russian|regime|government|Turkish|coalition|US|U\.S\.|American|Israeli|Iranian)"
 ALT_BEFORE_RE = re.compile(rf"\b{SIDE_WORD}\s+or\s+$")
-ALT_AFTER_RE = re.compile(rf"\s+or\s+{SIDE_WORD}\b")
+ALT_AFTER_RE = re.compile(rf"\s+or\s+(?:[a-z-]+\s+){{0,2}}{SIDE_WORD}\b")
 
 
 # Sides that fight together; a perpetrator set never spans two (opposing sides named together are
