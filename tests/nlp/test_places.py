@@ -761,3 +761,8 @@ def test_a_place_tied_to_the_surroundings_of_damascus_is_in_rural_damascus(nlp, 
     text = f"Shelling hit the village of Zubdinat {where} Damascus." if "capital" not in where else "Shelling hit the village of Zubdinat outside the capital, Damascus."
     assert one(nlp, text, "Zubdinat").admin1_hint == "Rural Damascus"
     assert one(nlp, "Shelling hit the village of Zubdinat in Damascus.", "Zubdinat").admin1_hint == "Damascus"
+
+
+def test_both_and_either_do_not_hide_the_place_cue_before_them(nlp) -> None:
+    names = [m.text for m in find(nlp, "The army shelled both Saraqeb and Binnish on Saturday.") if m.location_id]
+    assert names == ["Saraqeb", "Binnish"]

@@ -1167,6 +1167,8 @@ class PlacesMatcher:
     @staticmethod
     def _cue_before(toks: list[_Tok], i: int) -> bool:
         """A word before token i that takes a place: "in", "shelled", "the town of"."""
+        if i >= 2 and toks[i - 1].low in ("both", "either"):
+            i -= 1  # "shelled both X and Y", "in either X or Y"
         prev1 = toks[i - 1].low if i >= 1 else ""
         return prev1 in CUE_BEFORE or (prev1 == "of" and i >= 2 and toks[i - 2].low in OF_HEADS)
 
