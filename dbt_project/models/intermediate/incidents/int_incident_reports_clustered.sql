@@ -11,8 +11,8 @@
               the same attack is often reported both ways);
       actors: the same perpetrator, or one report names none.
     A report dated only to its month ("in early April", "this month") joins the one incident of its
-    place and kind that month (every matching report within a day of the others), as a coder codes
-    it once; with two or more such incidents it stays apart.
+    place and sub-event type that month (every such report dated to the day within a day of the
+    others), as a coder codes it once; with two or more such incidents it stays apart.
     Incidents are the connected groups of such pairs (so three reports can chain), each named by
     its smallest report id. Reports with no day, week or month (undated, year) stay on their own. -#}
 
@@ -115,9 +115,9 @@ month_pairs as (
     inner join dated as b
         on
             a.date_precision = 'month'
-            and b.date_slack is not null
+            and b.date_precision = 'day'
             and a.document_id != b.document_id
-            and a.kind_key = b.kind_key
+            and a.sub_event_type = b.sub_event_type
             and (a.location_key = b.location_key or a.place_name_key = b.place_name_key)
             and date_trunc('month', b.event_date) = date_trunc('month', a.event_date)
     where
