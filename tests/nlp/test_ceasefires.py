@@ -153,18 +153,6 @@ def test_habitual_statement_alone_is_an_aggregate_without_a_count(nlp, finder):
     assert v.attrs["agreement_hint"]["month"] == 3
 
 
-def test_a_general_statement_next_to_a_counted_violation_is_a_record_too(nlp, finder):
-    # the codebook's aggregates are "a count or a general statement": each is one
-    text = (
-        "A truce between Turkey and Russia took effect in March 2020. "
-        "Rights groups say regime forces violated the truce more than 300 times in the past month. "
-        "The regime has repeatedly violated the truce, launching frequent attacks."
-    )
-    _, vs = run(nlp, finder, text)
-    assert [v.attrs.get("violations_low") for v in vs] == [300, None]
-    assert all(v.attrs["kind"] == "aggregate" for v in vs)
-
-
 def test_adjacent_despite_and_violated_sentences_merge_and_link_the_casualty(nlp, finder):
     text = (
         "A truce between Turkey and Russia took effect in March 2020. "

@@ -1712,3 +1712,11 @@ def test_the_martyrdom_of_n_counts_the_dead(nlp):
     # THEN the N are the dead, not a report of injuries only
     (f,) = events(nlp, text, published="2013-09-24")
     assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Sarmin", 3, 11)
+
+
+def test_a_capture_and_the_fighting_for_it_are_one_territory_change(nlp):
+    # codebook 2.1: a territory change that came with fighting is one event, coded as the change
+    text = ("Rebels captured the town of Sarmin on Sunday, a monitor said. "
+            "Fierce clashes between rebels and government forces in Sarmin on Sunday killed 10 fighters.")
+    (f,) = events(nlp, text, published="2016-06-13")
+    assert (f.location_mention, f.sub_event_type, f.attrs.get("killed")) == ("Sarmin", "Non-state actor overtakes territory", 10)

@@ -429,7 +429,10 @@ def reports_event(cand: Candidate) -> bool:
 
 
 # A finer type of the same attack: a bombing first told as "an explosion", then "a suicide car bomb".
-REFINES = {"Suicide bomb": "Remote explosive/landmine/IED", "Chemical weapon": "Air/drone strike"}
+# A telling of the finer kind refines one of the coarser (merged as one event, the finer type kept); a
+# territory change that came with fighting is one event, coded as the change (codebook 2.1).
+REFINES = {"Suicide bomb": "Remote explosive/landmine/IED", "Chemical weapon": "Air/drone strike",
+           "Non-state actor overtakes territory": "Armed clash", "Government regains territory": "Armed clash"}
 
 
 def same_kind(a: str | None, b: str | None) -> bool:
