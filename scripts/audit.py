@@ -10,8 +10,10 @@
    right when it tells a gold incident of its article (same place, same day by the evaluation's
    rule) and agrees with it on sub-event type, killed and perpetrator. Rows of test articles are
    counted but not shown (the test split is not read while building).
-3. Checks the marts as an analyst would: each of the ten most-reported incidents is one row
-   (no other fct_incidents row of the same kind in the same district within three days); no
+3. Checks the marts as an analyst would: each of the ten most-reported incidents is one row: any
+   other fct_incidents row of the same kind in the same district within three days is flagged,
+   and each flagged pair is judged by hand in docs/audit_judgements.csv (same incident, or
+   distinct: another place, day or side); a flagged pair nobody has judged counts as a split. No
    event dated after its article's own date; no place outside Syria given a Syrian governorate.
 Skips cleanly when the FA-KES copy is absent.
 """
@@ -38,6 +40,7 @@ SHARED = ROOT.parent / "shared"
 FAKES = SHARED / "corpora" / "fa-kes" / "FA-KES-Dataset.csv"
 RESERVED = SHARED / "heldout" / "fakes_reserved_ids.txt"
 WORK = ROOT / "data" / "audit"
+JUDGEMENTS = ROOT / "docs" / "audit_judgements.csv"  # flagged top-10 pairs, judged by hand
 SEED = 2026
 SAMPLE = 50
 
@@ -109,12 +112,14 @@ def checks(con) -> dict[str, object]:
         select incident_id, n_documents, event_date, admin2, sub_event_type, location_name
         from marts.fct_incidents order by n_documents desc, n_reports desc, incident_id limit 10""").fetchall()
     split = []
+    judged = load_judgements()
     for incident_id, n_docs, day, admin2, sub, name in top:
         twins = con.execute("""
-            select count(*) from marts.fct_incidents
+            select location_name, event_date from marts.fct_incidents
             where incident_id != ? and sub_event_type = ? and admin2 is not distinct from ?
-              and abs(event_date - ?::date) <= 3""", [incident_id, sub, admin2, day]).fetchone()[0]
-        split.append((name, str(day), sub, n_docs, twins))
+              and abs(event_date - ?::date) <= 3 order by event_date, location_name""", [incident_id, sub, admin2, day]).fetchall()
+        verdicts = [judged.get((name, str(day), sub, other, str(other_day)), "not judged") for other, other_day in twins]
+        split.append((name, str(day), sub, n_docs, [(o, str(d), v) for (o, d), v in zip(twins, verdicts, strict=True)]))
     after = con.execute("""
         select count(*) from marts.fct_incident_reports r join marts.dim_documents d using (document_id)
         where r.event_date > d.report_date""").fetchone()[0]
@@ -122,6 +127,20 @@ def checks(con) -> dict[str, object]:
         select count(*) from marts.fct_incident_reports
         where (location_id like 'abroad:%' or location_id like 'country:%') and admin1 is not null""").fetchone()[0]
     return {"top": split, "after_publication": after, "abroad_with_admin1": abroad}
+
+
+def load_judgements() -> dict[tuple[str, ...], str]:
+    """(place, day, kind, other place, other day) -> "distinct: why" | "same: why", judged by hand."""
+    if not JUDGEMENTS.exists():
+        return {}
+    with JUDGEMENTS.open(encoding="utf-8") as f:
+        return {(r["place"], r["date"], r["kind"], r["other_place"], r["other_date"]): f"{r['verdict']}: {r['why']}"
+                for r in csv.DictReader(f)}
+
+
+def split_count(top) -> int:
+    """Top incidents with another row of the same incident: judged the same, or flagged and not judged."""
+    return sum(1 for *_, twins in top if any(not v.startswith("distinct") for *_, v in twins))
 
 
 def main() -> int:
@@ -157,7 +176,9 @@ def main() -> int:
     right = sum(ok for _, ok, _, _ in verdicts)
     print(f"sample: {right}/{len(verdicts)} right on event, place, date, killed and perpetrator "
           f"({right / len(verdicts):.0%}); every annotated row: {format_all(report['all'])}; "
-          f"top-10 incidents split: {sum(1 for t in report['top'] if t[4])}; "
+          f"top-10 incidents split: {split_count(report['top'])} "
+          f"(flagged pairs {sum(len(t[4]) for t in report['top'])}, judged distinct by hand "
+          f"{sum(v.startswith('distinct') for t in report['top'] for *_, v in t[4])}); "
           f"dated after their article: {report['after_publication']}; abroad with a governorate: {report['abroad_with_admin1']}")
     return 0
 
@@ -195,12 +216,16 @@ def write_report(n_rows: int, n_annotated: int, verdicts, report) -> None:
         f"- rows dated after their article's own date: **{report['after_publication']}**",
         f"- rows placed outside Syria but given a Syrian governorate: **{report['abroad_with_admin1']}**",
         "",
-        "## The ten most-reported incidents (other rows of the same kind, district and +/- 3 days)",
+        f"## The ten most-reported incidents: {split_count(report['top'])} split",
         "",
-        "| incident | date | kind | articles | other rows |",
+        "Other rows of the same kind in the same district within three days are flagged; each flagged pair",
+        f"is judged by hand in `{JUDGEMENTS.relative_to(ROOT)}` (a pair not judged counts as a split).",
+        "",
+        "| incident | date | kind | articles | flagged rows (place, date: verdict) |",
         "|---|---|---|---|---|",
     ]
-    lines += [f"| {name} | {day} | {sub} | {n} | {twins} |" for name, day, sub, n, twins in report["top"]]
+    lines += [f"| {name} | {day} | {sub} | {n} | {'; '.join(f'{o} {d}: {v}' for o, d, v in twins) or 'none'} |"
+              for name, day, sub, n, twins in report["top"]]
     lines += ["", "## The sample", "", "| split | verdict | what is wrong | row |", "|---|---|---|---|"]
     for split, ok, why, r in sorted(verdicts, key=lambda v: (v[0], v[1])):
         shown = "(test split: not shown)" if split == "test" else (
