@@ -1711,3 +1711,25 @@ def test_the_martyrdom_of_n_counts_the_dead(nlp):
     # THEN the N are the dead, not a report of injuries only
     (f,) = events(nlp, text, published="2013-09-24")
     assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Sarmin", 3, 11)
+
+
+# --- a count placed by the next sentence, which tells its injured -------------------------------------
+
+
+def test_a_count_is_placed_by_the_next_sentence_telling_only_its_injured(nlp):
+    # GIVEN a death toll no sentence places, then the attack at a named place with its injured ("another
+    # N people were injured": more people of that attack, not another attack)
+    text = ("Air strikes killed 23 civilians on Thursday, activists said. "
+            "Another 40 people were injured when warplanes hit a school in the town of Sarmin.")
+    (f,) = events(nlp, text, published="2016-09-16")
+    # THEN one event at that place with both counts
+    assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Sarmin", 23, 40)
+
+
+def test_a_next_sentence_with_its_own_death_toll_does_not_place_an_earlier_count(nlp):
+    # GIVEN the next sentence states a death toll of its own at the named place
+    text = ("Air strikes killed 23 civilians on Thursday, activists said. "
+            "Warplanes hit a school in the town of Sarmin killing four people.")
+    # THEN the placed attack keeps its own figure
+    assert ("Sarmin", 4) in placed_killed(nlp, text, "2016-09-16")
+

@@ -719,6 +719,10 @@ def same_name(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 
 
 ANOTHER_RE = re.compile(r"\b(?:also|another|other|meanwhile|separately|elsewhere|separate|in\s+addition|further)\b", re.I)
+# "Another 65 people were injured", "a further two civilians were wounded": more people of the event
+# told, not another event
+MORE_PEOPLE_RE = re.compile(r"\b(?:another|other|a\s+further)\s+(?:\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:people|persons|"
+                            r"civilians|others|children|women|men|fighters|soldiers|members)\b", re.I)
 
 
 def elaborates(broad: Event, specific: Event) -> bool:
@@ -766,12 +770,12 @@ def placed_by(unplaced: Event, ev: Event) -> bool:
     ("Missile strikes killed 23 civilians on Thursday. Airstrikes hit a school ... in the town of X"),
     unless they give another count or say it is another event."""
     gap = ev.main.sent_index - unplaced.main.sent_index
-    if not 0 < gap <= 2 or ANOTHER_RE.search(ev.main.sent.text):
+    if not 0 < gap <= 2 or ANOTHER_RE.search(MORE_PEOPLE_RE.sub(" ", ev.main.sent.text)):
         return False
     if not same_kind(ev.sub_event_type, unplaced.sub_event_type):
         return False
-    if any(t.value is not None for t in ev.main.tolls):
-        return False
+    if any(t.value is not None and t.role == "killed" for t in ev.main.tolls):
+        return False  # its own death toll: another event (the injured of the one told are its own)
     return ev.date == unplaced.date or ev.date_precision != "day" or unplaced.date_precision != "day"
 
 
