@@ -1733,3 +1733,21 @@ def test_a_next_sentence_with_its_own_death_toll_does_not_place_an_earlier_count
     # THEN the placed attack keeps its own figure
     assert ("Sarmin", 4) in placed_killed(nlp, text, "2016-09-16")
 
+
+# --- casualty phrases the parse hangs awkwardly ------------------------------------------------------
+
+
+def test_killing_n_then_injuring_m_without_a_comma_are_dead_and_injured(nlp):
+    # GIVEN "killing N X injuring M others" run together (the copy lost its commas)
+    text = "The air force destroyed a base in Sarmin on Sunday killing 5 terrorists injuring 15 others."
+    (f,) = events(nlp, text, published="2016-11-27")
+    # THEN N are the dead and M the injured
+    assert (f.attrs["killed"], f.attrs["injured"]) == (5, 15)
+
+
+def test_the_killing_of_one_person_counts_one_dead(nlp):
+    # GIVEN "led to the killing of one person and the injury of N others"
+    text = "A rocket hit Sarmin on Saturday and led to the killing of one person and the injury of 40 others."
+    (f,) = events(nlp, text, published="2013-08-24")
+    # THEN one dead, not a report of injuries only
+    assert (f.attrs["killed"], f.attrs["injured"]) == (1, 40)
