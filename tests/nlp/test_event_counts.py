@@ -1751,3 +1751,30 @@ def test_the_killing_of_one_person_counts_one_dead(nlp):
     (f,) = events(nlp, text, published="2013-08-24")
     # THEN one dead, not a report of injuries only
     assert (f.attrs["killed"], f.attrs["injured"]) == (1, 40)
+
+
+# --- more dead of the event just told ("were also killed") ---------------------------------------------
+
+
+def test_dead_told_with_also_in_a_later_sentence_add_to_the_events_figure(nlp):
+    # GIVEN an attack's toll, then "N ... were also killed" with no place, day or other event of its own
+    text = ("Five medics were killed when an air strike hit a clinic in Sarmin on Tuesday, the aid group said. "
+            "The clinic was levelled. Two militiamen guarding it were also killed, the monitor said.")
+    # THEN one event whose toll counts both
+    assert placed_killed(nlp, text, "2016-09-21") == [("Sarmin", 7)]
+
+
+def test_a_side_that_lost_n_fighters_in_the_attack_adds_its_dead(nlp):
+    # GIVEN "the attackers also lost N fighters in the attack"
+    text = ("Militants attacked an army post in Sarmin on Tuesday killing 12 soldiers, the monitor said. "
+            "The militants also lost 15 fighters in the attack.")
+    # THEN both sides' dead are the event's toll (codebook: both sides together)
+    assert placed_killed(nlp, text, "2016-09-21") == [("Sarmin", 27)]
+
+
+def test_dead_told_with_also_at_another_place_are_not_added(nlp):
+    # GIVEN "also killed" at a place of its own
+    text = ("Five medics were killed when an air strike hit a clinic in Sarmin on Tuesday, the aid group said. "
+            "Three people were also killed in Binnish.")
+    # THEN the first event keeps its figure
+    assert ("Sarmin", 5) in placed_killed(nlp, text, "2016-09-21")

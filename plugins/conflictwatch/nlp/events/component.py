@@ -117,6 +117,13 @@ class EventCoder:
             if c.role not in ("event", "tally"):
                 continue
             ev = self.to_event(c, cands, events, lead_place, context_type, reference, claimed)
+            added_to = asm.adds_dead(c, events) if c.role == "event" else None
+            if added_to is not None:  # "Two militiamen were also killed": more dead of the event just told
+                for t in c.tolls:
+                    t.adds = t.role == "killed"
+                asm.merge(added_to, ev)
+                asm.settle_counts(added_to)
+                continue
             if c.role == "tally":
                 ev.role, ev.scope = "tally", asm.tally_scope(c)
                 tallies.append(ev)

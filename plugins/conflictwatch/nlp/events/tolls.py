@@ -67,6 +67,7 @@ class Toll:
     women: int | None = None
     parts: list[int] = field(default_factory=list)  # token indexes of coordinated counts added in
     partitive: bool = False  # "10 of the dead were killed in X": a part of a count told before
+    adds: bool = False  # "Two militiamen were also killed": more dead of an event told before, added to its figure
 
     @property
     def best(self) -> int | None:
@@ -147,6 +148,8 @@ def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
             if head.lemma_ == "shoot" and not any(c.lower_ == "dead" for c in head.children):
                 return None
             return role, head
+        if head.lemma_ == "lose" and tok.dep_ == "dobj":  # "ISIS also lost 15 fighters": its dead
+            return "killed", head
         if head.lemma_ == "leave" and tok.dep_ == "dobj":  # "left 11 dead"
             for c in head.children:
                 if c.i > tok.i and _role_of_lemma(c.lemma_.lower()):
