@@ -1778,3 +1778,23 @@ def test_dead_told_with_also_at_another_place_are_not_added(nlp):
             "Three people were also killed in Binnish.")
     # THEN the first event keeps its figure
     assert ("Sarmin", 5) in placed_killed(nlp, text, "2016-09-21")
+
+
+# --- nobody hurt, said in a later sentence that names no place ------------------------------------------
+
+
+def test_material_damage_only_said_after_the_attacks_makes_their_toll_zero(nlp):
+    # GIVEN shells on two places, then "the attacks caused material damage only without any human casualties"
+    text = ("Terrorists fired shells that hit buildings in Sarmin and Binnish on Saturday. "
+            "The attacks caused material damage only without any human casualties, the source said.")
+    # THEN nobody died at either place (codebook: 0 when the text says nobody died)
+    assert sorted(placed_killed(nlp, text, "2016-04-23")) == [("Binnish", 0), ("Sarmin", 0)]
+
+
+def test_no_human_casualties_a_few_sentences_on_tells_the_attack_of_its_kind(nlp):
+    # GIVEN two car bombs at a place, a sentence on something else, then "the two explosions caused no
+    # human casualties"
+    text = ("Militants detonated two car bombs in Sarmin on Friday. The army continued operations in the area. "
+            "The two explosions caused no human casualties but left heavy damage.")
+    # THEN the bombing's toll is zero
+    assert ("Sarmin", 0) in placed_killed(nlp, text, "2015-07-10")

@@ -956,8 +956,8 @@ def merge(into: Event, other: Event) -> None:
 
 
 NO_DEATHS_RE = re.compile(
-    r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+(?:killed|hurt|injured)|no\s+(?:casualties|causalities|deaths|fatalities|"
-    r"injuries|victims)|without\s+(?:causing\s+)?(?:any\s+)?(?:casualties|causalities)|"
+    r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+(?:killed|hurt|injured)|no\s+(?:human\s+|civilian\s+)?(?:casualties|causalities|"
+    r"deaths|fatalities|injuries|victims)|without\s+(?:causing\s+)?(?:any\s+)?(?:human\s+|civilian\s+)?(?:casualties|causalities)|"
     r"(?:only|causing|caused|leaving|left)\s+(?:only\s+)?(?:some\s+|heavy\s+|great\s+)?(?:material|property)\s+damages?)\b", re.I)
 
 
@@ -999,6 +999,28 @@ def settle_counts(ev: Event) -> None:
             setattr(ev, f"{role}_{part}", parts[0] if parts else None)
     if ev.killed is None and not ev.killed_vague and _nobody_died(ev, tellings):
         ev.killed = 0  # a report of injuries only, or of no casualties or only damage: nobody died (codebook)
+
+
+def unharmed(cand: Candidate, events: list[Event]) -> list[Event]:
+    """'The attacks caused material damage only without any human casualties': a sentence that names no
+    place and states no count, saying nobody was hurt, tells the attacks of its kind told last (within
+    a few sentences) that state no death toll: every one told in that sentence when its attack word is
+    plural, else the last."""
+    if cand.tolls or cand.places or not NO_DEATHS_RE.search(cand.sent.text):
+        return []
+
+    def told_at(e: Event) -> set[int]:
+        return {c.sent_index for c in [e.main, *e.told] if c.sent_index < cand.sent_index}
+
+    kin = [e for e in events if e.killed is None and not e.main.territory and same_kind(e.sub_event_type, cand.sub_event_type)
+           and told_at(e) and cand.sent_index - max(told_at(e)) <= UNHARMED_GAP]
+    last = max((max(told_at(e)) for e in kin), default=None)
+    told = [e for e in kin if last in told_at(e)]
+    plural = cand.anchor.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in cand.anchor.children)
+    return told if plural else told[-1:]
+
+
+UNHARMED_GAP = 4  # sentences between an attack and the words that nobody was hurt in it
 
 
 def _nobody_died(ev: Event, tellings: list[Candidate]) -> bool:
