@@ -1720,3 +1720,90 @@ def test_a_capture_and_the_fighting_for_it_are_one_territory_change(nlp):
             "Fierce clashes between rebels and government forces in Sarmin on Sunday killed 10 fighters.")
     (f,) = events(nlp, text, published="2016-06-13")
     assert (f.location_mention, f.sub_event_type, f.attrs.get("killed")) == ("Sarmin", "Non-state actor overtakes territory", 10)
+
+
+# --- a count placed by the next sentence, which tells its injured -------------------------------------
+
+
+def test_a_count_is_placed_by_the_next_sentence_telling_only_its_injured(nlp):
+    # GIVEN a death toll no sentence places, then the attack at a named place with its injured ("another
+    # N people were injured": more people of that attack, not another attack)
+    text = ("Air strikes killed 23 civilians on Thursday, activists said. "
+            "Another 40 people were injured when warplanes hit a school in the town of Sarmin.")
+    (f,) = events(nlp, text, published="2016-09-16")
+    # THEN one event at that place with both counts
+    assert (f.location_mention, f.attrs["killed"], f.attrs["injured"]) == ("Sarmin", 23, 40)
+
+
+def test_a_next_sentence_with_its_own_death_toll_does_not_place_an_earlier_count(nlp):
+    # GIVEN the next sentence states a death toll of its own at the named place
+    text = ("Air strikes killed 23 civilians on Thursday, activists said. "
+            "Warplanes hit a school in the town of Sarmin killing four people.")
+    # THEN the placed attack keeps its own figure
+    assert ("Sarmin", 4) in placed_killed(nlp, text, "2016-09-16")
+
+
+# --- casualty phrases the parse hangs awkwardly ------------------------------------------------------
+
+
+def test_killing_n_then_injuring_m_without_a_comma_are_dead_and_injured(nlp):
+    # GIVEN "killing N X injuring M others" run together (the copy lost its commas)
+    text = "The air force destroyed a base in Sarmin on Sunday killing 5 terrorists injuring 15 others."
+    (f,) = events(nlp, text, published="2016-11-27")
+    # THEN N are the dead and M the injured
+    assert (f.attrs["killed"], f.attrs["injured"]) == (5, 15)
+
+
+def test_the_killing_of_one_person_counts_one_dead(nlp):
+    # GIVEN "led to the killing of one person and the injury of N others"
+    text = "A rocket hit Sarmin on Saturday and led to the killing of one person and the injury of 40 others."
+    (f,) = events(nlp, text, published="2013-08-24")
+    # THEN one dead, not a report of injuries only
+    assert (f.attrs["killed"], f.attrs["injured"]) == (1, 40)
+
+
+# --- more dead of the event just told ("were also killed") ---------------------------------------------
+
+
+def test_dead_told_with_also_in_a_later_sentence_add_to_the_events_figure(nlp):
+    # GIVEN an attack's toll, then "N ... were also killed" with no place, day or other event of its own
+    text = ("Five medics were killed when an air strike hit a clinic in Sarmin on Tuesday, the aid group said. "
+            "The clinic was levelled. Two militiamen guarding it were also killed, the monitor said.")
+    # THEN one event whose toll counts both
+    assert placed_killed(nlp, text, "2016-09-21") == [("Sarmin", 7)]
+
+
+def test_a_side_that_lost_n_fighters_in_the_attack_adds_its_dead(nlp):
+    # GIVEN "the attackers also lost N fighters in the attack"
+    text = ("Militants attacked an army post in Sarmin on Tuesday killing 12 soldiers, the monitor said. "
+            "The militants also lost 15 fighters in the attack.")
+    # THEN both sides' dead are the event's toll (codebook: both sides together)
+    assert placed_killed(nlp, text, "2016-09-21") == [("Sarmin", 27)]
+
+
+def test_dead_told_with_also_at_another_place_are_not_added(nlp):
+    # GIVEN "also killed" at a place of its own
+    text = ("Five medics were killed when an air strike hit a clinic in Sarmin on Tuesday, the aid group said. "
+            "Three people were also killed in Binnish.")
+    # THEN the first event keeps its figure
+    assert ("Sarmin", 5) in placed_killed(nlp, text, "2016-09-21")
+
+
+# --- nobody hurt, said in a later sentence that names no place ------------------------------------------
+
+
+def test_material_damage_only_said_after_the_attacks_makes_their_toll_zero(nlp):
+    # GIVEN shells on two places, then "the attacks caused material damage only without any human casualties"
+    text = ("Terrorists fired shells that hit buildings in Sarmin and Binnish on Saturday. "
+            "The attacks caused material damage only without any human casualties, the source said.")
+    # THEN nobody died at either place (codebook: 0 when the text says nobody died)
+    assert sorted(placed_killed(nlp, text, "2016-04-23")) == [("Binnish", 0), ("Sarmin", 0)]
+
+
+def test_no_human_casualties_a_few_sentences_on_tells_the_attack_of_its_kind(nlp):
+    # GIVEN two car bombs at a place, a sentence on something else, then "the two explosions caused no
+    # human casualties"
+    text = ("Militants detonated two car bombs in Sarmin on Friday. The army continued operations in the area. "
+            "The two explosions caused no human casualties but left heavy damage.")
+    # THEN the bombing's toll is zero
+    assert ("Sarmin", 0) in placed_killed(nlp, text, "2015-07-10")

@@ -722,6 +722,10 @@ def same_name(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 
 
 ANOTHER_RE = re.compile(r"\b(?:also|another|other|meanwhile|separately|elsewhere|separate|in\s+addition|further)\b", re.I)
+# "Another 65 people were injured", "a further two civilians were wounded": more people of the event
+# told, not another event
+MORE_PEOPLE_RE = re.compile(r"\b(?:another|other|a\s+further)\s+(?:\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:people|persons|"
+                            r"civilians|others|children|women|men|fighters|soldiers|members)\b", re.I)
 
 
 def elaborates(broad: Event, specific: Event) -> bool:
@@ -764,17 +768,47 @@ def same_event(a: Event, b: Event) -> bool:
     return contains(a.place, b.place) and (a.main.features.get("headline") or b.main.features.get("headline"))
 
 
+ELSEWHERE_RE = re.compile(r"\b(?:another|other|elsewhere|separately|meanwhile|separate)\b", re.I)
+
+
+def adds_dead(cand: Candidate, events: list[Event]) -> Event | None:
+    """'Five medics were killed when a strike hit a clinic in X. Nine rebels working there were also
+    killed': a death toll said with 'also', in a sentence that names no place of its own, no other day
+    and no other event, counts more dead of the event just told (which states a figure): the event
+    whose figure it adds to."""
+    tolls = [t for t in cand.tolls if t.role == "killed" and t.value is not None]
+    if len(tolls) != 1 or cand.places or cand.weak_places or ELSEWHERE_RE.search(MORE_PEOPLE_RE.sub(" ", cand.sent.text)):
+        return None
+    verb = cand.sent.doc[tolls[0].anchor]
+    if not any(c.lower_ == "also" and c.dep_ == "advmod" for c in verb.children):
+        return None
+    if cand.date is not None and cand.date.precision == "day":
+        return None
+    def last_told(e: Event) -> int:
+        return max(c.sent_index for c in [e.main, *e.told] if c.sent_index < cand.sent_index)
+
+    before = [e for e in events if e.main.sent_index < cand.sent_index and cand.sent_index - last_told(e) <= ADDED_GAP
+              and e.killed is not None]  # the last event told with a figure (a countless retelling between)
+    last = max(before, key=last_told, default=None)
+    if last is None or last.fixed_counts or not same_kind(last.sub_event_type, cand.sub_event_type):
+        return None
+    return last
+
+
+ADDED_GAP = 6  # sentences between an event's count and the dead added to it
+
+
 def placed_by(unplaced: Event, ev: Event) -> bool:
     """A count the sentence does not place, placed by the next sentences that tell the same attack
     ("Missile strikes killed 23 civilians on Thursday. Airstrikes hit a school ... in the town of X"),
     unless they give another count or say it is another event."""
     gap = ev.main.sent_index - unplaced.main.sent_index
-    if not 0 < gap <= 2 or ANOTHER_RE.search(ev.main.sent.text):
+    if not 0 < gap <= 2 or ANOTHER_RE.search(MORE_PEOPLE_RE.sub(" ", ev.main.sent.text)):
         return False
     if not same_kind(ev.sub_event_type, unplaced.sub_event_type):
         return False
-    if any(t.value is not None for t in ev.main.tolls):
-        return False
+    if any(t.value is not None and t.role == "killed" for t in ev.main.tolls):
+        return False  # its own death toll: another event (the injured of the one told are its own)
     return ev.date == unplaced.date or ev.date_precision != "day" or unplaced.date_precision != "day"
 
 
@@ -925,8 +959,8 @@ def merge(into: Event, other: Event) -> None:
 
 
 NO_DEATHS_RE = re.compile(
-    r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+(?:killed|hurt|injured)|no\s+(?:casualties|causalities|deaths|fatalities|"
-    r"injuries|victims)|without\s+(?:causing\s+)?(?:any\s+)?(?:casualties|causalities)|"
+    r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+(?:killed|hurt|injured)|no\s+(?:human\s+|civilian\s+)?(?:casualties|causalities|"
+    r"deaths|fatalities|injuries|victims)|without\s+(?:causing\s+)?(?:any\s+)?(?:human\s+|civilian\s+)?(?:casualties|causalities)|"
     r"(?:only|causing|caused|leaving|left)\s+(?:only\s+)?(?:some\s+|heavy\s+|great\s+)?(?:material|property)\s+damages?)\b", re.I)
 
 
@@ -944,8 +978,10 @@ def settle_counts(ev: Event) -> None:
     ev.displaced = max(moved) if moved else None
     for role in ("killed", "injured"):
         tolls = [t for c in tellings for t in c.tolls if t.role == role]
+        added = [t for t in tolls if t.adds and t.value is not None]
+        tolls = [t for t in tolls if t not in added] or added
         exact = [t for t in tolls if t.value is not None]
-        main = next((t for t in ev.main.tolls if t.role == role and t.value is not None), None)
+        main = next((t for t in ev.main.tolls if t.role == role and t.value is not None and not t.adds), None)
         best = main or (max(exact, key=lambda t: t.value) if exact else None)
         if best is None:
             vague = next((t for t in tolls if t.vague), None)
@@ -954,16 +990,40 @@ def settle_counts(ev: Event) -> None:
                 setattr(ev, role + "_vague", vague.vague)
             continue
         values = [t.value for t in exact]
-        setattr(ev, role, best.value)
+        more = sum(t.value for t in added if t not in exact)  # "N were also killed": on top of the figure
+        setattr(ev, role, best.value + more)
         low = min([v for v in values] + [t.low for t in exact if t.low is not None])
         high = max(values)
-        setattr(ev, role + "_low", best.low if len(set(values)) == 1 else low)
-        setattr(ev, role + "_high", best.high if len(set(values)) == 1 else high)
+        low = best.low if len(set(values)) == 1 else low
+        setattr(ev, role + "_low", None if low is None else low + more)
+        setattr(ev, role + "_high", None if more else best.high if len(set(values)) == 1 else high)
         for part in ("children", "women"):
             parts = [getattr(t, part) for t in [best, *exact] if getattr(t, part) is not None]
             setattr(ev, f"{role}_{part}", parts[0] if parts else None)
     if ev.killed is None and not ev.killed_vague and _nobody_died(ev, tellings):
         ev.killed = 0  # a report of injuries only, or of no casualties or only damage: nobody died (codebook)
+
+
+def unharmed(cand: Candidate, events: list[Event]) -> list[Event]:
+    """'The attacks caused material damage only without any human casualties': a sentence that names no
+    place and states no count, saying nobody was hurt, tells the attacks of its kind told last (within
+    a few sentences) that state no death toll: every one told in that sentence when its attack word is
+    plural, else the last."""
+    if cand.tolls or cand.places or not NO_DEATHS_RE.search(cand.sent.text):
+        return []
+
+    def told_at(e: Event) -> set[int]:
+        return {c.sent_index for c in [e.main, *e.told] if c.sent_index < cand.sent_index}
+
+    kin = [e for e in events if e.killed is None and not e.main.territory and same_kind(e.sub_event_type, cand.sub_event_type)
+           and told_at(e) and cand.sent_index - max(told_at(e)) <= UNHARMED_GAP]
+    last = max((max(told_at(e)) for e in kin), default=None)
+    told = [e for e in kin if last in told_at(e)]
+    plural = cand.anchor.tag_ in ("NNS", "NNPS") or any(c.dep_ == "nummod" for c in cand.anchor.children)
+    return told if plural else told[-1:]
+
+
+UNHARMED_GAP = 4  # sentences between an attack and the words that nobody was hurt in it
 
 
 def _nobody_died(ev: Event, tellings: list[Candidate]) -> bool:

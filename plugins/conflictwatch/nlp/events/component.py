@@ -117,6 +117,8 @@ class EventCoder:
             if c.role not in ("event", "tally"):
                 continue
             ev = self.to_event(c, cands, events, lead_place, context_type, reference, claimed)
+            if c.role == "event" and self.tells_more(c, ev, events):
+                continue
             if c.role == "tally":
                 ev.role, ev.scope = "tally", asm.tally_scope(c)
                 tallies.append(ev)
@@ -147,6 +149,23 @@ class EventCoder:
             if ev.role == "event":
                 out.extend(asm.split_places(ev, ev.listed if len(ev.listed) > 1 else [ev.place]))
         return [ev for ev in out if self.models.keep(ev, reference)], tallies
+
+    @staticmethod
+    def tells_more(c: Candidate, ev: asm.Event, events: list[asm.Event]) -> bool:
+        """More of events already told: dead to add to one ("Two militiamen were also killed"), or that
+        nobody died in them ("The attacks caused material damage only"). Folded in, True."""
+        added_to = asm.adds_dead(c, events)
+        if added_to is not None:
+            for t in c.tolls:
+                t.adds = t.role == "killed"
+            asm.merge(added_to, ev)
+            asm.settle_counts(added_to)
+            return True
+        unharmed = asm.unharmed(c, events)
+        for told in unharmed:
+            told.told.append(c)
+            asm.settle_counts(told)
+        return bool(unharmed)
 
     @staticmethod
     def add(events: list[asm.Event], ev: asm.Event) -> None:

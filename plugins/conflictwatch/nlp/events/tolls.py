@@ -67,6 +67,7 @@ class Toll:
     women: int | None = None
     parts: list[int] = field(default_factory=list)  # token indexes of coordinated counts added in
     partitive: bool = False  # "10 of the dead were killed in X": a part of a count told before
+    adds: bool = False  # "Two militiamen were also killed": more dead of an event told before, added to its figure
 
     @property
     def best(self) -> int | None:
@@ -101,6 +102,11 @@ def _nominal(num_tok: Token) -> Token:
     return num_tok
 
 
+def _counted(tok: Token) -> Token:
+    """The noun a number word of a person count is hung on ("the killing of one person": "person")."""
+    return tok.head if tok.dep_ == "nummod" and tok.head.pos_ in ("NOUN", "PROPN") else tok
+
+
 def _is_person(nominal: Token, num_tok: Token) -> bool:
     if nominal.i == num_tok.i:
         return True
@@ -116,7 +122,10 @@ def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
     own = _role_of_lemma(nominal.lemma_.lower())
     if own and nominal.lower_ not in ("body", "life"):
         return own, nominal  # "30 deaths", "three dead", "5 wounded"
-    for child in nominal.children:  # "16 people killed", "three dead"
+    # "16 people killed", "three dead"; not "killing 5 terrorists injuring 15 others", where the
+    # clause hung on the count is the next casualty predicate
+    direct = nominal.dep_ in ("dobj", "nsubjpass") and _role_of_lemma(nominal.head.lemma_.lower())
+    for child in [] if direct else nominal.children:
         if child.dep_ in ("amod", "acl", "relcl", "oprd", "xcomp") and _role_of_lemma(child.lemma_.lower()):
             return _role_of_lemma(child.lemma_.lower()), child
     tok = nominal
@@ -139,6 +148,8 @@ def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
             if head.lemma_ == "shoot" and not any(c.lower_ == "dead" for c in head.children):
                 return None
             return role, head
+        if head.lemma_ == "lose" and tok.dep_ == "dobj":  # "ISIS also lost 15 fighters": its dead
+            return "killed", head
         if head.lemma_ == "leave" and tok.dep_ == "dobj":  # "left 11 dead"
             for c in head.children:
                 if c.i > tok.i and _role_of_lemma(c.lemma_.lower()):
@@ -289,7 +300,7 @@ def find_tolls(sent: Span) -> list[Toll]:
                 parent.children = parent.children or (mention.children or None)
                 parent.women = parent.women or (mention.women or None)
             continue
-        role = _role_by_parse(nominal) or _role_by_pattern(sent, start, end)
+        role = _role_by_parse(nominal) or _role_by_parse(_counted(nominal)) or _role_by_pattern(sent, start, end)
         if role is None and order and _listed_after(text, sent.doc[order[-1].nominal], start):
             role = (order[-1].role, sent.doc[order[-1].anchor])  # "killing six civilians and five militiamen"
         if role is None:
