@@ -10,9 +10,10 @@
       kind:   the same ACLED sub-event type (an air strike and a chemical attack are one kind here:
               the same attack is often reported both ways);
       actors: the same perpetrator, or one report names none.
-    A report dated only to its month ("in early April", "this month") joins the one incident of its
-    place and sub-event type that month (every such report dated to the day within a day of the
-    others), as a coder codes it once; with two or more such incidents it stays apart.
+    A report dated only to its month ("in early April", "this month") joins the one widely reported
+    incident of its place and sub-event type that month (at least three in four of such reports
+    dated to the day lie within a day of the most-reported day), as a coder codes it once; with
+    two or more comparable incidents it stays apart.
     Incidents are the connected groups of such pairs (so three reports can chain), each named by
     its smallest report id. Reports with no day, week or month (undated, year) stay on their own. -#}
 
@@ -103,13 +104,13 @@ governorate_pairs as (
 
 ),
 
-month_pairs as (
+month_candidates as (
 
+    -- the day-dated reports a month-dated one may join: same place and sub-event type that month
     select
         a.incident_report_id as a_id,
         b.incident_report_id as b_id,
-        max(b.event_date) over (partition by a.incident_report_id)
-        - min(b.event_date) over (partition by a.incident_report_id) as spread_days
+        b.event_date
 
     from dated as a
     inner join dated as b
@@ -124,6 +125,41 @@ month_pairs as (
         coalesce(len(a.perpetrator_actor_ids), 0) = 0
         or coalesce(len(b.perpetrator_actor_ids), 0) = 0
         or list_has_any(a.perpetrator_actor_ids, b.perpetrator_actor_ids)
+
+),
+
+month_peaks as (
+
+    -- the most-reported day of each month-dated report's candidates (the earliest on a tie)
+    select
+        a_id,
+        first(event_date order by n desc, event_date asc) as peak
+
+    from (
+        select
+            a_id,
+            event_date,
+            count(*) as n
+        from month_candidates
+        group by a_id, event_date
+    ) as days
+    group by a_id
+
+),
+
+month_pairs as (
+
+    -- joined when at least three in four of the candidates lie within a day of the peak: the month's
+    -- one widely reported incident (a stray misdated report does not make it two)
+    select
+        c.a_id,
+        c.b_id,
+        abs(c.event_date - p.peak) <= 1 as near_peak,
+        avg(case when abs(c.event_date - p.peak) <= 1 then 1.0 else 0.0 end)
+            over (partition by c.a_id) as share_near_peak
+
+    from month_candidates as c
+    inner join month_peaks as p on c.a_id = p.a_id
 
 ),
 
@@ -144,7 +180,7 @@ all_pairs as (
         a_id,
         b_id
     from month_pairs
-    where spread_days <= 1
+    where near_peak and share_near_peak >= 0.75
 
 ),
 
