@@ -227,6 +227,7 @@ def test_victims_are_not_perpetrators(nlp):
         ),
         ("An attack killed three people in Sarmin on Monday.", "Attack"),
         ("Chlorine gas killed three people in Sarmin on Monday.", "Chemical weapon"),
+        ("Rebels fired shells containing toxic materials on Sarmin on Monday, killing three people.", "Chemical weapon"),
     ],
 )
 def test_event_types(nlp, sentence, sub_event):
