@@ -723,6 +723,27 @@ def test_a_vague_count_for_two_villages_is_no_figure_for_either(nlp):
     assert [(f.location_mention, f.attrs.get("injured")) for f in fs] == [("Binnish", None), ("Sarmin", None)]
 
 
+def test_a_figure_told_after_the_places_without_naming_them_is_their_total_not_divided(nlp):
+    # GIVEN battles at two villages, then a toll in a sentence of its own that names no place
+    text = ("Government forces captured Sarmin on Monday while fierce battles raged in Binnish and Taftanaz. "
+            "The monitor added that at least 16 rebels were killed.")
+    # THEN the villages keep no share of it: it is the total of the fighting there, a tally
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", None), ("Binnish", None), ("Taftanaz", None)]
+    assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [16]
+
+
+def test_a_headline_figure_is_not_divided_among_the_villages_the_body_lists(nlp):
+    text = ("Rebels kill 7 in Idlib assault, capture 3 villages\n\n"
+            "Rebels took the villages of Sarmin, Binnish and Taftanaz on Saturday, the monitor said.")
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", None), ("Binnish", None), ("Taftanaz", None)]
+
+
+def test_a_wider_places_figure_told_before_the_list_is_divided_among_it(nlp):
+    # codebook 2.3: "killed 12 in Idlib ... targeted A, B and C" is the toll of the places together
+    text = "Air strikes killed 12 people in Idlib on Monday. The warplanes targeted the towns of Sarmin, Binnish and Taftanaz."
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", 4), ("Binnish", 4), ("Taftanaz", 4)]
+
+
 def test_villages_with_their_own_counts_are_not_divided(nlp):
     text = "Warplanes struck on Monday, killing eight in Sarmin and two each in Binnish and Atarib."
     fs = events(nlp, text)

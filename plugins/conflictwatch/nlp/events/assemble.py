@@ -1115,6 +1115,41 @@ def by_place(ev: Event, counts: list) -> list[Event]:
     return out
 
 
+COUNT_ROLES = ("killed", "injured")
+
+
+def total_told_apart(ev: Event, places: list[PlaceMention]) -> Event | None:
+    """A figure an event of several places took only from the headline or from later tellings that name
+    none of them ("battles raged in A and B. It added that 16 insurgents were killed", "The battle has
+    killed some 300") is the total of the fighting there, not a figure to divide among them: the places
+    keep no figure of it, and the figure is the article's total (a tally, returned). A figure told before
+    the list at a wider place ("Strikes killed 92 in Aleppo. The warplanes targeted A, B and C") is the
+    places' toll together, divided (codebook 2.3)."""
+    if len(places) <= 1:
+        return None
+    lo, hi = min(p.start_char for p in places), max(p.end_char for p in places)
+    tellings = [ev.main, *ev.told]
+    listing = min((c.sent_index for c in tellings if c.sent.start_char <= lo and hi <= c.sent.end_char), default=None)
+    if listing is None:
+        return None
+
+    keys = {place_key(p) for p in places}
+
+    def told_apart(role: str) -> bool:
+        told = [c for c in tellings if any(t.role == role and t.value is not None for t in c.tolls)]
+        return bool(told) and all((c.features.get("headline") or c.sent_index > listing)
+                                  and not keys & {place_key(p) for p in [*c.places, *c.weak_places]} for c in told)
+
+    apart = [r for r in COUNT_ROLES if getattr(ev, r) and told_apart(r)]
+    if not apart:
+        return None
+    total = Event(**{**ev.__dict__, "told": list(ev.told), "listed": [], "role": "tally", "scope": "article_total"})
+    for role in apart:
+        for suffix in ("", "_low", "_high", "_children", "_women"):
+            setattr(ev, role + suffix, None)
+    return total
+
+
 def split_places(ev: Event, places: list[PlaceMention]) -> list[Event]:
     """One event per place; a count stated for all of them is divided evenly (ACLED), remainder to the first."""
     if len(places) <= 1:

@@ -147,7 +147,10 @@ class EventCoder:
         out = []
         for ev in events:
             if ev.role == "event":
-                out.extend(asm.split_places(ev, ev.listed if len(ev.listed) > 1 else [ev.place]))
+                places = ev.listed if len(ev.listed) > 1 else [ev.place]
+                total = asm.total_told_apart(ev, places)
+                tallies += [total] if total is not None else []
+                out.extend(asm.split_places(ev, places))
         return [ev for ev in out if self.models.keep(ev, reference)], tallies
 
     @staticmethod
