@@ -744,6 +744,23 @@ def test_a_wider_places_figure_told_before_the_list_is_divided_among_it(nlp):
     assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", 4), ("Binnish", 4), ("Taftanaz", 4)]
 
 
+def test_a_toll_brought_to_a_figure_is_a_running_total_not_the_events_figure(nlp):
+    text = ("A Russian helicopter was shot down near Sarmin on Monday. "
+            "The downing brought the toll for Russian soldiers killed in Syria to 18.")
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", None)]
+    assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [18]
+
+
+def test_a_figure_the_article_calls_a_running_total_is_a_tally_wherever_told(nlp):
+    # GIVEN a 24-hour toll for a province, then one strike's dead "bringing the number killed ... to" it
+    text = ("At least 30 people have been killed in Idlib in the last 24 hours, the monitor said. Nine civilians "
+            "were killed in an air strike on Sarmin on Monday, bringing the number killed in 24 hours of "
+            "bombardment in the province to 30.")
+    # THEN the strike keeps its own nine and the 30 is no event's figure
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", 9)]
+    assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [30]
+
+
 def test_villages_with_their_own_counts_are_not_divided(nlp):
     text = "Warplanes struck on Monday, killing eight in Sarmin and two each in Binnish and Atarib."
     fs = events(nlp, text)

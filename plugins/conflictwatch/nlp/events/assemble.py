@@ -123,6 +123,23 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
     return "event"
 
 
+def running_totals(cands: list[Candidate]) -> frozenset:
+    """The death tolls the article calls running totals ("bringing the toll to 45")."""
+    return frozenset(v for c in cands for v in c.features.get("running", ()))
+
+
+def tells_running_total(cand: Candidate, running: frozenset) -> bool:
+    """The candidate's figures are all running totals, told as such or as a figure the article calls one
+    ("At least 45 people have been killed in Aleppo in the last 24 hours ... 12 were killed in X on
+    Monday, bringing the number killed in 24 hours to 45"): a tally. Otherwise its running totals are
+    dropped from its counts: the event's own figure is the other one."""
+    figures = [t for t in cand.tolls if t.value is not None]
+    if figures and all(t.running or (t.role == "killed" and t.value in running) for t in figures):
+        return True
+    cand.tolls = [t for t in cand.tolls if not t.running]
+    return False
+
+
 def _said_of_it(anchor, verb) -> bool:
     """'The attack ... was not an isolated case': a copula's negation denies what is said of the event,
     not that it happened."""
