@@ -761,6 +761,15 @@ def test_a_figure_the_article_calls_a_running_total_is_a_tally_wherever_told(nlp
     assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [30]
 
 
+@pytest.mark.parametrize("cue, best", [(" The death toll is expected to rise.", 15), ("", 12)])
+def test_a_higher_figure_after_the_toll_was_expected_to_rise_is_the_update(nlp, cue, best):
+    # codebook 2.4: best = the latest figure of an update; without the cue the first telling stands
+    text = ("An air strike on Sarmin on Monday killed at least 12 people, the monitor said." + cue +
+            " Civil defence workers said the air strike on Sarmin had killed 15 people.")
+    (f,) = events(nlp, text, "2016-07-12")
+    assert (f.attrs["killed"], f.attrs["killed_low"], f.attrs["killed_high"]) == (best, 12, 15)
+
+
 def test_villages_with_their_own_counts_are_not_divided(nlp):
     text = "Warplanes struck on Monday, killing eight in Sarmin and two each in Binnish and Atarib."
     fs = events(nlp, text)

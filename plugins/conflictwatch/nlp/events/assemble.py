@@ -1000,6 +1000,7 @@ def settle_counts(ev: Event) -> None:
         exact = [t for t in tolls if t.value is not None]
         main = next((t for t in ev.main.tolls if t.role == role and t.value is not None and not t.adds), None)
         best = main or (max(exact, key=lambda t: t.value) if exact else None)
+        best = _update_of(best, tellings, role) if best is not None else None
         if best is None:
             vague = next((t for t in tolls if t.vague), None)
             if vague is not None:
@@ -1019,6 +1020,22 @@ def settle_counts(ev: Event) -> None:
             setattr(ev, f"{role}_{part}", parts[0] if parts else None)
     if ev.killed is None and not ev.killed_vague and _nobody_died(ev, tellings):
         ev.killed = 0  # a report of injuries only, or of no casualties or only damage: nobody died (codebook)
+
+
+TOLL_TO_RISE_RE = re.compile(r"\b(?:expected|likely|feared|set)\s+to\s+(?:rise|climb|increase|go\s+up)\b|"
+                             r"\blikely\s+to\s+increase\s+the\s+(?:death\s+)?toll\b", re.I)
+
+
+def _update_of(best, tellings: list[Candidate], role: str):
+    """A figure the article says is expected to rise, then a higher figure told later of the same event:
+    the later is the update, the best figure (codebook 2.4: best = the latest; low stays the first)."""
+    text = text_of(tellings[0].sent.doc)
+    later = sorted((t for c in tellings for t in c.tolls if t.role == role and t.value is not None and not t.adds
+                    and t.value > best.value and t.start_char > best.end_char), key=lambda t: t.start_char)
+    for t in later:
+        if TOLL_TO_RISE_RE.search(text[best.end_char : t.start_char]):
+            return t
+    return best
 
 
 def unharmed(cand: Candidate, events: list[Event]) -> list[Event]:
