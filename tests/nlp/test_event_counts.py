@@ -724,6 +724,53 @@ def test_a_vague_count_for_two_villages_is_no_figure_for_either(nlp):
     assert [(f.location_mention, f.attrs.get("injured")) for f in fs] == [("Binnish", None), ("Sarmin", None)]
 
 
+def test_a_figure_told_after_the_places_without_naming_them_is_their_total_not_divided(nlp):
+    # GIVEN battles at two villages, then a toll in a sentence of its own that names no place
+    text = ("Government forces captured Sarmin on Monday while fierce battles raged in Binnish and Taftanaz. "
+            "The monitor added that at least 16 rebels were killed.")
+    # THEN the villages keep no share of it: it is the total of the fighting there, a tally
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", None), ("Binnish", None), ("Taftanaz", None)]
+    assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [16]
+
+
+def test_a_headline_figure_is_not_divided_among_the_villages_the_body_lists(nlp):
+    text = ("Rebels kill 7 in Idlib assault, capture 3 villages\n\n"
+            "Rebels took the villages of Sarmin, Binnish and Taftanaz on Saturday, the monitor said.")
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", None), ("Binnish", None), ("Taftanaz", None)]
+
+
+def test_a_wider_places_figure_told_before_the_list_is_divided_among_it(nlp):
+    # codebook 2.3: "killed 12 in Idlib ... targeted A, B and C" is the toll of the places together
+    text = "Air strikes killed 12 people in Idlib on Monday. The warplanes targeted the towns of Sarmin, Binnish and Taftanaz."
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", 4), ("Binnish", 4), ("Taftanaz", 4)]
+
+
+def test_a_toll_brought_to_a_figure_is_a_running_total_not_the_events_figure(nlp):
+    text = ("A Russian helicopter was shot down near Sarmin on Monday. "
+            "The downing brought the toll for Russian soldiers killed in Syria to 18.")
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", None)]
+    assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [18]
+
+
+def test_a_figure_the_article_calls_a_running_total_is_a_tally_wherever_told(nlp):
+    # GIVEN a 24-hour toll for a province, then one strike's dead "bringing the number killed ... to" it
+    text = ("At least 30 people have been killed in Idlib in the last 24 hours, the monitor said. Nine civilians "
+            "were killed in an air strike on Sarmin on Monday, bringing the number killed in 24 hours of "
+            "bombardment in the province to 30.")
+    # THEN the strike keeps its own nine and the 30 is no event's figure
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", 9)]
+    assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [30]
+
+
+@pytest.mark.parametrize("cue, best", [(" The death toll is expected to rise.", 15), ("", 12)])
+def test_a_higher_figure_after_the_toll_was_expected_to_rise_is_the_update(nlp, cue, best):
+    # codebook 2.4: best = the latest figure of an update; without the cue the first telling stands
+    text = ("An air strike on Sarmin on Monday killed at least 12 people, the monitor said." + cue +
+            " Civil defence workers said the air strike on Sarmin had killed 15 people.")
+    (f,) = events(nlp, text, "2016-07-12")
+    assert (f.attrs["killed"], f.attrs["killed_low"], f.attrs["killed_high"]) == (best, 12, 15)
+
+
 def test_villages_with_their_own_counts_are_not_divided(nlp):
     text = "Warplanes struck on Monday, killing eight in Sarmin and two each in Binnish and Atarib."
     fs = events(nlp, text)

@@ -123,6 +123,23 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
     return "event"
 
 
+def running_totals(cands: list[Candidate]) -> frozenset:
+    """The death tolls the article calls running totals ("bringing the toll to 45")."""
+    return frozenset(v for c in cands for v in c.features.get("running", ()))
+
+
+def tells_running_total(cand: Candidate, running: frozenset) -> bool:
+    """The candidate's figures are all running totals, told as such or as a figure the article calls one
+    ("At least 45 people have been killed in Aleppo in the last 24 hours ... 12 were killed in X on
+    Monday, bringing the number killed in 24 hours to 45"): a tally. Otherwise its running totals are
+    dropped from its counts: the event's own figure is the other one."""
+    figures = [t for t in cand.tolls if t.value is not None]
+    if figures and all(t.running or (t.role == "killed" and t.value in running) for t in figures):
+        return True
+    cand.tolls = [t for t in cand.tolls if not t.running]
+    return False
+
+
 def _said_of_it(anchor, verb) -> bool:
     """'The attack ... was not an isolated case': a copula's negation denies what is said of the event,
     not that it happened."""
@@ -983,6 +1000,7 @@ def settle_counts(ev: Event) -> None:
         exact = [t for t in tolls if t.value is not None]
         main = next((t for t in ev.main.tolls if t.role == role and t.value is not None and not t.adds), None)
         best = main or (max(exact, key=lambda t: t.value) if exact else None)
+        best = _update_of(best, tellings, role) if best is not None else None
         if best is None:
             vague = next((t for t in tolls if t.vague), None)
             if vague is not None:
@@ -1002,6 +1020,22 @@ def settle_counts(ev: Event) -> None:
             setattr(ev, f"{role}_{part}", parts[0] if parts else None)
     if ev.killed is None and not ev.killed_vague and _nobody_died(ev, tellings):
         ev.killed = 0  # a report of injuries only, or of no casualties or only damage: nobody died (codebook)
+
+
+TOLL_TO_RISE_RE = re.compile(r"\b(?:expected|likely|feared|set)\s+to\s+(?:rise|climb|increase|go\s+up)\b|"
+                             r"\blikely\s+to\s+increase\s+the\s+(?:death\s+)?toll\b", re.I)
+
+
+def _update_of(best, tellings: list[Candidate], role: str):
+    """A figure the article says is expected to rise, then a higher figure told later of the same event:
+    the later is the update, the best figure (codebook 2.4: best = the latest; low stays the first)."""
+    text = text_of(tellings[0].sent.doc)
+    later = sorted((t for c in tellings for t in c.tolls if t.role == role and t.value is not None and not t.adds
+                    and t.value > best.value and t.start_char > best.end_char), key=lambda t: t.start_char)
+    for t in later:
+        if TOLL_TO_RISE_RE.search(text[best.end_char : t.start_char]):
+            return t
+    return best
 
 
 def unharmed(cand: Candidate, events: list[Event]) -> list[Event]:
@@ -1113,6 +1147,41 @@ def by_place(ev: Event, counts: list) -> list[Event]:
             part.fixed_counts = True
             out.append(part)
     return out
+
+
+COUNT_ROLES = ("killed", "injured")
+
+
+def total_told_apart(ev: Event, places: list[PlaceMention]) -> Event | None:
+    """A figure an event of several places took only from the headline or from later tellings that name
+    none of them ("battles raged in A and B. It added that 16 insurgents were killed", "The battle has
+    killed some 300") is the total of the fighting there, not a figure to divide among them: the places
+    keep no figure of it, and the figure is the article's total (a tally, returned). A figure told before
+    the list at a wider place ("Strikes killed 92 in Aleppo. The warplanes targeted A, B and C") is the
+    places' toll together, divided (codebook 2.3)."""
+    if len(places) <= 1:
+        return None
+    lo, hi = min(p.start_char for p in places), max(p.end_char for p in places)
+    tellings = [ev.main, *ev.told]
+    listing = min((c.sent_index for c in tellings if c.sent.start_char <= lo and hi <= c.sent.end_char), default=None)
+    if listing is None:
+        return None
+
+    keys = {place_key(p) for p in places}
+
+    def told_apart(role: str) -> bool:
+        told = [c for c in tellings if any(t.role == role and t.value is not None for t in c.tolls)]
+        return bool(told) and all((c.features.get("headline") or c.sent_index > listing)
+                                  and not keys & {place_key(p) for p in [*c.places, *c.weak_places]} for c in told)
+
+    apart = [r for r in COUNT_ROLES if getattr(ev, r) and told_apart(r)]
+    if not apart:
+        return None
+    total = Event(**{**ev.__dict__, "told": list(ev.told), "listed": [], "role": "tally", "scope": "article_total"})
+    for role in apart:
+        for suffix in ("", "_low", "_high", "_children", "_women"):
+            setattr(ev, role + suffix, None)
+    return total
 
 
 def split_places(ev: Event, places: list[PlaceMention]) -> list[Event]:

@@ -76,6 +76,7 @@ class EventCoder:
                 self.arguments(cand, sent, model, places, actors, dates)
                 cand.features["after_period"] = bool(previous_period)
                 cand.features["caption"] = model.is_caption(sent.start_char, sent.end_char)
+                cand.features["running"] = [t.value for t in tolls if t.running and t.role == "killed" and t.value]
                 out.append(cand)
             previous_tolls = tolls
             previous_period = asm.PERIOD_RE.search(sent.text) and not asm.PAST_24H_RE.search(sent.text)
@@ -100,8 +101,9 @@ class EventCoder:
     def assemble(self, cands: list[Candidate], model: DocumentModel, claimed: list | None = None
                  ) -> tuple[list[asm.Event], list[asm.Event]]:
         reference = model.reference_date
+        running = asm.running_totals(cands)
         for c in cands:
-            c.role = asm.classify(c, model, reference)
+            c.role = "tally" if asm.tells_running_total(c, running) else asm.classify(c, model, reference)
         for c in cands:
             if c.role == "event" and asm.echoes(c, cands):
                 c.role = "echo"
@@ -147,7 +149,10 @@ class EventCoder:
         out = []
         for ev in events:
             if ev.role == "event":
-                out.extend(asm.split_places(ev, ev.listed if len(ev.listed) > 1 else [ev.place]))
+                places = ev.listed if len(ev.listed) > 1 else [ev.place]
+                total = asm.total_told_apart(ev, places)
+                tallies += [total] if total is not None else []
+                out.extend(asm.split_places(ev, places))
         return [ev for ev in out if self.models.keep(ev, reference)], tallies
 
     @staticmethod

@@ -34,6 +34,11 @@ PERSONS = frozenset(w.lower() for w in nums.PERSON_NOUNS) | {"dead", "wounded", 
 _OF_WHOM_RE = re.compile(
     r"\b(?P<n>[\w-]+)\s+of\s+(?:whom|them)\s+(?:were\s+|are\s+|being\s+)?(?P<who>children|women|kids|minors|boys|girls)\b", re.I
 )
+# "..., bringing the number killed in 24 hours of bombardment to 45", "The downing brought the toll for Russian
+# soldiers killed in the conflict to 18": the count is a running total, not the figure of the event told
+_RUNNING_RE = re.compile(r"\b(?:bring|brings|bringing|brought|rais(?:e|es|ed|ing)|push(?:es|ed|ing)?|tak(?:e|es|ing)|took)\s+"
+                         r"(?:the|its|their)\s+(?:overall\s+|total\s+|death\s+|casualty\s+)*(?:toll|number|total|tally)\b"
+                         r"[^.;]{0,90}?\bto\s+(?:at\s+least\s+|more\s+than\s+|over\s+|nearly\s+|about\s+|some\s+)?$", re.I)
 _NO_ONE_RE = re.compile(r"\b(?:no|not\s+a\s+single)\s+$", re.I)
 # "One of those killed was (a name)", "two of the dead were ...": who some of a count told elsewhere were
 _PARTITIVE_RE = re.compile(r"^\s+of\s+(?:those|the)\s+(?:killed|dead|victims)\s+(?:was|were|is|are)\b", re.I)
@@ -68,6 +73,7 @@ class Toll:
     parts: list[int] = field(default_factory=list)  # token indexes of coordinated counts added in
     partitive: bool = False  # "10 of the dead were killed in X": a part of a count told before
     adds: bool = False  # "Two militiamen were also killed": more dead of an event told before, added to its figure
+    running: bool = False  # "bringing the death toll to N": a running total over more than the event told
 
     @property
     def best(self) -> int | None:
@@ -307,6 +313,7 @@ def find_tolls(sent: Span) -> list[Toll]:
             continue
         toll = _make_toll(mention, start, end, nominal, role)
         toll.partitive = bool(_PART_OF_RE.match(text[end : end + 40]))
+        toll.running = bool(_RUNNING_RE.search(text[max(sent.start_char, start - 160) : start]))
         if mention.text.lower() == "one" and _NO_ONE_RE.search(text[max(0, start - 16) : start]):
             toll.value, toll.low, toll.high = 0, 0, 0  # "no one was killed"
         if not order:
