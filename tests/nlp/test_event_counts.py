@@ -1807,3 +1807,14 @@ def test_no_human_casualties_a_few_sentences_on_tells_the_attack_of_its_kind(nlp
             "The two explosions caused no human casualties but left heavy damage.")
     # THEN the bombing's toll is zero
     assert ("Sarmin", 0) in placed_killed(nlp, text, "2015-07-10")
+
+
+def test_the_lead_after_a_tag_list_is_read_and_the_summary_above_is_the_same_event(nlp):
+    # GIVEN a summary at the wider place, then a tag list run into the lead (no full stop between)
+    text = ("Jets kill civilians in Syria\n\nDate of publication 14 August 2016 At least 12 people have been killed "
+            "in Idlib in the last 24 hours according to monitors. Tags Syria Idlib civilians airstrikes At least 12 civilians "
+            "were killed in air strikes on Sarmin on Saturday a monitor said. The strikes destroyed a bakery and "
+            "a school the monitor added.")
+    # THEN the lead's figure is read, and the summary, told at the wider place, is no second event
+    assert placed_killed(nlp, text, "2016-08-14") == [("Sarmin", 12)]
+

@@ -94,6 +94,7 @@ class EventCoder:
         args.assign_actors(cand, s_actors)
         cand.date = args.choose_date(cand, args.sentence_mentions(sent, dates))
         cand.features["headline"] = model.in_headline(sent.start_char, sent.end_char - 1)
+        cand.features["standfirst"] = model.in_standfirst(sent.start_char, sent.end_char)
 
     # ---- per document ----------------------------------------------------------------------------
 
@@ -110,8 +111,9 @@ class EventCoder:
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
-        body = [c for c in cands if not c.features.get("headline")]
-        heads = [c for c in cands if c.features.get("headline")]
+        # the headline and the summary above the page debris tell again what the body tells
+        heads = [c for c in cands if c.features.get("headline") or c.features.get("standfirst")]
+        body = [c for c in cands if c not in heads]
         lead_place = pending = None
         for c in body:
             if c.role not in ("event", "tally"):
