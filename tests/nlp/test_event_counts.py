@@ -1818,3 +1818,8 @@ def test_the_lead_after_a_tag_list_is_read_and_the_summary_above_is_the_same_eve
     # THEN the lead's figure is read, and the summary, told at the wider place, is no second event
     assert placed_killed(nlp, text, "2016-08-14") == [("Sarmin", 12)]
 
+
+def test_forces_are_counted_as_fighters(nlp):
+    (f,) = events(nlp, "Islamic State fighters attacked Sarmin on Monday killing 40 government forces.")
+    assert f.attrs["killed"] == 40
+
