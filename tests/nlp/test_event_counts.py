@@ -1823,3 +1823,11 @@ def test_forces_are_counted_as_fighters(nlp):
     (f,) = events(nlp, "Islamic State fighters attacked Sarmin on Monday killing 40 government forces.")
     assert f.attrs["killed"] == 40
 
+
+def test_a_claim_in_a_related_headline_of_the_page_debris_names_no_perpetrator(nlp):
+    # GIVEN share buttons and another story's headline (a claim) pasted above the report
+    text = ("Bomb kills six in Sarmin\n\nAFP Friday 22 Jul 2016 Print Tweet Views 1430 Related IS group claims "
+            "responsibility for attack on Syrian town. A bomb exploded in a market in Sarmin on Friday killing six "
+            "people a monitor said.")
+    # THEN the claim is the other story's: nobody is coded for this bombing
+    assert [(f.location_mention, f.perpetrator_actor_id) for f in events(nlp, text, "2016-07-22")] == [("Sarmin", None)]

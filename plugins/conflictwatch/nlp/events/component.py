@@ -39,7 +39,7 @@ class EventCoder:
     def __call__(self, doc: Doc) -> Doc:
         model = doc._.cw_document or build_model(text_of(doc))
         cands = self.candidates(doc, model)
-        actors = get_list(doc, "cw_actors")
+        actors = [a for a in get_list(doc, "cw_actors") if not model.in_debris(a.start_char)]  # never a tag's
         events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
         for ev in events:
             ev.perpetrators = perpetrators.choose(ev, actors, cands, model.in_headline, self.models.perpetrator)
