@@ -1855,3 +1855,27 @@ def test_no_human_casualties_a_few_sentences_on_tells_the_attack_of_its_kind(nlp
             "The two explosions caused no human casualties but left heavy damage.")
     # THEN the bombing's toll is zero
     assert ("Sarmin", 0) in placed_killed(nlp, text, "2015-07-10")
+
+
+def test_the_lead_after_a_tag_list_is_read_and_the_summary_above_is_the_same_event(nlp):
+    # GIVEN a summary at the wider place, then a tag list run into the lead (no full stop between)
+    text = ("Jets kill civilians in Syria\n\nDate of publication 14 August 2016 At least 12 people have been killed "
+            "in Idlib in the last 24 hours according to monitors. Tags Syria Idlib civilians airstrikes At least 12 civilians "
+            "were killed in air strikes on Sarmin on Saturday a monitor said. The strikes destroyed a bakery and "
+            "a school the monitor added.")
+    # THEN the lead's figure is read, and the summary, told at the wider place, is no second event
+    assert placed_killed(nlp, text, "2016-08-14") == [("Sarmin", 12)]
+
+
+def test_forces_are_counted_as_fighters(nlp):
+    (f,) = events(nlp, "Islamic State fighters attacked Sarmin on Monday killing 40 government forces.")
+    assert f.attrs["killed"] == 40
+
+
+def test_a_claim_in_a_related_headline_of_the_page_debris_names_no_perpetrator(nlp):
+    # GIVEN share buttons and another story's headline (a claim) pasted above the report
+    text = ("Bomb kills six in Sarmin\n\nAFP Friday 22 Jul 2016 Print Tweet Views 1430 Related IS group claims "
+            "responsibility for attack on Syrian town. A bomb exploded in a market in Sarmin on Friday killing six "
+            "people a monitor said.")
+    # THEN the claim is the other story's: nobody is coded for this bombing
+    assert [(f.location_mention, f.perpetrator_actor_id) for f in events(nlp, text, "2016-07-22")] == [("Sarmin", None)]

@@ -81,6 +81,24 @@ def test_page_debris_ends_where_the_story_starts_again():
     assert build_model(other).in_debris(other.index("Envoy Rebels"))
 
 
+def test_a_tag_list_run_on_into_the_lead_ends_where_the_story_starts():
+    # GIVEN a summary, then a tag list that runs into the lead without a full stop
+    text = ("Jets kill civilians in Sarmin\n\nDate of publication 14 August 2016 Scores of civilians were killed "
+            "in Sarmin on Saturday. Tags Syria Idlib civilians airstrikes At least 12 civilians were killed in "
+            "air raids on Sarmin on Saturday. Jets also struck Binnish on the same day and the day before, "
+            "a monitor said.")
+    model = build_model(text)
+    # THEN the tags are debris and the lead is not
+    assert model.in_debris(text.index("Tags")) and model.in_debris(text.index("airstrikes At"))
+    assert not model.in_debris(text.index("At least 12"))
+    # AND the summary above the tags is told again below
+    assert text[slice(*model.standfirst)] == "Scores of civilians were killed in Sarmin on Saturday."
+    # AND a lead that opens with no telling word starts where it repeats the summary's opening words
+    other = text.replace("Tags Syria Idlib civilians airstrikes At least 12", "Tags Syria Idlib Scores of civilians "
+                         "including 12 children")
+    assert not build_model(other).in_debris(other.index("Scores of civilians including"))
+
+
 def test_without_a_dateline_the_manifest_date_is_the_reference():
     model = build_model("Jets struck Sarmin on Monday.", manifest_date=dt.date(2020, 1, 21))
     assert model.dateline is None and model.reference_date == dt.date(2020, 1, 21)

@@ -80,6 +80,7 @@ class DocumentModel:
     manifest_date: dt.date | None = None
     title: str | None = None
     caption_ends: list[int] = field(default_factory=list)  # where a photo caption's credit closes
+    standfirst: tuple[int, int] | None = None  # the summary between the date line and page debris
 
     @property
     def reference_date(self) -> dt.date | None:
@@ -108,6 +109,10 @@ class DocumentModel:
                 if inside >= 0.8 * (end - start):
                     return True
         return False
+
+    def in_standfirst(self, start: int, end: int) -> bool:
+        """[start, end) lies in the summary above the page debris, which the story below tells again."""
+        return self.standfirst is not None and self.standfirst[0] <= start and end <= self.standfirst[1]
 
     def is_caption(self, start: int, end: int) -> bool:
         """[start, end) is a sentence that a photo caption's credit closes."""
@@ -222,16 +227,55 @@ def _first_date(text: str, lo: int, hi: int) -> tuple[int, int, dt.date] | None:
 _DEBRIS_END_RE = re.compile(r"\.|\s[-\u2013\u2014](?=[A-Z])")
 
 
-def find_debris(text: str, start: int, headline: str | None = None) -> list[tuple[int, int]]:
+def find_debris(text: str, start: int, headline: str | None = None, top: int | None = None) -> list[tuple[int, int]]:
     """Spans of page furniture: from a share/views/related/tags marker to the next full stop, or to
-    where the story starts again first (the headline told once more, a dateline's dash "-A bomb ...")."""
+    where the story starts again first (the headline told once more, a dateline's dash "-A bomb ...",
+    the story's first sentence after a tag list run on into it). `top` is where the body's text starts
+    after its date line."""
     spans = []
     for m in _DEBRIS_RE.finditer(text, start):
         end = _DEBRIS_END_RE.search(text, m.end())
         stop = len(text) if end is None else (end.end() if end.group(0) == "." else end.start() + 1)
         again = text.find(headline, m.end(), stop) if headline and len(headline) >= 20 else -1
+        if again <= 0 and end is not None and m.group(0).startswith("Tags"):
+            again = story_after_tags(text, m.end(), stop, _sentence_before(text, max(start, top or 0), m.start()))
         spans.append((m.start(), again if again > 0 else stop))
     return spans
+
+
+# How a news sentence opens and a tag never does: "At least 43 people ...", "Eleven people ...",
+# "A double suicide bomb ...", "Dozens of air strikes ...".
+_SENTENCE_OPENER_RE = re.compile(
+    r"(?<=\s)(?:At\s+least|More\s+than|Nearly|Around|About|Up\s+to|Some|(?:Dozens|Hundreds|Scores|Thousands)\s+of|"
+    r"A|An|The|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Fifteen|Twenty|Thirty|Forty|Fifty|"
+    r"Sixty|Seventy|Eighty|Ninety)\s+(?=\S)")
+_MIN_SENTENCE_WORDS = 6
+_RETOLD_WORDS = 3  # opening words of the sentence above a tag list that, told again, start the story
+
+
+def _sentence_before(text: str, start: int, at: int) -> str:
+    """The sentence just before `at` (a tag list's marker), at most from `start`."""
+    above = text[start:at].rstrip().rstrip(".!?")
+    cut = max((m.end() for m in re.finditer(r"[.!?]\s|\n", above)), default=0)
+    return above[cut:].strip()
+
+
+def story_after_tags(text: str, start: int, stop: int, above: str = "") -> int:
+    """Where the story's first sentence starts inside a tag list run on into it without a full stop
+    ("Tags Syria Aleppo civilians airstrikes At least 51 civilians were killed ..."): where the
+    sentence above the tags is told again by its opening words, else the first word that opens a
+    sentence and never a tag ("At least", a number word, an article) with a sentence's length
+    behind it; -1 if unseen."""
+    words = above.split()[:_RETOLD_WORDS]
+    if len(words) == _RETOLD_WORDS:
+        told = r"(?<=\s)" + re.escape(words[0]) + r"\s+(?i:" + r"\s+".join(re.escape(w) for w in words[1:]) + r")\b"
+        again = re.compile(told).search(text, start, stop)
+        if again is not None:
+            return again.start()
+    for m in _SENTENCE_OPENER_RE.finditer(text, start, stop):
+        if len(text[m.start():stop].split()) >= _MIN_SENTENCE_WORDS:
+            return m.start()
+    return -1
 
 
 def build_model(text: str, manifest_date: dt.date | None = None, title: str | None = None) -> DocumentModel:
@@ -245,8 +289,30 @@ def build_model(text: str, manifest_date: dt.date | None = None, title: str | No
     if dateline is None:
         dateline = find_dateline(text, body)
     head_text = text[headline[0] : headline[1]].strip() if headline else None
-    return DocumentModel(headline, repeat, dateline, body, find_debris(text, body, head_text), manifest_date, title,
-                         caption_ends(text, body))
+    top = max(body, repeat[1] if repeat else 0, dateline.end_char if dateline else 0)
+    debris = find_debris(text, body, head_text, top)
+    return DocumentModel(headline, repeat, dateline, body, debris, manifest_date, title, caption_ends(text, body),
+                         find_standfirst(text, top, debris))
+
+
+_STANDFIRST_WORDS = (5, 60)  # a summary's length, in words
+_STORY_WORDS = 20  # the story that must follow the debris
+
+
+def find_standfirst(text: str, top: int, debris: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The summary some outlets print between the date line and the page debris (tags, share buttons),
+    at most two sentences with the story below it ("Date of publication 14 August 2016 Scores of civilians
+    were killed ... Tags Syria Aleppo At least 51 civilians were killed ..."): the story's lead tells it again."""
+    if not debris or debris[0][0] <= top:
+        return None
+    start, end = debris[0]
+    gap = text[top:start]
+    words = gap.split()
+    if not _STANDFIRST_WORDS[0] <= len(words) <= _STANDFIRST_WORDS[1] or "\n" in gap.strip():
+        return None
+    if len(re.findall(r"[.!?](?=\s+\S)", gap.strip())) > 1 or len(text[end:].split()) < _STORY_WORDS:
+        return None
+    return top + len(gap) - len(gap.lstrip()), top + len(gap.rstrip())
 
 
 # A photo caption ends with the day the picture was taken and its credit: "... in Idlib province, Syria

@@ -39,7 +39,7 @@ class EventCoder:
     def __call__(self, doc: Doc) -> Doc:
         model = doc._.cw_document or build_model(text_of(doc))
         cands = self.candidates(doc, model)
-        actors = get_list(doc, "cw_actors")
+        actors = [a for a in get_list(doc, "cw_actors") if not model.in_debris(a.start_char)]  # never a tag's
         events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
         for ev in events:
             ev.perpetrators = perpetrators.choose(ev, actors, cands, model.in_headline, self.models.perpetrator)
@@ -95,6 +95,7 @@ class EventCoder:
         args.assign_actors(cand, s_actors)
         cand.date = args.choose_date(cand, args.sentence_mentions(sent, dates))
         cand.features["headline"] = model.in_headline(sent.start_char, sent.end_char - 1)
+        cand.features["standfirst"] = model.in_standfirst(sent.start_char, sent.end_char)
 
     # ---- per document ----------------------------------------------------------------------------
 
@@ -112,8 +113,9 @@ class EventCoder:
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
-        body = [c for c in cands if not c.features.get("headline")]
-        heads = [c for c in cands if c.features.get("headline")]
+        # the headline and the summary above the page debris tell again what the body tells
+        heads = [c for c in cands if c.features.get("headline") or c.features.get("standfirst")]
+        body = [c for c in cands if c not in heads]
         lead_place = pending = None
         for c in body:
             if c.role not in ("event", "tally"):

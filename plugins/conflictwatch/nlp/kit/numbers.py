@@ -207,7 +207,7 @@ WOMEN_NOUNS = ("woman", "women", "mother", "mothers", "wife", "wives", "sister",
 FIGHTER_NOUNS = ("fighter", "fighters", "soldier", "soldiers", "troops", "militant", "militants",
                  "rebel", "rebels", "combatant", "combatants", "jihadist", "jihadists", "gunmen",
                  "gunman", "militiamen", "servicemen", "officer", "officers", "insurgents", "terrorists",
-                 "extremists", "mercenaries")
+                 "extremists", "mercenaries", "forces")
 OTHER_PERSON_NOUNS = ("man", "men", "civilian", "civilians", "person", "persons", "people", "father",
                       "fathers", "husband", "brother", "brothers", "resident", "residents",
                       "member", "members", "worker", "workers", "farmer", "farmers", "shepherd",
