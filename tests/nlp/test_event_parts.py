@@ -97,6 +97,11 @@ def test_a_tag_list_run_on_into_the_lead_ends_where_the_story_starts():
     other = text.replace("Tags Syria Idlib civilians airstrikes At least 12", "Tags Syria Idlib Scores of civilians "
                          "including 12 children")
     assert not build_model(other).in_debris(other.index("Scores of civilians including"))
+    # AND a lead that opens with neither starts at the capitalised word before its first function word
+    third = text.replace("Tags Syria Idlib civilians airstrikes At least 12 civilians were killed in air raids",
+                         "Tags Syria Idlib civilians airstrikes Overnight airstrikes on Sarmin killed 12 civilians in raids")
+    assert not build_model(third).in_debris(third.index("Overnight airstrikes on"))
+    assert build_model(third).in_debris(third.index("civilians airstrikes Overnight"))
 
 
 def test_without_a_dateline_the_manifest_date_is_the_reference():

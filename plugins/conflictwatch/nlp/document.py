@@ -265,7 +265,8 @@ def story_after_tags(text: str, start: int, stop: int, above: str = "") -> int:
     ("Tags Syria Aleppo civilians airstrikes At least 51 civilians were killed ..."): where the
     sentence above the tags is told again by its opening words, else the first word that opens a
     sentence and never a tag ("At least", a number word, an article) with a sentence's length
-    behind it; -1 if unseen."""
+    behind it, else the capitalised word before the first function word ("Overnight airstrikes on
+    the ..."); -1 if unseen."""
     words = above.split()[:_RETOLD_WORDS]
     if len(words) == _RETOLD_WORDS:
         told = r"(?<=\s)" + re.escape(words[0]) + r"\s+(?i:" + r"\s+".join(re.escape(w) for w in words[1:]) + r")\b"
@@ -275,7 +276,24 @@ def story_after_tags(text: str, start: int, stop: int, above: str = "") -> int:
     for m in _SENTENCE_OPENER_RE.finditer(text, start, stop):
         if len(text[m.start():stop].split()) >= _MIN_SENTENCE_WORDS:
             return m.start()
-    return -1
+    return _clause_start(text, start, stop)
+
+
+# Words a sentence has and a tag list does not: "... aid convoy Syrian regime and Russian airstrikes
+# pounded ...", "... airstrikes Overnight airstrikes on the ...".
+_FUNCTION_WORD_RE = re.compile(r"(?<=\s)(?:the|of|on|in|at|to|by|for|with|from|was|were|has|have|had|is|are|that|and)(?=\s)")
+
+
+def _clause_start(text: str, start: int, stop: int) -> int:
+    """The capitalised word nearest before the first function word of the tag list's span (the
+    subject the story's first sentence opens with), with a sentence's length behind it; -1 if none."""
+    m = _FUNCTION_WORD_RE.search(text, start, stop)
+    if m is None:
+        return -1
+    caps = [w for w in re.finditer(r"(?<=\s)[A-Z][\w'’-]*", text[:m.start()]) if w.start() >= start]
+    if not caps or len(text[caps[-1].start():stop].split()) < _MIN_SENTENCE_WORDS:
+        return -1
+    return caps[-1].start()
 
 
 def build_model(text: str, manifest_date: dt.date | None = None, title: str | None = None) -> DocumentModel:
