@@ -123,6 +123,25 @@ def test_subset_of_them_and_including(nlp):
     assert (f.attrs["killed"], f.attrs["killed_women"], f.attrs["killed_children"]) == (8, 2, 3)
 
 
+def test_total_before_including_when_the_verb_is_hung_on_the_part(nlp):
+    # the parse makes "children" the subject of "killed": the subset is not the total
+    (f,) = events(
+        nlp,
+        "LONDON (Sputnik) Over 130 people including 67 children were killed in a car bomb attack near the "
+        "Syrian town of Sarmin on April 15 UN envoy John Smith said Thursday.",
+    )
+    assert (f.attrs["killed"], f.attrs["killed_children"]) == (130, 67)
+
+
+def test_subset_among_which(nlp):
+    (f,) = events(
+        nlp,
+        "The latest figures came up to more than 40 people killed among which 12 children and perhaps 60 "
+        "wounded, the envoy said of the strike on Binnish on Monday.",
+    )
+    assert (f.attrs["killed"], f.attrs["killed_children"], f.attrs["injured"]) == (40, 12, 60)
+
+
 def test_people_counted_by_nouns(nlp):
     (f,) = events(nlp, "Regime artillery hit Atarib on Saturday, wounding a man and his son.")
     assert (f.attrs["injured"], f.attrs["injured_children"]) == (2, 1)
