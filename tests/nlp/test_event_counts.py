@@ -142,6 +142,17 @@ def test_subset_among_which(nlp):
     assert (f.attrs["killed"], f.attrs["killed_children"], f.attrs["injured"]) == (40, 12, 60)
 
 
+def test_breakdown_takes_the_count_nearest_each_place(nlp):
+    # "21 ... in the area 15 in a northern district of X": the segment's count is the one by its place
+    found = placed_killed(
+        nlp,
+        "On Monday the monitor said 21 civilians had been killed in air raids in the area 15 in a northern "
+        "district of Sarmin and another six in Binnish.",
+        "2016-07-19",
+    )
+    assert sorted(found) == [("Binnish", 6), ("Sarmin", 15)]
+
+
 def test_people_counted_by_nouns(nlp):
     (f,) = events(nlp, "Regime artillery hit Atarib on Saturday, wounding a man and his son.")
     assert (f.attrs["injured"], f.attrs["injured_children"]) == (2, 1)
