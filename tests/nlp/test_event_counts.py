@@ -153,6 +153,24 @@ def test_breakdown_takes_the_count_nearest_each_place(nlp):
     assert sorted(found) == [("Binnish", 6), ("Sarmin", 15)]
 
 
+def test_people_affected_by_gas_are_injured_and_nobody_died(nlp):
+    (f,) = events(
+        nlp,
+        "A spokesman for the civil defence said that 33 people mostly women and children were affected by the "
+        "gas which they suspect was chlorine in Sarmin on Monday.",
+    )
+    assert (f.attrs["killed"], f.attrs["injured"]) == (0, 33)
+
+
+def test_cases_of_asphyxiation_to_people_are_injured(nlp):
+    (f,) = events(
+        nlp,
+        "Terrorists fired shells containing toxic materials on Binnish on Sunday causing cases of asphyxiation "
+        "to more than 35 people.",
+    )
+    assert (f.attrs["killed"], f.attrs["injured"]) == (0, 35)
+
+
 def test_people_counted_by_nouns(nlp):
     (f,) = events(nlp, "Regime artillery hit Atarib on Saturday, wounding a man and his son.")
     assert (f.attrs["injured"], f.attrs["injured_children"]) == (2, 1)

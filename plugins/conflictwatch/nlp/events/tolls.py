@@ -50,7 +50,8 @@ _AFTER_RE = re.compile(
     re.I)
 _BEFORE_RE = re.compile(
     r"\b(?P<w>kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|eliminat(?:ed|ing)|claim(?:ed|ing)\s+the\s+lives\s+of|"
-    r"lives\s+of|suffocation\s+cases\s+for|(?:caus|leav)(?:ed|ing)\s+(?:suffocation|breathing\s+difficult(?:y|ies))\s+(?:cases\s+)?(?:for|to))"
+    r"lives\s+of|suffocation\s+cases\s+for|(?:caus|leav)(?:ed|ing)\s+(?:cases\s+of\s+)?(?:suffocation|asphyxiation|choking|"
+    r"breathing\s+difficult(?:y|ies))\s+(?:cases\s+)?(?:for|to|among|in))"
     r"\s+(?:(?:at\s+least|more\s+than|about|around|some|nearly|over|up\s+to)\s+)?$",
     re.I,
 )
@@ -164,8 +165,16 @@ def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
     return None
 
 
+# "33 people, mostly women and children, were affected by the gas": hurt by a chemical attack
+_GASSED_AFTER_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){0,7}?(?:were|was|had\s+been|have\s+been)\s+(?P<w>affected)\s+by\s+"
+                              r"(?:the\s+|a\s+)?(?:[\w-]+\s+)?(?:gas|gases|chlorine|sarin|toxic|chemicals?|poison\w*)\b", re.I)
+
+
 def _role_by_pattern(sent: Span, start: int, end: int) -> tuple[str, Token] | None:
     text = text_of(sent.doc)
+    gassed = _GASSED_AFTER_RE.match(text[end : end + 120])
+    if gassed:
+        return "injured", _token_at(sent, end + gassed.start("w"))
     after = _AFTER_RE.match(text[end : end + 60])
     if after:
         tok = _token_at(sent, end + after.start("w"))
