@@ -171,6 +171,16 @@ def test_cases_of_asphyxiation_to_people_are_injured(nlp):
     assert (f.attrs["killed"], f.attrs["injured"]) == (0, 35)
 
 
+def test_deaths_said_to_come_in_separate_clashes_are_a_tally(nlp):
+    # codebook 2.3: a figure over several events is their total, not one incident's
+    text = (
+        "At least 30 jihadists were killed on Sunday in clashes with Kurdish fighters around the town of Sarmin, "
+        "a monitor said. The monitor said the deaths came in four separate clashes around the town."
+    )
+    assert all(k != 30 for _, k in placed_killed(nlp, text, "2015-02-15"))
+    assert [t.attrs["killed"] for t in tallies(nlp, text)] == [30]
+
+
 def test_people_counted_by_nouns(nlp):
     (f,) = events(nlp, "Regime artillery hit Atarib on Saturday, wounding a man and his son.")
     assert (f.attrs["injured"], f.attrs["injured_children"]) == (2, 1)

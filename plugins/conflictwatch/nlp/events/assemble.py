@@ -348,6 +348,22 @@ def shares_a_tally(cand: Candidate, cands: list[Candidate]) -> bool:
                and any(_told_together(cand.sent.doc, a, b) for a in cand.triggers for b in o.triggers) for o in cands)
 
 
+SPREAD_RE = re.compile(r"\b(?:the|those|these)\s+(?:\w+\s+)?(?:deaths|dead|killings|casualties|victims|fatalities)\s+"
+                       r"(?:came|occurred|happened|took\s+place|were\s+(?:caused|recorded))\s+(?:in|during)\s+(?:\w+\s+)?"
+                       r"(?:separate|different|several|multiple|various|two|three|four|five|six|\d+)\s+(?:\w+\s+){0,2}?"
+                       r"(?:clashes|attacks|strikes|raids|incidents|battles|bombings|explosions|operations)\b", re.I)
+SPREAD_GAP = 2  # sentences between a figure and the words that spread its deaths over several attacks
+
+
+def spread_over_attacks(cand: Candidate, cands: list[Candidate]) -> bool:
+    """'35 jihadists were killed in clashes around X. ... the deaths came in three separate clashes': a
+    later sentence says the figure's deaths came in several attacks, so it is their total (a tally)."""
+    if not any(t.role == "killed" and t.value is not None for t in cand.tolls):
+        return False
+    return any(0 < o.sent_index - cand.sent_index <= SPREAD_GAP and not any(t.value for t in o.tolls)
+               and SPREAD_RE.search(o.sent.text) for o in cands)
+
+
 def _told_together(doc, a, b) -> bool:
     """'airstrikes and shelling': two attack words coordinated (in the tree, or side by side in the text,
     where the parse hangs the second elsewhere)."""

@@ -109,6 +109,8 @@ class EventCoder:
                 c.role = "echo"
             elif c.role == "event" and asm.shares_a_tally(c, cands):
                 c.role = "drop"
+            elif c.role == "event" and asm.spread_over_attacks(c, cands):
+                c.role = "tally"
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
