@@ -181,6 +181,22 @@ def test_deaths_said_to_come_in_separate_clashes_are_a_tally(nlp):
     assert [t.attrs["killed"] for t in tallies(nlp, text)] == [30]
 
 
+def test_count_since_a_day_the_period_began_is_a_tally(nlp):
+    # "since a cease-fire collapsed Monday evening": the day opens a period, the perfect sums over it
+    text = (
+        "The monitor said earlier in the day that 213 civilians have been killed by airstrikes and shelling on "
+        "opposition areas in and around Idlib since a cease-fire collapsed Monday evening."
+    )
+    assert all(k != 213 for _, k in placed_killed(nlp, text, "2016-09-25"))
+    assert [t.attrs["killed"] for t in tallies(nlp, text)] == [213]
+
+
+def test_strikes_that_began_one_day_and_continued_the_next_keep_their_place_not_the_figure(nlp):
+    text = "The air strikes which began Saturday and continued Sunday killed 45 civilians in and around Sarmin the monitor said."
+    assert placed_killed(nlp, text, "2016-08-14") == [("Sarmin", None)]
+    assert [t.attrs["killed"] for t in tallies(nlp, text)] == [45]
+
+
 def test_people_counted_by_nouns(nlp):
     (f,) = events(nlp, "Regime artillery hit Atarib on Saturday, wounding a man and his son.")
     assert (f.attrs["injured"], f.attrs["injured_children"]) == (2, 1)

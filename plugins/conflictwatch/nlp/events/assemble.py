@@ -17,6 +17,7 @@ Each step is one decision a coder makes, in this order:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -249,6 +250,9 @@ TALLY_CUES = (
     # disasters and hardship are not attacks
     re.compile(r"\b(?:floods?|flooding|earthquakes?|storms?|snow|cold|freezing|starvation|starved|hunger|"
                r"malnutrition|disease|cholera|drown(?:ed|ing)|heat\s*wave|landslide)\b", re.I),
+    # two days in one figure, told as a start and a continuation: "strikes which began Saturday and continued Sunday"
+    re.compile(r"\b(?:began|begun|started|erupted|broke\s+out)\s+(?:on\s+|late\s+|early\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+"
+               r"(?:\w+\s+)?and\s+(?:continued|lasted|went\s+on|carried\s+on|raged)\s+(?:\w+\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
 )
 AGGREGATE_MIN = 10  # "120 air strikes killed ...": a count of attacks this large is a campaign
 
@@ -270,6 +274,8 @@ def _tally_cue(cand: Candidate) -> bool:
         return True  # "... under fire since mid-March. Twelve people have been killed": the period's toll
     if not day and _perfect(cand) and cand.places and all(_province_wide(cand, p) for p in cand.places):
         return True  # "327 people have also been killed in clashes in the province of Aleppo": no day, a province
+    if cand.date is not None and _perfect(cand) and _starts_period(cand):
+        return True  # "213 have been killed ... since a cease-fire collapsed Monday": the period's toll
     if LONGER_HOURS_RE.search(text):
         return not day
     if MONTH_ONLY_RE.search(text):
@@ -283,6 +289,25 @@ def _tally_cue(cand: Candidate) -> bool:
     if _many_attacks(cand):
         return True
     return (toll.value or 0) >= 1000
+
+
+def _after_preposition(cand: Candidate, place: PlaceMention) -> bool:
+    """The place is where something happened ("in X", "on the town of X"), not a metonym subject."""
+    tok = head_of(cand.sent, place.start_char, place.end_char)
+    return tok is not None and any(a.dep_ == "prep" for a in [tok, *list(tok.ancestors)[:3]])
+
+
+def attacks_of_two_days(cand: Candidate) -> Candidate | None:
+    """"The air strikes which began Saturday and continued Sunday killed 45 in X": the figure is the two
+    days' tally, but the attacks at the place are an incident all the same (codebook 2.2: every event,
+    with or without a toll); the candidate without its figure, to be told as one."""
+    if not cand.places or not any(t.kind == "event" for t in cand.triggers):
+        return None
+    if not all(_after_preposition(cand, p) for p in cand.places):
+        return None  # "Damascus lost 40 troops on Sunday and Monday": the government, not a place hit
+    if not TALLY_CUES[3].search(cand.sent.text):
+        return None
+    return dataclasses.replace(cand, tolls=[], role="event", features=dict(cand.features))
 
 
 def _predicate_text(cand: Candidate, toll) -> str:

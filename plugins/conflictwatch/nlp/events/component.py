@@ -126,6 +126,9 @@ class EventCoder:
             if c.role == "tally":
                 ev.role, ev.scope = "tally", asm.tally_scope(c)
                 tallies.append(ev)
+                bare = asm.attacks_of_two_days(c)
+                if bare is not None:
+                    self.add(events, self.to_event(bare, cands, events, lead_place, context_type, reference, claimed))
             elif c.breakdown:
                 for part in asm.by_place(ev, c.breakdown):
                     self.add(events, part)
