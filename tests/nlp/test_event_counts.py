@@ -197,6 +197,17 @@ def test_strikes_that_began_one_day_and_continued_the_next_keep_their_place_not_
     assert [t.attrs["killed"] for t in tallies(nlp, text)] == [45]
 
 
+def test_lead_figure_that_is_the_own_figure_plus_the_next_events_is_a_total(nlp):
+    # 9 = 4 (the assault's own figure, told later) + 5 (another event told with it)
+    text = (
+        "At least nine people were killed and dozens wounded on Thursday as rebels attacked government-held parts "
+        "of Sarmin, a monitor said. The monitor said four civilians had been killed and more than 70 wounded in the "
+        "rebel assault on Sarmin. Another five rebel fighters were killed in the clashes that erupted with "
+        "government forces in Binnish."
+    )
+    assert sorted(placed_killed(nlp, text, "2015-07-02")) == [("Binnish", 5), ("Sarmin", 4)]
+
+
 def test_people_counted_by_nouns(nlp):
     (f,) = events(nlp, "Regime artillery hit Atarib on Saturday, wounding a man and his son.")
     assert (f.attrs["injured"], f.attrs["injured_children"]) == (2, 1)

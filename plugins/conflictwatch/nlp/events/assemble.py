@@ -1139,6 +1139,29 @@ def mark_totals(events: list[Event]) -> None:
             ev.role, ev.scope = "tally", "article_total"
 
 
+PARTS_GAP = 3  # sentences between an event's own figure and the other events that make up the total
+
+
+def own_figure_of_total(events: list[Event]) -> None:
+    """'At least nine people were killed ... Four civilians had been killed in the assault. Another five
+    rebel fighters were killed in the clashes': the first figure is the total of the event's own later
+    figure and the other events told with it (9 = 4 + 5), so the event's figure is its own, 4."""
+    for ev in events:
+        if ev.role != "event" or ev.killed is None or ev.fixed_counts:
+            continue
+        for c in ev.told:
+            own = next((t.value for t in c.tolls if t.role == "killed" and t.value is not None and not t.adds), None)
+            if own is None or not 0 < own < ev.killed or c.sent_index <= ev.main.sent_index:
+                continue
+            others = [o for o in events if o is not ev and o.role == "event" and o.killed is not None
+                      and 0 < o.main.sent_index - c.sent_index <= PARTS_GAP and _same_day(ev, o)]
+            if others and own + sum(o.killed for o in others) == ev.killed:
+                ev.told = [ev.main, *[t for t in ev.told if t is not c]]
+                ev.main = c
+                settle_counts(ev)
+                break
+
+
 _QUARTER_AFTER_RE = re.compile(r"^\s*(?:and\s+[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*)?\s+)?(?:neighbou?rhoods?|districts?|quarters?)\b", re.I)
 _QUARTER_BEFORE_RE = re.compile(r"\b(?:neighbou?rhoods?|districts?|quarters?)\s+of\s+(?:the\s+)?$", re.I)
 

@@ -149,6 +149,7 @@ class EventCoder:
             ev.sub_event_type = self.models.event_type(ev, context_type)
             asm.settle_counts(ev)
         asm.mark_totals(events)
+        asm.own_figure_of_total(events)
         asm.mark_partitioned(events)
         tallies += [e for e in events if e.role == "tally"]
         out = []
