@@ -123,6 +123,91 @@ def test_subset_of_them_and_including(nlp):
     assert (f.attrs["killed"], f.attrs["killed_women"], f.attrs["killed_children"]) == (8, 2, 3)
 
 
+def test_total_before_including_when_the_verb_is_hung_on_the_part(nlp):
+    # the parse makes "children" the subject of "killed": the subset is not the total
+    (f,) = events(
+        nlp,
+        "LONDON (Sputnik) Over 130 people including 67 children were killed in a car bomb attack near the "
+        "Syrian town of Sarmin on April 15 UN envoy John Smith said Thursday.",
+    )
+    assert (f.attrs["killed"], f.attrs["killed_children"]) == (130, 67)
+
+
+def test_subset_among_which(nlp):
+    (f,) = events(
+        nlp,
+        "The latest figures came up to more than 40 people killed among which 12 children and perhaps 60 "
+        "wounded, the envoy said of the strike on Binnish on Monday.",
+    )
+    assert (f.attrs["killed"], f.attrs["killed_children"], f.attrs["injured"]) == (40, 12, 60)
+
+
+def test_breakdown_takes_the_count_nearest_each_place(nlp):
+    # "21 ... in the area 15 in a northern district of X": the segment's count is the one by its place
+    found = placed_killed(
+        nlp,
+        "On Monday the monitor said 21 civilians had been killed in air raids in the area 15 in a northern "
+        "district of Sarmin and another six in Binnish.",
+        "2016-07-19",
+    )
+    assert sorted(found) == [("Binnish", 6), ("Sarmin", 15)]
+
+
+def test_people_affected_by_gas_are_injured_and_nobody_died(nlp):
+    (f,) = events(
+        nlp,
+        "A spokesman for the civil defence said that 33 people mostly women and children were affected by the "
+        "gas which they suspect was chlorine in Sarmin on Monday.",
+    )
+    assert (f.attrs["killed"], f.attrs["injured"]) == (0, 33)
+
+
+def test_cases_of_asphyxiation_to_people_are_injured(nlp):
+    (f,) = events(
+        nlp,
+        "Terrorists fired shells containing toxic materials on Binnish on Sunday causing cases of asphyxiation "
+        "to more than 35 people.",
+    )
+    assert (f.attrs["killed"], f.attrs["injured"]) == (0, 35)
+
+
+def test_deaths_said_to_come_in_separate_clashes_are_a_tally(nlp):
+    # codebook 2.3: a figure over several events is their total, not one incident's
+    text = (
+        "At least 30 jihadists were killed on Sunday in clashes with Kurdish fighters around the town of Sarmin, "
+        "a monitor said. The monitor said the deaths came in four separate clashes around the town."
+    )
+    assert all(k != 30 for _, k in placed_killed(nlp, text, "2015-02-15"))
+    assert [t.attrs["killed"] for t in tallies(nlp, text)] == [30]
+
+
+def test_count_since_a_day_the_period_began_is_a_tally(nlp):
+    # "since a cease-fire collapsed Monday evening": the day opens a period, the perfect sums over it
+    text = (
+        "The monitor said earlier in the day that 213 civilians have been killed by airstrikes and shelling on "
+        "opposition areas in and around Idlib since a cease-fire collapsed Monday evening."
+    )
+    assert all(k != 213 for _, k in placed_killed(nlp, text, "2016-09-25"))
+    assert [t.attrs["killed"] for t in tallies(nlp, text)] == [213]
+
+
+def test_strikes_that_began_one_day_and_continued_the_next_keep_their_place_not_the_figure(nlp):
+    text = "The air strikes which began Saturday and continued Sunday killed 45 civilians in and around Sarmin the monitor said."
+    assert placed_killed(nlp, text, "2016-08-14") == [("Sarmin", None)]
+    assert [t.attrs["killed"] for t in tallies(nlp, text)] == [45]
+
+
+def test_lead_figure_that_is_the_own_figure_plus_the_next_events_is_a_total(nlp):
+    # 9 = 4 (the assault's own figure, told later) + 5 (another event told with it)
+    text = (
+        "At least nine people were killed and dozens wounded on Thursday as rebels attacked government-held parts "
+        "of Sarmin, a monitor said. The monitor said four civilians had been killed and more than 70 wounded in the "
+        "rebel assault on Sarmin. Another five rebel fighters were killed in the clashes that erupted with "
+        "government forces in Binnish."
+    )
+    assert sorted(placed_killed(nlp, text, "2015-07-02")) == [("Binnish", 5), ("Sarmin", 4)]
+
+
 def test_people_counted_by_nouns(nlp):
     (f,) = events(nlp, "Regime artillery hit Atarib on Saturday, wounding a man and his son.")
     assert (f.attrs["injured"], f.attrs["injured_children"]) == (2, 1)

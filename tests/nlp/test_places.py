@@ -452,6 +452,13 @@ def test_an_unknown_name_after_a_singular_settlement_noun_stays_whole(nlp) -> No
     assert (m.kind, m.evidence, m.confidence) == ("unresolved", "settlement", "high")
 
 
+def test_an_unknown_name_the_text_called_a_settlement_is_a_place_where_it_recurs(nlp) -> None:
+    # one sense per discourse: "another six in Zuqaylbat" has no cue of its own
+    text = "Jets struck the village of Zuqaylbat on Monday. Nine died in Binnish and another six in Zuqaylbat."
+    found = [m for m in find(nlp, text) if m.text == "Zuqaylbat"]
+    assert len(found) == 2 and found[1].kind == "unresolved" and found[1].evidence == "discourse"
+
+
 def test_a_number_word_after_a_name_does_not_make_it_longer(nlp) -> None:
     # "Khan Sheikhun Fifty people ...": the headline's last word and the lead's first
     assert one(nlp, "Regime forces stormed Taftanaz Fifty people died.", "Taftanaz").location_id == "C3932"

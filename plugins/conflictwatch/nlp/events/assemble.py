@@ -17,6 +17,7 @@ Each step is one decision a coder makes, in this order:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -249,6 +250,9 @@ TALLY_CUES = (
     # disasters and hardship are not attacks
     re.compile(r"\b(?:floods?|flooding|earthquakes?|storms?|snow|cold|freezing|starvation|starved|hunger|"
                r"malnutrition|disease|cholera|drown(?:ed|ing)|heat\s*wave|landslide)\b", re.I),
+    # two days in one figure, told as a start and a continuation: "strikes which began Saturday and continued Sunday"
+    re.compile(r"\b(?:began|begun|started|erupted|broke\s+out)\s+(?:on\s+|late\s+|early\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+"
+               r"(?:\w+\s+)?and\s+(?:continued|lasted|went\s+on|carried\s+on|raged)\s+(?:\w+\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
 )
 AGGREGATE_MIN = 10  # "120 air strikes killed ...": a count of attacks this large is a campaign
 
@@ -270,6 +274,8 @@ def _tally_cue(cand: Candidate) -> bool:
         return True  # "... under fire since mid-March. Twelve people have been killed": the period's toll
     if not day and _perfect(cand) and cand.places and all(_province_wide(cand, p) for p in cand.places):
         return True  # "327 people have also been killed in clashes in the province of Aleppo": no day, a province
+    if cand.date is not None and _perfect(cand) and _starts_period(cand):
+        return True  # "213 have been killed ... since a cease-fire collapsed Monday": the period's toll
     if LONGER_HOURS_RE.search(text):
         return not day
     if MONTH_ONLY_RE.search(text):
@@ -283,6 +289,25 @@ def _tally_cue(cand: Candidate) -> bool:
     if _many_attacks(cand):
         return True
     return (toll.value or 0) >= 1000
+
+
+def _after_preposition(cand: Candidate, place: PlaceMention) -> bool:
+    """The place is where something happened ("in X", "on the town of X"), not a metonym subject."""
+    tok = head_of(cand.sent, place.start_char, place.end_char)
+    return tok is not None and any(a.dep_ == "prep" for a in [tok, *list(tok.ancestors)[:3]])
+
+
+def attacks_of_two_days(cand: Candidate) -> Candidate | None:
+    """"The air strikes which began Saturday and continued Sunday killed 45 in X": the figure is the two
+    days' tally, but the attacks at the place are an incident all the same (codebook 2.2: every event,
+    with or without a toll); the candidate without its figure, to be told as one."""
+    if not cand.places or not any(t.kind == "event" for t in cand.triggers):
+        return None
+    if not all(_after_preposition(cand, p) for p in cand.places):
+        return None  # "Damascus lost 40 troops on Sunday and Monday": the government, not a place hit
+    if not TALLY_CUES[3].search(cand.sent.text):
+        return None
+    return dataclasses.replace(cand, tolls=[], role="event", features=dict(cand.features))
 
 
 def _predicate_text(cand: Candidate, toll) -> str:
@@ -346,6 +371,22 @@ def shares_a_tally(cand: Candidate, cands: list[Candidate]) -> bool:
         return False
     return any(o is not cand and o.role == "tally" and o.sent_index == cand.sent_index and o.triggers
                and any(_told_together(cand.sent.doc, a, b) for a in cand.triggers for b in o.triggers) for o in cands)
+
+
+SPREAD_RE = re.compile(r"\b(?:the|those|these)\s+(?:\w+\s+)?(?:deaths|dead|killings|casualties|victims|fatalities)\s+"
+                       r"(?:came|occurred|happened|took\s+place|were\s+(?:caused|recorded))\s+(?:in|during)\s+(?:\w+\s+)?"
+                       r"(?:separate|different|several|multiple|various|two|three|four|five|six|\d+)\s+(?:\w+\s+){0,2}?"
+                       r"(?:clashes|attacks|strikes|raids|incidents|battles|bombings|explosions|operations)\b", re.I)
+SPREAD_GAP = 2  # sentences between a figure and the words that spread its deaths over several attacks
+
+
+def spread_over_attacks(cand: Candidate, cands: list[Candidate]) -> bool:
+    """'35 jihadists were killed in clashes around X. ... the deaths came in three separate clashes': a
+    later sentence says the figure's deaths came in several attacks, so it is their total (a tally)."""
+    if not any(t.role == "killed" and t.value is not None for t in cand.tolls):
+        return False
+    return any(0 < o.sent_index - cand.sent_index <= SPREAD_GAP and not any(t.value for t in o.tolls)
+               and SPREAD_RE.search(o.sent.text) for o in cands)
 
 
 def _told_together(doc, a, b) -> bool:
@@ -1096,6 +1137,29 @@ def mark_totals(events: list[Event]) -> None:
         # restated by its parts: the places' figures add up to the total (give or take a tenth)
         if len(parts) >= 2 and 0.9 * ev.killed <= sum(o.killed for o in parts) <= ev.killed:
             ev.role, ev.scope = "tally", "article_total"
+
+
+PARTS_GAP = 3  # sentences between an event's own figure and the other events that make up the total
+
+
+def own_figure_of_total(events: list[Event]) -> None:
+    """'At least nine people were killed ... Four civilians had been killed in the assault. Another five
+    rebel fighters were killed in the clashes': the first figure is the total of the event's own later
+    figure and the other events told with it (9 = 4 + 5), so the event's figure is its own, 4."""
+    for ev in events:
+        if ev.role != "event" or ev.killed is None or ev.fixed_counts:
+            continue
+        for c in ev.told:
+            own = next((t.value for t in c.tolls if t.role == "killed" and t.value is not None and not t.adds), None)
+            if own is None or not 0 < own < ev.killed or c.sent_index <= ev.main.sent_index:
+                continue
+            others = [o for o in events if o is not ev and o.role == "event" and o.killed is not None
+                      and 0 < o.main.sent_index - c.sent_index <= PARTS_GAP and _same_day(ev, o)]
+            if others and own + sum(o.killed for o in others) == ev.killed:
+                ev.told = [ev.main, *[t for t in ev.told if t is not c]]
+                ev.main = c
+                settle_counts(ev)
+                break
 
 
 _QUARTER_AFTER_RE = re.compile(r"^\s*(?:and\s+[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*)?\s+)?(?:neighbou?rhoods?|districts?|quarters?)\b", re.I)

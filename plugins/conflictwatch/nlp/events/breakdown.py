@@ -45,16 +45,24 @@ def _segments(sent: Span) -> list[tuple[int, int]]:
     return [(base + a, base + b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
+_SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+(?:them|whom|which))\s+(?:at\s+least\s+)?$", re.I)
+_NOT_PEOPLE = re.compile(r"\s*(?:km|kilomet|miles?|metres|meters|hours?|days?|weeks?|months?|years?|per\s*cent|%)", re.I)
+_PLACE_TAIL = re.compile(r"\b(?:in|at|near|from|outside|inside|around)\s+(?:(?:the|a|an)\s+)?(?:[\w'’-]+\s+){0,3}$", re.I)
+
+
 def _segment_count(doc_text: str, start: int, first_place: int) -> tuple[int, bool, int] | None:
-    """(value, each, position) of the first exact count before the segment's first place, if any
-    ("nine members of a family, six of whom were children, in X": nine, not the subset six)."""
+    """(value, each, position) of the exact count nearest before the segment's first place, if any
+    ("21 were killed in the area, 15 in a district of X": 15; "nine members of a family, six of whom
+    were children, in X": nine, not the subset six)."""
     found = [n for n in nums.find_numbers(doc_text[start:first_place]) if not n.vague and n.value is not None
-             and not re.match(r"\s+of\s+(?:whom|them)\b", doc_text[start + n.end_char : start + n.end_char + 12])]
-    if not found or found[0].value > 1000:
+             and not re.match(r"\s+of\s+(?:whom|them)\b", doc_text[start + n.end_char : start + n.end_char + 12])
+             and not _SUBSET_BEFORE.search(doc_text[max(start, start + n.start_char - 24) : start + n.start_char])
+             and not _NOT_PEOPLE.match(doc_text[start + n.end_char : start + n.end_char + 12])]
+    if not found or found[-1].value > 1000:
         return None
-    n = found[0]
+    n = found[-1]
     tail = doc_text[start + n.end_char : first_place]
-    if not re.search(r"\b(?:in|at|near|from|outside|inside|around)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", tail):
+    if not _PLACE_TAIL.search(tail):
         return None
     return n.value, bool(re.search(r"\beach\b", tail, re.I)), start + n.start_char
 

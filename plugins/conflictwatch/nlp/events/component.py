@@ -110,6 +110,8 @@ class EventCoder:
                 c.role = "echo"
             elif c.role == "event" and asm.shares_a_tally(c, cands):
                 c.role = "drop"
+            elif c.role == "event" and asm.spread_over_attacks(c, cands):
+                c.role = "tally"
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
@@ -126,6 +128,9 @@ class EventCoder:
             if c.role == "tally":
                 ev.role, ev.scope = "tally", asm.tally_scope(c)
                 tallies.append(ev)
+                bare = asm.attacks_of_two_days(c)
+                if bare is not None:
+                    self.add(events, self.to_event(bare, cands, events, lead_place, context_type, reference, claimed))
             elif c.breakdown:
                 for part in asm.by_place(ev, c.breakdown):
                     self.add(events, part)
@@ -146,6 +151,7 @@ class EventCoder:
             ev.sub_event_type = self.models.event_type(ev, context_type)
             asm.settle_counts(ev)
         asm.mark_totals(events)
+        asm.own_figure_of_total(events)
         asm.mark_partitioned(events)
         tallies += [e for e in events if e.role == "tally"]
         out = []

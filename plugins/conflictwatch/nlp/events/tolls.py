@@ -50,7 +50,8 @@ _AFTER_RE = re.compile(
     re.I)
 _BEFORE_RE = re.compile(
     r"\b(?P<w>kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|eliminat(?:ed|ing)|claim(?:ed|ing)\s+the\s+lives\s+of|"
-    r"lives\s+of|suffocation\s+cases\s+for|(?:caus|leav)(?:ed|ing)\s+(?:suffocation|breathing\s+difficult(?:y|ies))\s+(?:cases\s+)?(?:for|to))"
+    r"lives\s+of|suffocation\s+cases\s+for|(?:caus|leav)(?:ed|ing)\s+(?:cases\s+of\s+)?(?:suffocation|asphyxiation|choking|"
+    r"breathing\s+difficult(?:y|ies))\s+(?:cases\s+)?(?:for|to|among|in))"
     r"\s+(?:(?:at\s+least|more\s+than|about|around|some|nearly|over|up\s+to)\s+)?$",
     re.I,
 )
@@ -164,8 +165,16 @@ def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
     return None
 
 
+# "33 people, mostly women and children, were affected by the gas": hurt by a chemical attack
+_GASSED_AFTER_RE = re.compile(r"^\s*(?:[\w'’-]+\s+){0,7}?(?:were|was|had\s+been|have\s+been)\s+(?P<w>affected)\s+by\s+"
+                              r"(?:the\s+|a\s+)?(?:[\w-]+\s+)?(?:gas|gases|chlorine|sarin|toxic|chemicals?|poison\w*)\b", re.I)
+
+
 def _role_by_pattern(sent: Span, start: int, end: int) -> tuple[str, Token] | None:
     text = text_of(sent.doc)
+    gassed = _GASSED_AFTER_RE.match(text[end : end + 120])
+    if gassed:
+        return "injured", _token_at(sent, end + gassed.start("w"))
     after = _AFTER_RE.match(text[end : end + 60])
     if after:
         tok = _token_at(sent, end + after.start("w"))
@@ -208,7 +217,7 @@ def _group(nominal: Token) -> str:
     return "people"
 
 
-_SUBSET_WORDS = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|the\s+(?:dead|victims|wounded|injured))|"
+_SUBSET_WORDS = re.compile(r"\b(?:including|includ(?:es|ed)|among\s+(?:them|whom|which|the\s+(?:dead|victims|wounded|injured))|"
                            r"of\s+(?:whom|them)|mostly|mainly|most\s+of\s+them)\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?"
                            r"(?:[\w-]+\s+[\w-]+\s+(?:,\s*)?and\s+)?$", re.I)
 _ALONG_WITH = re.compile(r"\b(?:along|together)\s+with\s+$|\bas\s+well\s+as\s+$|\bin\s+addition\s+to\s+$", re.I)
@@ -239,6 +248,29 @@ def _subset_by_words(text: str, start: int, before: list[Toll], end: int | None 
     if end is not None and _AMONG_AFTER.match(text[end : end + 40]):
         return before[-1]
     return None
+
+
+def _fold_part(parent: Toll, mention, start: int, end: int, nominal: Token) -> None:
+    """A subset count ("including seven women") told into the count it is part of."""
+    part = _make_toll(mention, start, end, nominal, (parent.role, nominal.doc[parent.anchor]))
+    if part.group in ("children", "women") and part.value is not None:
+        setattr(parent, part.group, part.value)
+    if isinstance(mention, nums.PersonCount):
+        parent.children = parent.children or (mention.children or None)
+        parent.women = parent.women or (mention.women or None)
+
+
+def _whole_before(text: str, roleless, start: int, role: tuple[str, Token], order: list[Toll]) -> Toll | None:
+    """The whole a subset count belongs to when the parse hung the casualty predicate on the subset:
+    in "Over 130 people including 67 children were killed" the verb's subject is "children", so "130
+    people" has no predicate; the count right before the subset words is the total, with its role."""
+    if roleless is None or (order and order[-1].start_char > roleless[1]):
+        return None
+    r_mention, r_start, r_end, r_nominal = roleless
+    gap = text[r_end:start]
+    if len(gap) > 40 or not _SUBSET_WORDS.search(gap) or any(c.isdigit() for c in gap):
+        return None
+    return _make_toll(r_mention, r_start, r_end, r_nominal, role)
 
 
 def _subset_parent(nominal: Token, tolls: dict[int, Toll]) -> Toll | None:
@@ -285,6 +317,7 @@ def find_tolls(sent: Span) -> list[Toll]:
     candidates = [(n.start_char + base, n.end_char + base, n) for n in nums.find_numbers(sent.text)]
     candidates += [(p.start_char + base, p.end_char + base, p) for p in nums.find_person_counts(sent.text)]
     taken: list[tuple[int, int]] = []
+    roleless = None  # the last person count the parse gave no casualty predicate
     for start, end, mention in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
         if any(start < e and s < end for s, e in taken):
             continue  # "One civilian": the number and the person count are one mention
@@ -299,17 +332,20 @@ def find_tolls(sent: Span) -> list[Toll]:
             continue  # "one of those killed was a journalist": who they were, not a count
         parent = _subset_parent(nominal, found) or _subset_by_words(text, start, order, end)
         if parent is not None:  # "including seven women", "among them four children": part of a count
-            part = _make_toll(mention, start, end, nominal, (parent.role, sent.doc[parent.anchor]))
-            if part.group in ("children", "women") and part.value is not None:
-                setattr(parent, part.group, part.value)
-            if isinstance(mention, nums.PersonCount):
-                parent.children = parent.children or (mention.children or None)
-                parent.women = parent.women or (mention.women or None)
+            _fold_part(parent, mention, start, end, nominal)
             continue
         role = _role_by_parse(nominal) or _role_by_parse(_counted(nominal)) or _role_by_pattern(sent, start, end)
         if role is None and order and _listed_after(text, sent.doc[order[-1].nominal], start):
             role = (order[-1].role, sent.doc[order[-1].anchor])  # "killing six civilians and five militiamen"
         if role is None:
+            roleless = (mention, start, end, nominal)
+            continue
+        whole = _whole_before(text, roleless, start, role, order)
+        if whole is not None:  # "Over 130 people including 67 children were killed", the verb hung on the part
+            found[sent.doc[whole.nominal].i] = whole
+            order.append(whole)
+            _fold_part(whole, mention, start, end, nominal)
+            roleless = None
             continue
         toll = _make_toll(mention, start, end, nominal, role)
         toll.partitive = bool(_PART_OF_RE.match(text[end : end + 40]))

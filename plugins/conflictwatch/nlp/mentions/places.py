@@ -875,7 +875,9 @@ class PlacesMatcher:
         self._facilities(ctx, phrases, taken)
         self._compass_parts(ctx, taken)
         chosen = [m for m in ctx.chosen if m is not None]
-        chosen.extend(self._unresolved(ctx, taken))
+        unresolved = self._unresolved(ctx, taken)
+        chosen.extend(unresolved)
+        chosen.extend(self._unresolved_again(ctx, taken, unresolved))
         chosen.extend(self._the_capital(ctx, taken, chosen))
         chosen = [m for m in chosen if m.location_id or m.text not in SOURCE_TAGS]  # "rebel town Monitor AFP"
         chosen.sort(key=lambda m: m.start_char)
@@ -1803,6 +1805,30 @@ class PlacesMatcher:
         # lists last: their other names are known by then ("in Khan al-Assad and Oram al-Sughra")
         for i, j, evidence, split in sorted(spans, key=lambda s: (s[2] == "list", s[0], -s[1])):
             out.extend(self._unknown_names(ctx, i, j, evidence, split, taken, lower_words))
+        return out
+
+    @staticmethod
+    def _unresolved_again(ctx: _Ctx, taken: list[bool], found: list[PlaceMention]) -> list[PlaceMention]:
+        """One sense per discourse for names the gazetteer lacks: a name the text calls a settlement ("the
+        village of X") is that place again where it recurs with no cue ("another six in X")."""
+        toks, out = ctx.toks, []
+        starts = {t.start: k for k, t in enumerate(toks)}
+        for m in found:
+            if m.evidence != "settlement" or m.start_char not in starts:
+                continue
+            a = starts[m.start_char]
+            b = next((k + 1 for k in range(a, len(toks)) if toks[k].end >= m.end_char), a + 1)
+            words = [t.text for t in toks[a:b]]
+            for k in range(len(toks) - len(words) + 1):
+                if any(taken[k : k + len(words)]) or [t.text for t in toks[k : k + len(words)]] != words:
+                    continue
+                if k + len(words) < len(toks) and toks[k + len(words)].cap and not toks[k + len(words)].barrier:
+                    continue  # part of a longer name
+                for q in range(k, k + len(words)):
+                    taken[q] = True
+                start, end = toks[k].start, toks[k + len(words) - 1].end
+                out.append(replace(m, start_char=start, end_char=end, text=ctx.text[start:end], evidence="discourse",
+                                   confidence="medium"))
         return out
 
     def _entity_spans(self, ctx: _Ctx, lower_words: set[str]) -> list[tuple[int, int, str, bool | None]]:
