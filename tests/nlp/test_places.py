@@ -773,3 +773,12 @@ def test_a_place_tied_to_the_surroundings_of_damascus_is_in_rural_damascus(nlp, 
 def test_both_and_either_do_not_hide_the_place_cue_before_them(nlp) -> None:
     names = [m.text for m in find(nlp, "The army shelled both Saraqeb and Binnish on Saturday.") if m.location_id]
     assert names == ["Saraqeb", "Binnish"]
+
+
+@pytest.mark.parametrize("text", ["Shells hit a camp in the countryside of Damascus.", "Shells hit a camp in Damascus countryside.",
+                                  "Shells hit a camp in the Damascus suburbs."])
+def test_the_capitals_countryside_named_by_the_citys_name_is_rural_damascus(nlp, text) -> None:
+    assert (one(nlp, text, "Damascus").location_id, one(nlp, text, "Damascus").admin1) == ("SY03", "Rural Damascus")
+    assert one(nlp, "Shells hit a camp in Damascus.", "Damascus").location_id == "SY01"
+    village = "Shelling hit the village of Zubdinat in Damascus countryside."
+    assert one(nlp, village, "Zubdinat").admin1_hint == "Rural Damascus"

@@ -88,6 +88,9 @@ AROUND_RE = re.compile(
     r"north-?east|north-?west|south-?east|south-?west)\s+of)(?:\s+the)?(?:\s+(?:Syrian\s+)?capital)?\s*,?\s*$",
     re.I,
 )
+# The capital's countryside named by the city's name: "the countryside of Damascus", "Damascus countryside".
+COUNTRYSIDE_BEFORE_RE = re.compile(r"\b(?:countryside|suburbs|outskirts|rural\s+areas)\s+of\s+(?:the\s+)?$", re.I)
+COUNTRYSIDE_AFTER_RE = re.compile(r"(?:['’]s)?\s+(?:countryside|suburbs|outskirts)\b", re.I)
 # "-held X": the second half of a control adjective before a name ("rebel-held", "IS-controlled").
 CONTROL_WORDS = frozenset({"held", "controlled", "run", "besieged", "occupied", "dominated"})
 CUE_BEFORE = frozenset(
@@ -920,7 +923,16 @@ class PlacesMatcher:
         if p.location_id != self.CAPITAL_ID or self._rural_capital is None:
             return False
         before = ctx.text[max(0, ctx.toks[c.i].start - 40) : ctx.toks[c.i].start]
-        return bool(AROUND_RE.search(before))
+        return bool(AROUND_RE.search(before)) or self._capital_countryside(ctx, c, p)
+
+    def _capital_countryside(self, ctx: _Ctx, c: _Cand, p: Place) -> bool:
+        """"Damascus countryside", "the countryside of Damascus", "Damascus suburbs": Rural Damascus
+        itself (its official name is the Damascus countryside), not the city."""
+        if p.location_id != self.CAPITAL_ID or self._rural_capital is None:
+            return False
+        start, end = ctx.toks[c.i].start, ctx.toks[c.j - 1].end
+        return bool(COUNTRYSIDE_BEFORE_RE.search(ctx.text, max(0, start - 40), start)
+                    or COUNTRYSIDE_AFTER_RE.match(ctx.text, end))
 
     def _take_gazetteer_matches(self, ctx: _Ctx, cands: list[_Cand]) -> list[bool]:
         """Resolve the gazetteer matches, longest first, into ctx.chosen; which tokens they took."""
@@ -1337,6 +1349,8 @@ class PlacesMatcher:
         places = self._same_name_tie_break(c, places)
         if not places:
             return None
+        if len(places) == 1 and self._capital_countryside(ctx, c, places[0]):
+            places = [self._rural_capital]
         return self._gazetteer_mention(ctx, c, places, kind, hint, confidence, evidence)
 
     @staticmethod
