@@ -102,16 +102,7 @@ class EventCoder:
     def assemble(self, cands: list[Candidate], model: DocumentModel, claimed: list | None = None
                  ) -> tuple[list[asm.Event], list[asm.Event]]:
         reference = model.reference_date
-        running = asm.running_totals(cands)
-        for c in cands:
-            c.role = "tally" if asm.tells_running_total(c, running) else asm.classify(c, model, reference)
-        for c in cands:
-            if c.role == "event" and asm.echoes(c, cands):
-                c.role = "echo"
-            elif c.role == "event" and asm.shares_a_tally(c, cands):
-                c.role = "drop"
-            elif c.role == "event" and asm.spread_over_attacks(c, cands):
-                c.role = "tally"
+        self.assign_roles(cands, model)
         context_type = asm.dominant_type(cands)
         events: list[asm.Event] = []
         tallies: list[asm.Event] = []
@@ -157,11 +148,31 @@ class EventCoder:
         out = []
         for ev in events:
             if ev.role == "event":
-                places = ev.listed if len(ev.listed) > 1 else [ev.place]
-                total = asm.total_told_apart(ev, places)
-                tallies += [total] if total is not None else []
-                out.extend(asm.split_places(ev, places))
+                out.extend(self.one_per_place(ev, tallies))
         return [ev for ev in out if self.models.keep(ev, reference)], tallies
+
+    @staticmethod
+    def assign_roles(cands: list[Candidate], model: DocumentModel) -> None:
+        """Each candidate's role: event, tally, background ... (asm.classify), then an event that
+        echoes another, shares a tally's figure or spreads one figure over several attacks."""
+        running = asm.running_totals(cands)
+        for c in cands:
+            c.role = "tally" if asm.tells_running_total(c, running) else asm.classify(c, model, model.reference_date)
+        for c in cands:
+            if c.role == "event" and asm.echoes(c, cands):
+                c.role = "echo"
+            elif c.role == "event" and asm.shares_a_tally(c, cands):
+                c.role = "drop"
+            elif c.role == "event" and asm.spread_over_attacks(c, cands):
+                c.role = "tally"
+
+    @staticmethod
+    def one_per_place(ev: asm.Event, tallies: list[asm.Event]) -> list[asm.Event]:
+        """An event told at a list of places is one event per place; a total told apart from them is a tally."""
+        places = ev.listed if len(ev.listed) > 1 else [ev.place]
+        total = asm.total_told_apart(ev, places)
+        tallies += [total] if total is not None else []
+        return asm.split_places(ev, places)
 
     @staticmethod
     def tells_more(c: Candidate, ev: asm.Event, events: list[asm.Event]) -> bool:
