@@ -65,11 +65,7 @@ pairs as (
             or a.place_name_key = b.place_name_key
             or (a.admin2 = b.admin2 and (a.broad_place or b.broad_place))
         )
-        and (
-            coalesce(len(a.perpetrator_actor_ids), 0) = 0
-            or coalesce(len(b.perpetrator_actor_ids), 0) = 0
-            or list_has_any(a.perpetrator_actor_ids, b.perpetrator_actor_ids)
-        )
+        and {{ actors_compatible('a', 'b') }}
 
 ),
 
@@ -97,10 +93,7 @@ governorate_pairs as (
             and a.kind_key = b.kind_key
             and a.admin1 = b.admin1
             and abs(a.event_date - b.event_date) <= greatest(a.date_slack, b.date_slack)
-    where
-        coalesce(len(a.perpetrator_actor_ids), 0) = 0
-        or coalesce(len(b.perpetrator_actor_ids), 0) = 0
-        or list_has_any(a.perpetrator_actor_ids, b.perpetrator_actor_ids)
+    where {{ actors_compatible('a', 'b') }}
 
 ),
 
@@ -121,10 +114,7 @@ month_candidates as (
             and a.sub_event_type = b.sub_event_type
             and (a.location_key = b.location_key or a.place_name_key = b.place_name_key)
             and date_trunc('month', b.event_date) = date_trunc('month', a.event_date)
-    where
-        coalesce(len(a.perpetrator_actor_ids), 0) = 0
-        or coalesce(len(b.perpetrator_actor_ids), 0) = 0
-        or list_has_any(a.perpetrator_actor_ids, b.perpetrator_actor_ids)
+    where {{ actors_compatible('a', 'b') }}
 
 ),
 
