@@ -242,18 +242,18 @@ CAMPAIGN_REACH = 100  # characters either side of the event word
 # one day still one event, as ACLED codes it)
 SERIES_RE = re.compile(r"\b(?:similar|separate|several|multiple|a\s+series\s+of|a\s+wave\s+of|repeated|a\s+string\s+of)\s+"
                        r"(?:\w+\s+)?(?:attacks|strikes|raids|operations|bombings|incidents|explosions)\b", re.I)
-TALLY_CUES = (
-    # attacks all over an area: "across Idlib"
-    re.compile(r"\bacross\s+(?:the\s+)?(?:country|province|region|governorate|[A-Z]\w+\s+(?:province|governorate))\b", re.I),
-    # two days in one figure: "on Monday and Tuesday", "between Sunday and Tuesday"
-    re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+(?:and|to|through|-)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
-    # disasters and hardship are not attacks
-    re.compile(r"\b(?:floods?|flooding|earthquakes?|storms?|snow|cold|freezing|starvation|starved|hunger|"
-               r"malnutrition|disease|cholera|drown(?:ed|ing)|heat\s*wave|landslide)\b", re.I),
-    # two days in one figure, told as a start and a continuation: "strikes which began Saturday and continued Sunday"
-    re.compile(r"\b(?:began|begun|started|erupted|broke\s+out)\s+(?:on\s+|late\s+|early\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+"
-               r"(?:\w+\s+)?and\s+(?:continued|lasted|went\s+on|carried\s+on|raged)\s+(?:\w+\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
-)
+# attacks all over an area: "across Idlib"
+ACROSS_AREA_RE = re.compile(r"\bacross\s+(?:the\s+)?(?:country|province|region|governorate|[A-Z]\w+\s+(?:province|governorate))\b", re.I)
+# two days in one figure: "on Monday and Tuesday", "between Sunday and Tuesday"
+TWO_DAYS_RE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+(?:and|to|through|-)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
+# disasters and hardship are not attacks
+HARDSHIP_RE = re.compile(r"\b(?:floods?|flooding|earthquakes?|storms?|snow|cold|freezing|starvation|starved|hunger|"
+                         r"malnutrition|disease|cholera|drown(?:ed|ing)|heat\s*wave|landslide)\b", re.I)
+# two days in one figure, told as a start and a continuation: "strikes which began Saturday and continued Sunday"
+BEGAN_AND_CONTINUED_RE = re.compile(
+    r"\b(?:began|begun|started|erupted|broke\s+out)\s+(?:on\s+|late\s+|early\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+"
+    r"(?:\w+\s+)?and\s+(?:continued|lasted|went\s+on|carried\s+on|raged)\s+(?:\w+\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
+TALLY_CUES = (ACROSS_AREA_RE, TWO_DAYS_RE, HARDSHIP_RE, BEGAN_AND_CONTINUED_RE)
 AGGREGATE_MIN = 10  # "120 air strikes killed ...": a count of attacks this large is a campaign
 
 
@@ -305,7 +305,7 @@ def attacks_of_two_days(cand: Candidate) -> Candidate | None:
         return None
     if not all(_after_preposition(cand, p) for p in cand.places):
         return None  # "Damascus lost 40 troops on Sunday and Monday": the government, not a place hit
-    if not TALLY_CUES[3].search(cand.sent.text):
+    if not BEGAN_AND_CONTINUED_RE.search(cand.sent.text):
         return None
     return dataclasses.replace(cand, tolls=[], role="event", features=dict(cand.features))
 
@@ -443,7 +443,7 @@ def tally_scope(cand: Candidate) -> str:
     text = cand.sent.text
     if WAR_RE.search(text):
         return "war"
-    if TALLY_CUES[2].search(text):
+    if HARDSHIP_RE.search(text):
         return "disaster"
     if speech_head(cand.anchor) is not None and not PERIOD_RE.search(text) and not any(rx.search(text) for rx in TALLY_CUES):
         return "claim"
