@@ -33,7 +33,7 @@ help:
 	@echo "make run            set up .venv and run the pipeline on include/seeds through Airflow"
 	@echo "make test           set up .venv and run the whole test suite (pytest, dbt build, ruff, sqlfluff)"
 	@echo "make eval           score the pipeline's marts on the seeds against the gold file"
-	@echo "make eval-corpus    score the annotated corpus's dev and test splits (corpus/, docs/codebook.md)"
+	@echo "make eval-corpus    score the annotated corpus's dev, val and test splits (corpus/, docs/codebook.md)"
 	@echo "make error-budget   how much incident F1 each kind of error costs on a split (SPLIT=dev|train)"
 	@echo "make train          rebuild the event coder's learned files from corpus/train"
 	@echo "make audit          an analyst's audit of a full FA-KES run (docs/audit.md)"
@@ -94,7 +94,7 @@ eval: setup
 SPLIT ?= dev
 eval-corpus: setup
 	@mkdir -p data
-	@for split in dev test; do \
+	@for split in dev val test; do \
 	  $(BIN)/conflictwatch run --force --input corpus/$$split --warehouse data/corpus-$$split.duckdb > data/corpus-$$split-run.log 2>&1 || { tail -40 data/corpus-$$split-run.log; exit 1; }; \
 	  echo "== $$split ($$(ls corpus/$$split/*.txt | wc -l) articles) =="; \
 	  $(BIN)/conflictwatch eval --gold corpus/$$split/gold.yaml --warehouse data/corpus-$$split.duckdb; \
@@ -102,7 +102,7 @@ eval-corpus: setup
 
 error-budget: setup
 	@mkdir -p data
-	@test "$(SPLIT)" != test || { echo "the test split is not for error analysis"; exit 2; }
+	@case "$(SPLIT)" in test|val) echo "the $(SPLIT) split is not for error analysis"; exit 2;; esac
 	@$(BIN)/conflictwatch run --force --input corpus/$(SPLIT) --warehouse data/corpus-$(SPLIT).duckdb > data/corpus-$(SPLIT)-run.log 2>&1 || { tail -40 data/corpus-$(SPLIT)-run.log; exit 1; }
 	@$(BIN)/python -c "from pathlib import Path; from conflictwatch.error_budget import budget, format_budget; \
 	  print(format_budget(budget(Path('corpus/$(SPLIT)/gold.yaml'), Path('data/corpus-$(SPLIT).duckdb'))))"

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from merge import load_annotations, with_negatives  # noqa: E402
 
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "val")
 COLS = ["incident_report_id", "document_id", "source_uri", "event_date", "date_precision", "location_mention",
         "location_name", "admin1", "perpetrator", "sub_event_type", "killed", "injured", "killed_children",
         "killed_women", "injured_children", "injured_women", "evidence_text", "evidence_start_char", "evidence_end_char"]

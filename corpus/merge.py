@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "val")
 HEADER = """# Gold for the {split} split of the annotated corpus ({n} articles; corpus/README.md).
 # Written by hand from the text alone with docs/codebook.md, before the pipeline ran on these
 # articles; merged from corpus/annotations/ by corpus/merge.py (do not edit here).

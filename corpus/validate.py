@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "val")
 
 SUB_EVENT_TYPES = {
     "Armed clash": "Battles",

@@ -16,11 +16,13 @@ from conflictwatch.evaluate import evaluate, format_report
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("split", choices=("train", "dev", "train+dev"))
+    ap.add_argument("split", choices=("train", "dev", "train+dev", "val", "dev+val"))
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--budget", action="store_true")
     args = ap.parse_args()
     splits = args.split.split("+")
+    if "val" in splits and (args.verbose or args.budget):
+        ap.error("val is scored, never read: no --verbose or --budget on it (corpus/README.md)")
     for split in splits:
         arts = load_split(split)
         path = quick_warehouse(run_nlp(arts), Path(f"data/quick-{split}.duckdb"))

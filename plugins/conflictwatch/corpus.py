@@ -18,7 +18,7 @@ from conflictwatch.config import PROJECT_ROOT
 from conflictwatch.records import Document, stable_id
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "val")
 
 
 @dataclass
@@ -50,6 +50,8 @@ def load_split(split: str, corpus_dir: Path = CORPUS_DIR) -> list[Article]:
             gold[art["file"]] = art
     out = []
     for name in sorted(manifest):
+        if gold and name not in gold:  # drawn but not yet annotated: nothing to score or learn from
+            continue
         row = manifest[name]
         date = dt.date.fromisoformat(row["published_date"]) if row.get("published_date") else None
         out.append(Article(name, split, (folder / name).read_text(encoding="utf-8"), date, row.get("source_name"),
