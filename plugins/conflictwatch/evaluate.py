@@ -172,6 +172,9 @@ _GENERIC_PLACE_WORDS = {
     "district",
     "subdistrict",
     "area",
+    "neighbourhood",
+    "neighborhood",
+    "quarter",
     "the",
 }
 _APOSTROPHES = "'’‘`´ʿʾʼʻ′"
@@ -194,8 +197,10 @@ def _collapse_doubles(text: str) -> str:
 
 
 def place_tokens(name: str) -> list[str]:
-    """Folded tokens without Arabic articles and generic words (village, province ...)."""
-    tokens = _fold(name).split()
+    """Folded tokens without Arabic articles, generic words (village, province ...) and the
+    gazetteer's parenthesised qualifier ('Duma (Duma)', 'As-Sukkari (ne)': its district, or
+    'ne' for a city neighbourhood), which is no part of the name."""
+    tokens = _fold(re.sub(r"\s*\([^)]*\)\s*$", "", name) or name).split()
     kept = [t for t in tokens if t not in _ARTICLES and t not in _GENERIC_PLACE_WORDS]
     return kept or tokens
 
