@@ -818,6 +818,16 @@ def test_a_figure_told_after_the_places_without_naming_them_is_their_total_not_d
     assert [f.attrs.get("killed") for f in tallies(nlp, text)] == [16]
 
 
+def test_the_next_sentences_toll_of_the_attacks_themselves_is_divided_among_the_listed_places(nlp):
+    # GIVEN shelling of three places, then "the attacks claimed the lives of ..." (the listed attacks, not
+    # a wider fight's total)
+    text = ("Rebels fired rocket shells at the towns of Sarmin, Binnish and Taftanaz on Monday. "
+            "The attacks claimed the lives of 7 people and injured 20 others.")
+    # THEN it is their toll together, divided (codebook 2.3), remainder to the first
+    assert placed_killed(nlp, text, "2016-07-12") == [("Sarmin", 3), ("Binnish", 2), ("Taftanaz", 2)]
+    assert tallies(nlp, text) == []
+
+
 def test_a_headline_figure_is_not_divided_among_the_villages_the_body_lists(nlp):
     text = ("Rebels kill 7 in Idlib assault, capture 3 villages\n\n"
             "Rebels took the villages of Sarmin, Binnish and Taftanaz on Saturday, the monitor said.")

@@ -1216,6 +1216,13 @@ def by_place(ev: Event, counts: list) -> list[Event]:
 COUNT_ROLES = ("killed", "injured")
 
 
+# The next sentence's toll told of the listed attacks themselves ("... fired rocket shells at A, B and
+# C. The attacks claimed the lives of 3 people"): their toll together, divided (codebook 2.3).
+THE_ATTACKS_RE = re.compile(
+    r"\b(?:the|these|those)\s+(?:attacks?|shelling|shells|strikes|air\s*strikes|raids|air\s+raids|bombardment|"
+    r"bombings?|explosions|blasts)\s+(?:claimed|killed|left|caused|resulted|have\s+killed|had\s+killed)\b", re.I)
+
+
 def total_told_apart(ev: Event, places: list[PlaceMention]) -> Event | None:
     """A figure an event of several places took only from the headline or from later tellings that name
     none of them ("battles raged in A and B. It added that 16 insurgents were killed", "The battle has
@@ -1236,7 +1243,8 @@ def total_told_apart(ev: Event, places: list[PlaceMention]) -> Event | None:
     def told_apart(role: str) -> bool:
         told = [c for c in tellings if any(t.role == role and t.value is not None for t in c.tolls)]
         return bool(told) and all((c.features.get("headline") or c.sent_index > listing)
-                                  and not keys & {place_key(p) for p in [*c.places, *c.weak_places]} for c in told)
+                                  and not keys & {place_key(p) for p in [*c.places, *c.weak_places]}
+                                  and not (c.sent_index == listing + 1 and THE_ATTACKS_RE.search(c.sent.text)) for c in told)
 
     apart = [r for r in COUNT_ROLES if getattr(ev, r) and told_apart(r)]
     if not apart:
