@@ -933,7 +933,7 @@ def fold_retellings(events: list[Event]) -> list[Event]:
     return out
 
 
-BROAD_KINDS = ("admin1", "admin2", "region")
+PROVINCE_SCALE_KINDS = ("admin1", "admin2", "region")
 
 
 def fold_broad_tellings(events: list[Event]) -> list[Event]:
@@ -943,10 +943,10 @@ def fold_broad_tellings(events: list[Event]) -> list[Event]:
     province's toll is often a sum over towns, or a province-level event the article codes apart."""
     out = list(events)
     for broad in events:
-        if broad.place is None or broad.place.kind not in BROAD_KINDS or broad.role != "event" or broad.killed is not None:
+        if broad.place is None or broad.place.kind not in PROVINCE_SCALE_KINDS or broad.role != "event" or broad.killed is not None:
             continue
         inner = [e for e in out if e is not broad and e.role == "event" and e.place is not None
-                 and e.place.kind not in BROAD_KINDS and contains(broad.place, e.place)
+                 and e.place.kind not in PROVINCE_SCALE_KINDS and contains(broad.place, e.place)
                  and same_kind(broad.sub_event_type, e.sub_event_type) and _same_day(broad, e)]
         if len(inner) != 1:
             continue
