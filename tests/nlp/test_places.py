@@ -763,6 +763,15 @@ def test_a_quarter_of_the_story_city_spelt_differently_still_beats_a_village_els
     assert one(nlp, "Two shells hit Hamdaniyeh on Monday.", "Hamdaniyeh").admin1 == "Hama"
 
 
+def test_the_neighbourhood_of_x_is_a_quarter_of_the_story_city_not_a_village_spelt_like_it(nlp) -> None:
+    # "al-Khalidiye" is spelt exactly like a village near Menbij and a Homs quarter, and like Aleppo's
+    # Khaldiyeh quarter only by its consonants; "the neighbourhood(s) of" and a report from Aleppo say which
+    text = "Rebels shelled Aleppo city on Monday. Shells hit the neighborhoods of al-Khalidiye and al-Sukkari."
+    m = one(nlp, text, "al-Khalidiye")
+    assert (m.kind, m.admin1, m.location_id) == ("neighbourhood", "Aleppo", "N0127")
+    assert one(nlp, "Shells hit the village of al-Khalidiye on Monday.", "al-Khalidiye").kind == "community"
+
+
 @pytest.mark.parametrize("where", ["near", "west of", "in the suburbs of", "outside the capital"])
 def test_a_place_tied_to_the_surroundings_of_damascus_is_in_rural_damascus(nlp, where) -> None:
     text = f"Shelling hit the village of Zubdinat {where} Damascus." if "capital" not in where else "Shelling hit the village of Zubdinat outside the capital, Damascus."

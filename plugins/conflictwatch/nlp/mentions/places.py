@@ -73,6 +73,7 @@ KIND_WORDS = {
     "crossing": ("crossing",),
     "highway": ("road",),
 }
+QUARTER_WORDS = frozenset({"neighborhood", "neighbourhood", "neighborhoods", "neighbourhoods", "quarter", "quarters"})
 # Words that begin hundreds of Syrian place names ("Kafr Nabl", "Tal Abyad", "Deir Hafer"): alone
 # before another capitalised word they are never the whole name.
 NAME_PREFIXES = frozenset(
@@ -1463,6 +1464,10 @@ class PlacesMatcher:
         gaz, toks = self.gaz, ctx.toks
         wanted = KIND_WORDS.get(toks[c.j].low if c.j < len(toks) else "")
         narrowed = [p for p in places if p.kind in wanted] if wanted else []
+        if not wanted and c.i >= 2 and toks[c.i - 1].low == "of" and toks[c.i - 2].low in QUARTER_WORDS:
+            # "the neighbourhood(s) of X": a city quarter, spelt exactly like a village elsewhere or not
+            narrowed = self._story_quarters(ctx, c, [p for p in places if p.kind == "neighbourhood"]
+                                            + [gaz.places[x] for x in c.quarters])
         if narrowed:
             places = narrowed
         else:  # a district named for its town means the town: "Khan Shaykhun"
@@ -1474,6 +1479,16 @@ class PlacesMatcher:
             if quarters:
                 return quarters
         return best
+
+    def _story_quarters(self, ctx: _Ctx, c: _Cand, quarters: list[Place]) -> list[Place]:
+        """Of several cities' quarters of one name, those of the governorate the story is in, if any."""
+        if len(quarters) <= 1:
+            return quarters
+        governorate = self._hint(ctx, c.i, c.j)
+        if governorate is None:
+            last = _last_governorate_span(ctx, c.i)
+            governorate = last[2] if last else None
+        return (_in_governorate(quarters, governorate) if governorate else []) or quarters
 
     def _quarters_of_the_story(self, ctx: _Ctx, c: _Cand, places: list[Place], best: list[Place]) -> list[Place]:
         """'Hanano area', 'al-Ashrafiyeh' in a report from Aleppo: a name that is a neighbourhood of the
