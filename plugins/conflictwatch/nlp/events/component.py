@@ -10,6 +10,7 @@ this article; context; restatements; totals; one event per place) -> frames.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -20,12 +21,26 @@ from conflictwatch.nlp.events import assemble as asm
 from conflictwatch.nlp.events import geo, perpetrators
 from conflictwatch.nlp.events.breakdown import find_breakdown
 from conflictwatch.nlp.events.candidates import Candidate, build
+from conflictwatch.nlp.events.features import event_features
 from conflictwatch.nlp.events.frames import event_frame, tally_frame
 from conflictwatch.nlp.events.lexicon import load_lexicon
 from conflictwatch.nlp.events.models import load_models
 from conflictwatch.nlp.events.tolls import find_tolls
 from conflictwatch.nlp.kit.dates import statement_dates
-from conflictwatch.nlp.kit.spans import get_list, text_of
+from conflictwatch.nlp.kit.spans import ActorMention, get_list, text_of
+
+
+@dataclass
+class Coded:
+    """One article's coding: the events kept and the tallies, the candidates, the event model's questions
+    (every assembled event with its features, before the verdict) and the perpetrator model's: (event,
+    options) for each kept event whose own telling names no perpetrator (perpetrators.options)."""
+
+    events: list[asm.Event]
+    tallies: list[asm.Event]
+    candidates: list[Candidate]
+    event_questions: list[tuple[asm.Event, dict[str, float]]]
+    perpetrator_questions: list[tuple[asm.Event, list[tuple[ActorMention, dict[str, float]]]]] = field(default_factory=list)
 
 
 class EventCoder:
@@ -37,22 +52,34 @@ class EventCoder:
         self.event_threshold = event_threshold
 
     def __call__(self, doc: Doc) -> Doc:
+        coded = self.code(doc)
+        frames = get_list(doc, "cw_frames")
+        frames.extend(event_frame(doc, ev) for ev in coded.events)
+        frames.extend(tally_frame(doc, t) for t in coded.tallies)
+        return doc
+
+    def code(self, doc: Doc) -> Coded:
+        """The article's events and tallies, with every question the learned parts were asked on the way
+        (training makes its examples from these, so it asks exactly what the run time asks)."""
         model = doc._.cw_document or build_model(text_of(doc))
         cands = self.candidates(doc, model)
         actors = [a for a in get_list(doc, "cw_actors") if not model.in_debris(a.start_char)]  # never a tag's
-        events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
+        assembled, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
+        event_questions = [(ev, event_features(ev, model.reference_date)) for ev in assembled]
+        events = [ev for ev, features in event_questions if self.models.keep(ev, features)]
+        perpetrator_questions = []
         for ev in events:
-            ev.perpetrators = perpetrators.choose(ev, actors, cands, model.in_headline, self.models.perpetrator)
+            options = perpetrators.options(ev, actors, cands, model.in_headline)
+            if options is not None:
+                perpetrator_questions.append((ev, options))
+            ev.perpetrators = perpetrators.choose(ev, actors, options, self.models.perpetrator)
             if ev.main.territory and ev.sub_event_type is None and ev.perpetrators:
                 ev.sub_event_type = asm.territory_type(ev.perpetrators[0].actor_id)  # the side found in context
         fallback = geo.document_admin1(get_list(doc, "cw_places"), model.in_headline)
         for ev in events:
             if ev.place is not None:
                 ev.place = geo.fill_admin1(ev.place, args.sentence_mentions(ev.main.sent, get_list(doc, "cw_places")), fallback)
-        frames = get_list(doc, "cw_frames")
-        frames.extend(event_frame(doc, ev) for ev in events)
-        frames.extend(tally_frame(doc, t) for t in tallies)
-        return doc
+        return Coded(events, tallies, cands, event_questions, perpetrator_questions)
 
     # ---- per sentence ----------------------------------------------------------------------------
 
@@ -149,7 +176,7 @@ class EventCoder:
         for ev in events:
             if ev.role == "event":
                 out.extend(self.one_per_place(ev, tallies))
-        return [ev for ev in out if self.models.keep(ev, reference)], tallies
+        return out, tallies
 
     @staticmethod
     def assign_roles(cands: list[Candidate], model: DocumentModel) -> None:

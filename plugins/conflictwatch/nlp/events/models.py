@@ -79,13 +79,11 @@ class Models:
     def place_threshold(self, default: float) -> float:
         return self.place.threshold if self.place else default
 
-    def keep(self, ev, reference) -> bool:
-        """The event model's verdict on an assembled event (kept when no model is loaded)."""
+    def keep(self, ev, features: dict[str, float]) -> bool:
+        """The event model's verdict on an assembled event, from its features (kept when no model is loaded)."""
         if self.event is None:
             return True
-        from conflictwatch.nlp.events.features import event_features
-
-        ev.score = self.event.probability(event_features(ev, reference))
+        ev.score = self.event.probability(features)
         return ev.score >= self.event.threshold
 
 
