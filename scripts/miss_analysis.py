@@ -18,7 +18,7 @@ def spans(text, g):
 
 
 def main(split: str, show: str | None = None) -> None:
-    coder = EventCoder(None, None, 0.6, 0.5)
+    coder = EventCoder(None, None, 0.6)
     reasons = collections.Counter()
     examples = collections.defaultdict(list)
     for art, doc in run_nlp(load_split(split)):

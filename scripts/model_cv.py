@@ -1,6 +1,6 @@
 """Which of the event coder's learned parts earn their place: article-level cross-validation on train.
 
-    .venv/bin/python scripts/model_cv.py [--configs none,place,place+event,...] [--folds 5] [--dev]
+    .venv/bin/python scripts/model_cv.py [--configs none,place,place+perpetrator,...] [--folds 5] [--dev]
 
 For each configuration (a set of the models in scripts/train_events.py), the train articles are
 dealt into seeded folds; each fold is coded by models trained (train_events.train, the same
@@ -29,13 +29,13 @@ _spec = importlib.util.spec_from_file_location("train_events", HERE / "train_eve
 train_events = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(train_events)
 
-CONFIGS = ("none", "place", "place+event", "place+perpetrator", "place+event+perpetrator", "event", "perpetrator")
+CONFIGS = ("none", "place", "place+perpetrator", "perpetrator")
 CODED = ("casualty_event", "casualty_tally")
 
 
 def recode(pairs, models_dir: str) -> None:
     """The event coder's frames of each doc replaced by those of a coder with the models in models_dir."""
-    coder = EventCoder(None, models_dir, 0.6, 0.5)
+    coder = EventCoder(None, models_dir, 0.6)
     for _, doc in pairs:
         coded = coder.code(doc)
         doc._.cw_frames = [f for f in doc._.cw_frames if f.frame_type not in CODED] + \

@@ -21,7 +21,6 @@ from conflictwatch.nlp.events import assemble as asm
 from conflictwatch.nlp.events import geo, perpetrators
 from conflictwatch.nlp.events.breakdown import find_breakdown
 from conflictwatch.nlp.events.candidates import Candidate, build
-from conflictwatch.nlp.events.features import event_features
 from conflictwatch.nlp.events.frames import event_frame, tally_frame
 from conflictwatch.nlp.events.lexicon import load_lexicon
 from conflictwatch.nlp.events.models import load_models
@@ -32,24 +31,20 @@ from conflictwatch.nlp.kit.spans import ActorMention, get_list, text_of
 
 @dataclass
 class Coded:
-    """One article's coding: the events kept and the tallies, the candidates, the event model's questions
-    (every assembled event with its features, before the verdict) and the perpetrator model's: (event,
-    options) for each kept event whose own telling names no perpetrator (perpetrators.options)."""
+    """One article's coding: its events and tallies, the candidates, and the perpetrator model's questions:
+    (event, options) for each event whose own telling names no perpetrator (perpetrators.options)."""
 
     events: list[asm.Event]
     tallies: list[asm.Event]
     candidates: list[Candidate]
-    event_questions: list[tuple[asm.Event, dict[str, float]]]
     perpetrator_questions: list[tuple[asm.Event, list[tuple[ActorMention, dict[str, float]]]]] = field(default_factory=list)
 
 
 class EventCoder:
-    def __init__(self, reference_dir: str | None, models_dir: str | None, place_threshold: float,
-                 event_threshold: float):
+    def __init__(self, reference_dir: str | None, models_dir: str | None, place_threshold: float):
         self.lexicon = load_lexicon(reference_dir)
         self.models = load_models(models_dir)
         self.place_threshold = place_threshold
-        self.event_threshold = event_threshold
 
     def __call__(self, doc: Doc) -> Doc:
         coded = self.code(doc)
@@ -64,9 +59,7 @@ class EventCoder:
         model = doc._.cw_document or build_model(text_of(doc))
         cands = self.candidates(doc, model)
         actors = [a for a in get_list(doc, "cw_actors") if not model.in_debris(a.start_char)]  # never a tag's
-        assembled, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
-        event_questions = [(ev, event_features(ev, model.reference_date)) for ev in assembled]
-        events = [ev for ev, features in event_questions if self.models.keep(ev, features)]
+        events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
         perpetrator_questions = []
         for ev in events:
             options = perpetrators.options(ev, actors, cands, model.in_headline)
@@ -79,7 +72,7 @@ class EventCoder:
         for ev in events:
             if ev.place is not None:
                 ev.place = geo.fill_admin1(ev.place, args.sentence_mentions(ev.main.sent, get_list(doc, "cw_places")), fallback)
-        return Coded(events, tallies, cands, event_questions, perpetrator_questions)
+        return Coded(events, tallies, cands, perpetrator_questions)
 
     # ---- per sentence ----------------------------------------------------------------------------
 
@@ -166,7 +159,6 @@ class EventCoder:
                 self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed),
                                   frozenset(t.value for b in body for t in b.tolls if t.role == "killed"))
         for ev in events:
-            ev.sub_event_type = self.models.event_type(ev, context_type)
             asm.settle_counts(ev)
         asm.mark_totals(events)
         asm.own_figure_of_total(events)
@@ -281,10 +273,10 @@ class EventCoder:
 
 @Language.factory(
     "conflictwatch_events_v1",
-    default_config={"reference_dir": None, "models_dir": None, "place_threshold": 0.6, "event_threshold": 0.5},
+    default_config={"reference_dir": None, "models_dir": None, "place_threshold": 0.6},
     assigns=["doc._.cw_frames"],
     requires=["doc._.cw_places", "doc._.cw_actors", "doc._.cw_dates", "doc._.cw_document"],
 )
 def make_events(nlp: Language, name: str, reference_dir: str | None, models_dir: str | None,
-                place_threshold: float, event_threshold: float) -> EventCoder:
-    return EventCoder(reference_dir, models_dir, place_threshold, event_threshold)
+                place_threshold: float) -> EventCoder:
+    return EventCoder(reference_dir, models_dir, place_threshold)
