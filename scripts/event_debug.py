@@ -44,7 +44,7 @@ def main() -> int:
         arts = arts[: args.first]
     for article, doc in run_nlp(arts):
         if args.sentences:
-            coder = EventCoder(None, None, 0.6, 0.5)
+            coder = EventCoder(None, None, 0.6)
             for c in coder.candidates(doc, doc._.cw_document):
                 opts = ", ".join(f"{o.mention.text}:{o.score:.2f}" for o in c.place_options[:3])
                 print(f"  [s{c.sent_index}] {c.anchor.text}/{c.sub_event_type} tolls={[(t.role, t.value) for t in c.tolls]} "

@@ -18,13 +18,12 @@ def spans(text, g):
 
 
 def main(split: str, show: str | None = None) -> None:
-    coder = EventCoder(None, None, 0.6, 0.5)
+    coder = EventCoder(None, None, 0.6)
     reasons = collections.Counter()
     examples = collections.defaultdict(list)
     for art, doc in run_nlp(load_split(split)):
-        model = doc._.cw_document
-        cands = coder.candidates(doc, model)
-        events, _ = coder.assemble(cands, model)
+        coded = coder.code(doc)
+        cands, events = coded.candidates, coded.events
         for g in (art.gold or {}).get("incidents") or []:
             sp = spans(doc.text, g)
             hit = [e for e in events if place_similarity(g.get("location"), e.place.text if e.place else None) > 0

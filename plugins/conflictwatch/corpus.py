@@ -68,7 +68,7 @@ def run_nlp(articles: list[Article], nlp=None):
     return list(zip(articles, nlp.pipe(docs, batch_size=16), strict=True))
 
 
-def _row(article: Article, doc, frame) -> dict[str, Any]:
+def incident_row(article: Article, doc, frame) -> dict[str, Any]:
     """A frame as the incident mart would show it, geocoded from the NLP's own place mention."""
     from conflictwatch.nlp.mentions.places import load_gazetteer
 
@@ -125,7 +125,7 @@ def quick_warehouse(pairs, path: Path) -> Path:
     rows, docs = [], []
     for article, doc in pairs:
         docs.append((stable_id(str(CORPUS_DIR / article.split / article.file)), str(CORPUS_DIR / article.split / article.file), doc.text))
-        rows += [_row(article, doc, f) for f in doc._.cw_frames if f.frame_type == "casualty_event"]
+        rows += [incident_row(article, doc, f) for f in doc._.cw_frames if f.frame_type == "casualty_event"]
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
     con.execute("create table marts.dim_documents (document_id varchar, source_uri varchar, text varchar)")

@@ -941,11 +941,10 @@ def _incident_field_values(gold: dict[str, Any], row: dict[str, Any], name: str)
     return gold.get(name), row.get(name), g == p
 
 
-def _score_incidents(
-    ctx: _Ctx, article: dict[str, Any], status: ArticleStatus, rows: list[dict[str, Any]]
-) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    golds = list(article.get("incidents") or [])
-    text = _article_text(ctx, status)
+def match_incidents(golds: Sequence[dict[str, Any]], rows: Sequence[dict[str, Any]], text: str | None
+                    ) -> list[tuple[int, int, float]]:
+    """The scoring's one-to-one pairs (gold index, row index, score) of an article's incidents: same
+    place and date (day +/- 1), best place + date + evidence score first. Training labels with it too."""
     gold_spans = [find_spans(text, g.get("evidence")) for g in golds]
 
     def pair_score(gi: int, pi: int) -> float:
@@ -957,7 +956,14 @@ def _score_incidents(
         ev = evidence_match(gold_spans[gi], g.get("evidence"), _span_of(row), row.get("evidence_text"))
         return place + date + 0.5 * ev
 
-    pairs = _greedy_match(range(len(golds)), range(len(rows)), pair_score)
+    return _greedy_match(range(len(golds)), range(len(rows)), pair_score)
+
+
+def _score_incidents(
+    ctx: _Ctx, article: dict[str, Any], status: ArticleStatus, rows: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    golds = list(article.get("incidents") or [])
+    pairs = match_incidents(golds, rows, _article_text(ctx, status))
     _count(
         ctx,
         "incidents",

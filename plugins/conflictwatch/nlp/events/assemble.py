@@ -86,7 +86,6 @@ class Event:
     as_reported: dict | None = None
     role: str = "event"  # event | tally
     scope: str | None = None  # tally scope: article_total | period | war | claim
-    score: float | None = None  # the event model's probability, when one is loaded
     perpetrators: list | None = None  # chosen over the whole article (perpetrators.py); None: the candidate's
     fixed_counts: bool = False  # counts given place by place (breakdown): not settled from the tellings
     listed: list = field(default_factory=list)  # places listed with the event's place: one event each (split_places)

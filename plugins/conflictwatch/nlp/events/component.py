@@ -10,6 +10,7 @@ this article; context; restatements; totals; one event per place) -> frames.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -25,34 +26,53 @@ from conflictwatch.nlp.events.lexicon import load_lexicon
 from conflictwatch.nlp.events.models import load_models
 from conflictwatch.nlp.events.tolls import find_tolls
 from conflictwatch.nlp.kit.dates import statement_dates
-from conflictwatch.nlp.kit.spans import get_list, text_of
+from conflictwatch.nlp.kit.spans import ActorMention, get_list, text_of
+
+
+@dataclass
+class Coded:
+    """One article's coding: its events and tallies, the candidates, and the perpetrator model's questions:
+    (event, options) for each event whose own telling names no perpetrator (perpetrators.options)."""
+
+    events: list[asm.Event]
+    tallies: list[asm.Event]
+    candidates: list[Candidate]
+    perpetrator_questions: list[tuple[asm.Event, list[tuple[ActorMention, dict[str, float]]]]] = field(default_factory=list)
 
 
 class EventCoder:
-    def __init__(self, reference_dir: str | None, models_dir: str | None, place_threshold: float,
-                 event_threshold: float):
+    def __init__(self, reference_dir: str | None, models_dir: str | None, place_threshold: float):
         self.lexicon = load_lexicon(reference_dir)
         self.models = load_models(models_dir)
         self.place_threshold = place_threshold
-        self.event_threshold = event_threshold
 
     def __call__(self, doc: Doc) -> Doc:
+        coded = self.code(doc)
+        frames = get_list(doc, "cw_frames")
+        frames.extend(event_frame(doc, ev) for ev in coded.events)
+        frames.extend(tally_frame(doc, t) for t in coded.tallies)
+        return doc
+
+    def code(self, doc: Doc) -> Coded:
+        """The article's events and tallies, with every question the learned parts were asked on the way
+        (training makes its examples from these, so it asks exactly what the run time asks)."""
         model = doc._.cw_document or build_model(text_of(doc))
         cands = self.candidates(doc, model)
         actors = [a for a in get_list(doc, "cw_actors") if not model.in_debris(a.start_char)]  # never a tag's
         events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
+        perpetrator_questions = []
         for ev in events:
-            ev.perpetrators = perpetrators.choose(ev, actors, cands, model.in_headline, self.models.perpetrator)
+            options = perpetrators.options(ev, actors, cands, model.in_headline)
+            if options is not None:
+                perpetrator_questions.append((ev, options))
+            ev.perpetrators = perpetrators.choose(ev, actors, options, self.models.perpetrator)
             if ev.main.territory and ev.sub_event_type is None and ev.perpetrators:
                 ev.sub_event_type = asm.territory_type(ev.perpetrators[0].actor_id)  # the side found in context
         fallback = geo.document_admin1(get_list(doc, "cw_places"), model.in_headline)
         for ev in events:
             if ev.place is not None:
                 ev.place = geo.fill_admin1(ev.place, args.sentence_mentions(ev.main.sent, get_list(doc, "cw_places")), fallback)
-        frames = get_list(doc, "cw_frames")
-        frames.extend(event_frame(doc, ev) for ev in events)
-        frames.extend(tally_frame(doc, t) for t in tallies)
-        return doc
+        return Coded(events, tallies, cands, perpetrator_questions)
 
     # ---- per sentence ----------------------------------------------------------------------------
 
@@ -139,7 +159,6 @@ class EventCoder:
                 self.add_headline(events, tallies, self.to_event(c, cands, [], None, context_type, reference, claimed),
                                   frozenset(t.value for b in body for t in b.tolls if t.role == "killed"))
         for ev in events:
-            ev.sub_event_type = self.models.event_type(ev, context_type)
             asm.settle_counts(ev)
         asm.mark_totals(events)
         asm.own_figure_of_total(events)
@@ -149,7 +168,7 @@ class EventCoder:
         for ev in events:
             if ev.role == "event":
                 out.extend(self.one_per_place(ev, tallies))
-        return [ev for ev in out if self.models.keep(ev, reference)], tallies
+        return out, tallies
 
     @staticmethod
     def assign_roles(cands: list[Candidate], model: DocumentModel) -> None:
@@ -254,10 +273,10 @@ class EventCoder:
 
 @Language.factory(
     "conflictwatch_events_v1",
-    default_config={"reference_dir": None, "models_dir": None, "place_threshold": 0.6, "event_threshold": 0.5},
+    default_config={"reference_dir": None, "models_dir": None, "place_threshold": 0.6},
     assigns=["doc._.cw_frames"],
     requires=["doc._.cw_places", "doc._.cw_actors", "doc._.cw_dates", "doc._.cw_document"],
 )
 def make_events(nlp: Language, name: str, reference_dir: str | None, models_dir: str | None,
-                place_threshold: float, event_threshold: float) -> EventCoder:
-    return EventCoder(reference_dir, models_dir, place_threshold, event_threshold)
+                place_threshold: float) -> EventCoder:
+    return EventCoder(reference_dir, models_dir, place_threshold)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+NAMES = ("place", "perpetrator")
 
 
 @dataclass(frozen=True)
@@ -35,43 +36,12 @@ class LinearModel:
 
 
 @dataclass(frozen=True)
-class ClassModel:
-    """A multinomial logistic model: one weight vector per class."""
-
-    name: str
-    classes: tuple[str, ...]
-    weights: dict[str, dict[str, float]]
-    bias: dict[str, float]
-
-    def predict(self, features: dict[str, float]) -> tuple[str, float]:
-        scores = {c: self.bias[c] + sum(self.weights[c].get(k, 0.0) * v for k, v in features.items()) for c in self.classes}
-        top = max(scores.values())
-        total = sum(math.exp(s - top) for s in scores.values())
-        best = max(self.classes, key=lambda c: scores[c])
-        return best, 1.0 / total
-
-    @classmethod
-    def read(cls, path: Path) -> ClassModel:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["name"], tuple(data["classes"]), data["weights"], data["bias"])
-
-
-@dataclass(frozen=True)
 class Models:
-    """place: which place option is an event's location; event: whether an assembled event is kept."""
+    """place: which place option is an event's location; perpetrator: who carried out an event whose own
+    telling names nobody."""
 
     place: LinearModel | None = None
-    event: LinearModel | None = None
     perpetrator: LinearModel | None = None
-    type: ClassModel | None = None
-
-    def event_type(self, ev, context_type: str | None) -> str | None:
-        """The type model's reading of an event's sub-event type (the rules' when no model is loaded)."""
-        if self.type is None:
-            return ev.sub_event_type
-        from conflictwatch.nlp.events.features import type_features
-
-        return self.type.predict(type_features(ev, context_type))[0]
 
     def place_scorer(self):
         return self.place.probability if self.place else None
@@ -79,24 +49,13 @@ class Models:
     def place_threshold(self, default: float) -> float:
         return self.place.threshold if self.place else default
 
-    def keep(self, ev, reference) -> bool:
-        """The event model's verdict on an assembled event (kept when no model is loaded)."""
-        if self.event is None:
-            return True
-        from conflictwatch.nlp.events.features import event_features
-
-        ev.score = self.event.probability(event_features(ev, reference))
-        return ev.score >= self.event.threshold
-
 
 @lru_cache(maxsize=4)
 def load_models(models_dir: str | None = None) -> Models:
     folder = Path(models_dir) if models_dir else MODELS_DIR
     found = {}
-    for name in ("place", "event", "perpetrator"):
+    for name in NAMES:
         path = folder / f"{name}_model.json"
         if path.exists():
             found[name] = LinearModel.read(path)
-    if (folder / "type_model.json").exists():
-        found["type"] = ClassModel.read(folder / "type_model.json")
     return Models(**found)

@@ -123,9 +123,21 @@ def one_camp(chosen: list[ActorMention]) -> list[ActorMention]:
     return [a for a in chosen if CAMPS.get(a.actor_id, a.actor_id) == camp]
 
 
-def choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
-    """The event's perpetrators, of one camp: every option the model keeps (the rules' pick without a model)."""
-    return one_camp(with_allies(_choose(ev, actors, cands, in_headline, model), actors, ev.main.sent.doc.text))
+def options(ev, actors: list[ActorMention], cands, in_headline) -> list[tuple[ActorMention, dict[str, float]]] | None:
+    """What the learned chooser is asked about an event: (first mention, features) for each actor the article
+    names as a possible perpetrator; None when the rules decide (the event's telling names its perpetrator,
+    or names alternatives: 'Syrian or Russian jets')."""
+    if ev.main.perpetrators:
+        return None
+    return [(mentions[0], option_features(ev, actor_id, mentions, cands, in_headline))
+            for actor_id, mentions in sorted(actor_options(actors).items())]
+
+
+def choose(ev, actors: list[ActorMention], asked: list[tuple[ActorMention, dict[str, float]]] | None, model
+           ) -> list[ActorMention]:
+    """The event's perpetrators, of one camp: every option (`asked`, from options()) the model keeps, or
+    the rules' pick (no model, or the model not asked)."""
+    return one_camp(with_allies(_choose(ev, asked, model), actors, ev.main.sent.doc.text))
 
 
 ALLIED_RE = re.compile(r"\b(?:including|alongside|along\s+with|together\s+with|allied\s+with|and\s+other|backed\s+by|"
@@ -157,16 +169,12 @@ def with_allies(chosen: list[ActorMention], actors: list[ActorMention], text: st
 ALLY_GAP = 80  # characters between the rebels' word and HTS's name
 
 
-def _choose(ev, actors: list[ActorMention], cands, in_headline, model) -> list[ActorMention]:
+def _choose(ev, asked, model) -> list[ActorMention]:
     text = ev.main.sent.doc.text
     if alternatives(ev.main.perpetrators, text):  # told elsewhere without the "or", that telling says who
         said = [c.perpetrators for c in ev.told if c.perpetrators and not alternatives(c.perpetrators, text)]
         return said[0] if said else []
-    if model is None or ev.main.perpetrators:
+    if model is None or asked is None:
         return ev.main.perpetrators
-    kept = []
-    for actor_id, mentions in sorted(actor_options(actors).items()):
-        p = model.probability(option_features(ev, actor_id, mentions, cands, in_headline))
-        if p >= model.threshold:
-            kept.append((p, mentions[0]))
+    kept = [(p, mention) for mention, features in asked if (p := model.probability(features)) >= model.threshold]
     return [m for _, m in sorted(kept, key=lambda x: -x[0])]
