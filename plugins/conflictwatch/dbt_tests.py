@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import json
 import logging
-from importlib import metadata
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
