@@ -63,6 +63,10 @@ if rr.exists():
         n, t = by.get(kind, (0, 0.0))
         by[kind] = (n + 1, t + (r.get("execution_time") or 0.0))
     out["dbt"] = {"elapsed": res.get("elapsed_time"), "by_type": by}
+dt = wh.parent / "dbt_target" / "data_tests_results.json"
+if "data tests (compiled SQL)" in s.stages and dt.exists():
+    res = json.loads(dt.read_text())
+    out["data_tests"] = {"elapsed": res["elapsed_time"], "n": len(res["results"])}
 print(json.dumps(out, default=str))
 """
 
@@ -103,6 +107,10 @@ def stages(m: dict) -> dict[str, float]:
             out["  dbt: the build waited for the dbt process's import and parse"] = waited
             out["  dbt: the rest (profile, project, selection, artifacts, exit)"] = (
                 st["dbt build"] - (dbt["elapsed"] or 0.0) - waited)
+    if "data tests (compiled SQL)" in st:  # conflictwatch.dbt_tests: outside dbt, one connection
+        out["data tests from their compiled SQL (wall the run waited)"] = st["data tests (compiled SQL)"]
+        if s.get("data_tests"):
+            out["  data tests outside dbt (nodes)"] = s["data_tests"]["n"]
     if "analyst copy + pack" in st:
         # write_pack: the pack written after the copy was swapped in (one after the other);
         # write_pack_files alone: written on a second cursor beside finish_analyst_copy

@@ -585,19 +585,17 @@ def transform(settings: Settings, new_documents: int | None = None, publish: boo
     * the dbt project and the reference CSVs unchanged since the marts were built: only what
       depends on the raw tables (`source:raw+`, incremental models keyed by document), not the
       seeds and the models and tests that read only them, and not the views either (the same
-      query as before: `transform.RAW_DOWNSTREAM_EXCEPT_VIEWS`; their tests do run);
+      query as before: `transform.RAW_DOWNSTREAM_EXCEPT_VIEWS`; their tests do run), the data
+      tests run from their compiled SQL outside dbt when the last build saved them
+      (`transform.build`, `conflictwatch.dbt_tests`);
     * otherwise (first build, a changed model or reference list): everything.
 
     `dbt_child` (a `conflictwatch.transform.DbtChild` started earlier for this warehouse) runs
     the build with dbt already imported and the project parsed. `stages`, when given, receives
     the wall seconds of the dbt build and of the analyst copy.
     """
-    from conflictwatch.transform import (
-        RAW_DOWNSTREAM_EXCEPT_VIEWS,
-        dbt_build,
-        project_fingerprint,
-        publish_analyst_copy,
-    )
+    from conflictwatch.transform import build as dbt_build
+    from conflictwatch.transform import project_fingerprint, publish_analyst_copy
 
     built = marts_exist(settings.warehouse)
     stamp = build_stamp(settings)
@@ -614,10 +612,7 @@ def transform(settings: Settings, new_documents: int | None = None, publish: boo
     same_project = built and stamp.exists() and stamp.read_text().strip() == fingerprint
     stamp.unlink(missing_ok=True)  # a build that fails half-way leaves no claim behind
     stages = stages if stages is not None else {}
-    t0 = time.monotonic()
-    dbt_build(settings.warehouse, settings, select=RAW_DOWNSTREAM_EXCEPT_VIEWS if same_project else None,
-              child=dbt_child)
-    stages["dbt build"] = time.monotonic() - t0
+    dbt_build(settings.warehouse, settings, fingerprint, after_new_rows=same_project, child=dbt_child, stages=stages)
     if dbt_child is not None and getattr(dbt_child, "timing", None):
         stages["dbt build: waited for dbt's import and parse"] = dbt_child.timing["waited_s"]
     stamp.write_text(fingerprint + "\n")
