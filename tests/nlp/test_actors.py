@@ -148,3 +148,15 @@ def test_apostrophe_lost_in_copy_still_matches(matcher):
 
 def test_syrian_fighter_jets_are_the_government(matcher):
     assert ids(matcher, "Syrian fighter jets struck the town") == [("Syrian fighter jets", "syrian_government")]
+
+
+def test_a_name_that_starts_inside_a_shorter_match(matcher):
+    # "the Army" (the Syrian army) must not hide the coalition whose name starts inside it
+    assert ids(matcher, "Last week the Army of Conquest announced a new push") == [("Army of Conquest", "rebels")]
+    assert ids(matcher, "Kurdish YPG fighters advanced") == [("Kurdish YPG", "sdf")]
+
+
+def test_the_holder_of_a_place_said_the_long_way(matcher):
+    # "districts controlled by the rebels" says who holds the place, like "rebel-held"
+    assert ids(matcher, "Russian jets struck districts controlled by the rebels") == [("Russian jets", "russia")]
+    assert ids(matcher, "shells hit areas held by the regime") == []

@@ -1974,3 +1974,22 @@ def test_a_claim_in_a_related_headline_of_the_page_debris_names_no_perpetrator(n
             "people a monitor said.")
     # THEN the claim is the other story's: nobody is coded for this bombing
     assert [(f.location_mention, f.perpetrator_actor_id) for f in events(nlp, text, "2016-07-22")] == [("Sarmin", None)]
+
+
+def test_the_dead_named_first_in_clashes_with_another_side_are_actor_one(nlp):
+    # codebook 2.4: "clashes between A and B": the first named; "A killed in clashes with B" names A first
+    text = "At least 14 Islamic State fighters were killed in clashes with the SDF near Sarmin on Tuesday."
+    (f,) = events(nlp, text, published="2016-11-24")
+    assert f.attrs["perpetrator_actor_ids"] == ["islamic_state"]
+
+
+def test_strikes_believed_to_be_of_one_side_are_that_sides(nlp):
+    text = "Air raids believed to be Russian killed seven civilians in Sarmin on Monday, the monitor said."
+    (f,) = events(nlp, text, published="2016-11-24")
+    assert f.attrs["perpetrator_actor_ids"] == ["russia"]
+
+
+def test_they_in_a_when_clause_are_the_subject_of_the_main_clause(nlp):
+    text = "Government forces cut the main road on Thursday when they seized the hill of Sarmin."
+    (f,) = events(nlp, text, published="2016-11-24")
+    assert f.attrs["perpetrator_actor_ids"] == ["syrian_government"]

@@ -359,9 +359,17 @@ def actor_relation(cand: Candidate, actor: ActorMention) -> str:
             return "agent"
         if head.head.i == t.head.i and head.dep_ == "nsubj" and t.dep_ in ("dobj", "pobj", "nsubj"):
             return "agent"  # "regime forces launched air strikes"
+        if head.dep_ == "nsubj" and _pronoun_subject_of(t, head.head):
+            return "agent"  # "government forces cut the road when they seized the hill": 'they' are the forces
         if head.head.i == t.i and head.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in ATTACK_VERBS:
             return "target"
     return "other"
+
+
+def _pronoun_subject_of(verb: Token, main: Token) -> bool:
+    """The verb's subject is 'they' / 'it' and the verb hangs on `main` (a 'when', 'after' or 'and' clause)."""
+    return verb.head.i == main.i and verb.dep_ in ("advcl", "conj") and any(
+        c.dep_ == "nsubj" and c.lower_ in ("they", "it") for c in verb.children)
 
 
 def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
@@ -379,11 +387,31 @@ def _lexical_relation(cand: Candidate, actor: ActorMention) -> str | None:
         gap_after = text_of(doc)[end:actor.start_char]
         if 0 <= actor.start_char - end <= 40 and re.fullmatch(r"\s+(?:\w+\s+){0,3}?(?:by|from)\s+(?:the\s+)?", gap_after):
             return "agent"
+        if 0 <= actor.start_char - end <= 60 and BELIEVED_GAP_RE.fullmatch(gap_after):
+            return "agent"  # "air raids believed to be Russian", "an attack believed to have been carried out by X"
     return None
 
 
+BELIEVED_GAP_RE = re.compile(r"\s+(?:also\s+)?(?:believed|thought|suspected|said|reported|presumed)\s+to\s+(?:be|have\s+been)\s+"
+                             r"(?:(?:carried\s+out|conducted|launched|fired|dropped)\s+)?(?:(?:by|from)\s+)?(?:the\s+)?")
 AGENT_GAP_RE = re.compile(r"\s*(?:'s|’s|s)?\s*(?:(?:and|/)\s*[\w-]+\s+)?(?:(?:terrorist|deadly|heavy|fresh|renewed|new|"
                           r"indiscriminate|intense|intensive|brutal|barbaric|criminal|joint|suspected|alleged)\s+)?")
+
+
+CLASHES_WITH_RE = re.compile(r"\b(?:clash(?:es|ed)?|fighting|fights?|battles?|combats?)\b.*\bwith\s+(?:the\s+)?$", re.I | re.S)
+
+
+def _victims_named_first(cand: Candidate, targets: list[ActorMention], side: ActorMention) -> ActorMention | None:
+    """'29 rebels were killed in clashes with regime troops': the dead are a side of the clash, named
+    before the other, as in 'clashes between A and B' (codebook 2.4: the first named is actor 1)."""
+    victims = {cand.sent.doc[t.nominal].i for t in cand.tolls}
+    for t in targets:
+        head = head_of(cand.sent, t.start_char, t.end_char)
+        between = text_of(cand.sent.doc)[t.end_char:side.start_char]
+        if t.end_char <= side.start_char and t.actor_id != side.actor_id and head is not None \
+                and _inside_any(head, victims) and CLASHES_WITH_RE.search(between):
+            return t
+    return None
 
 
 def _inside_any(head: Token, nominals: set[int]) -> bool:
@@ -410,7 +438,11 @@ def assign_actors(cand: Candidate, actors: list[ActorMention]) -> None:
         rel = relations[id(a)]
         {"agent": agents, "target": targets, "side": sides, "source": sources}.get(rel, []).append(a)
     if not agents and sides:
-        agents, targets = [sides[0]], targets + sides[1:]
+        first = _victims_named_first(cand, targets, sides[0])
+        if first is not None:
+            agents, targets = [first], [t for t in targets if t is not first] + sides
+        else:
+            agents, targets = [sides[0]], targets + sides[1:]
     agents, targets = _repelled(cand, actors, agents, targets)
     if not agents and _enemy_dead(cand, targets):
         # "Government forces said 18 IS fighters were killed": an armed party counting its enemy's dead

@@ -72,6 +72,8 @@ _ABSORB_GAP_RE = re.compile(r"^(?:\s+|\s*['’]?s?\s+)(?:[\w-]+\s+){0,2}$")
 
 # "rebel-held", "government-controlled", "regime-run": who holds a place, not who acted
 _HELD_RE = re.compile(r"[\s-]*(?:held|controlled|run|besieged|dominated|administered|backed|allied|affiliated|aligned|linked|loyal)\b", re.I)
+# "areas held by the Army of Conquest", "neighbourhoods controlled by the regime": the holder of a place, said the long way
+_HELD_BY_RE = re.compile(r"\b(?:held|controlled|run|dominated|administered)\s+by\s+(?:the\s+)?$", re.I)
 
 
 def default_reference_dir() -> Path:
@@ -155,15 +157,30 @@ class ActorMatcher:
         return len(gap) <= 25 and _ABSORB_GAP_RE.match(gap) is not None and not re.search(
             r"\b(?:and|or|by|against|with|from|on|at|in)\b", gap, re.I)
 
+    def _matches(self, regex: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
+        """The leftmost matches, and a match of another actor that starts inside one of them: "the Army of
+        Conquest" holds "the Army" and "Army of Conquest" (find() prefers the longer); "Kurdish YPG fighters"
+        stays the leftmost "Kurdish YPG", one actor either way."""
+        out: list[tuple[int, int, str]] = []
+        for m in regex.finditer(text):
+            actor = self._actor_for(m.group(0))
+            if actor is None:
+                continue
+            out.append((m.start(), m.end(), actor.actor_id))
+            inner = regex.search(text, m.start() + 1)
+            while inner is not None and inner.start() < m.end():
+                other = self._actor_for(inner.group(0))
+                if other is not None and other.actor_id != actor.actor_id and inner.end() > m.end():
+                    out.append((inner.start(), inner.end(), other.actor_id))
+                inner = regex.search(text, inner.start() + 1)
+        return out
+
     def find(self, text: str) -> list[ActorMention]:
         spans: list[tuple[int, int, str]] = []
         for regex in (self._insensitive, self._sensitive):
             if regex is None:
                 continue
-            for m in regex.finditer(text):
-                actor = self._actor_for(m.group(0))
-                if actor is not None:
-                    spans.append((m.start(), m.end(), actor.actor_id))
+            spans += self._matches(regex, text)
         for m in _COORD_RE.finditer(text):
             for n in _NAT_RE.finditer(m.group("nats")):
                 actor_id = NATIONALITY.get(n.group(0).lower())
@@ -180,7 +197,8 @@ class ActorMatcher:
                 accepted.append(s)
         accepted.sort()
         accepted = [s for i, s in enumerate(accepted) if not self._absorbed(text, accepted, i)]
-        accepted = [s for s in accepted if not _HELD_RE.match(text, s[1])]
+        accepted = [s for s in accepted if not _HELD_RE.match(text, s[1])
+                    and not _HELD_BY_RE.search(text, max(0, s[0] - 30), s[0])]
         out = []
         for start, end, actor_id in accepted:
             actor = self.actors[actor_id]
