@@ -1993,3 +1993,15 @@ def test_they_in_a_when_clause_are_the_subject_of_the_main_clause(nlp):
     text = "Government forces cut the main road on Thursday when they seized the hill of Sarmin."
     (f,) = events(nlp, text, published="2016-11-24")
     assert f.attrs["perpetrator_actor_ids"] == ["syrian_government"]
+
+
+def test_with_no_report_date_an_event_of_a_year_long_before_the_latest_date_told_is_background(nlp):
+    # GIVEN an article with no publication date that tells a date in May 2021 and "an offensive in 2019"
+    text = ("Rebels shelled Saraqib on 30 May 2021, killing two people. "
+            "A regime offensive in 2019 saw government forces capture Maarat al-Numan.")
+    # THEN the 2019 capture is background (the report is no older than the latest date it tells)
+    assert [f.location_mention for f in events(nlp, text)] == ["Saraqib"]
+    # AND an article of late 2019 telling "in 2019" keeps it
+    late = ("Rebels shelled Saraqib on 20 December 2019, killing two people. "
+            "A regime offensive in 2019 saw government forces capture Maarat al-Numan.")
+    assert len(events(nlp, late)) == 2

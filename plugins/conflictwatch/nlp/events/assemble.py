@@ -17,6 +17,7 @@ Each step is one decision a coder makes, in this order:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -109,6 +110,12 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
             return "background"
         if day is not None and (day - reference).days > 1:
             return "drop"  # a date after the report: a plan, a deadline, a future meeting
+    elif cand.date is not None and cand.date.year:
+        # no report date known: the report is no older than the latest full date it tells
+        day, precision = resolve(cand.date, None)
+        latest = latest_told_day(cand.anchor.doc)
+        if day is not None and latest is not None and (latest - day).days > WINDOW_DAYS + (365 if precision == "year" else 0):
+            return "background"
     if not cand.tolls and _describes_a_side(cand):
         return "drop"
     if cand.tolls and all(t.role == "displaced" for t in cand.tolls):
@@ -121,6 +128,16 @@ def classify(cand: Candidate, doc_model, reference: dt.date | None) -> str:
     if cand.place_options and all(o.features.get("abroad") for o in cand.place_options[:1]) and not cand.places:
         return "background"
     return "event"
+
+
+def latest_told_day(doc) -> dt.date | None:
+    """The latest full date (day, month and year) the article tells: the report is no older."""
+    days = []
+    for m in doc._.cw_dates or ():
+        if m.kind == "absolute":
+            with contextlib.suppress(ValueError, TypeError):
+                days.append(dt.date(m.year, m.month, m.day))
+    return max(days, default=None)
 
 
 def running_totals(cands: list[Candidate]) -> frozenset:
