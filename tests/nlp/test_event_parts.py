@@ -282,3 +282,13 @@ def test_a_coder_note_is_one_event_with_its_fields(full_nlp, note, expected):
     (f,) = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
     assert (f.location_mention, f.sub_event_type, f.attrs.get("perpetrator_actor_ids"), f.attrs["killed"]) == expected
     assert (f.date_year, f.date_month) == (2020, 3)
+
+
+def test_a_city_named_with_a_list_of_its_quarters_places_the_event_at_the_quarters(full_nlp):
+    # GIVEN "in Aleppo city ... the neighbourhoods of A B and C" (the city named first; the gazetteer's
+    # quarters of Aleppo lie within a city's radius of its point; C is a village's name elsewhere)
+    doc = full_nlp("Army hits terrorists in Aleppo\n\nIn Aleppo city units of the army hit the gatherings and "
+                   "sites of terrorists in the neighborhoods of al-Shaar al-Ansari and Kafr Hamra on Monday.")
+    # THEN the quarters are the places (one event each), not the city that holds them
+    ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
+    assert [f.location_mention for f in ev][:2] == ["al-Shaar", "al-Ansari"]

@@ -11,6 +11,7 @@ the object of "attacked"), or sources (a monitor, the subject of "said").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -226,6 +227,19 @@ SOLE_SPECIFIC_SLACK = 0.1
 OWN_SLACK = 0.3  # the event noun's own "of X" object, taken though ranked less sure
 
 
+CITY_RADIUS_KM = 8.0
+
+
+def in_city(quarter: PlaceMention, city: PlaceMention) -> bool:
+    """A neighbourhood of the city: the gazetteer puts it within a city's radius of the city's point."""
+    if quarter.kind != "neighbourhood" or city.kind != "community" or None in (
+            quarter.latitude, quarter.longitude, city.latitude, city.longitude):
+        return False
+    dy = (quarter.latitude - city.latitude) * 111.0
+    dx = (quarter.longitude - city.longitude) * 111.0 * math.cos(math.radians(city.latitude))
+    return math.hypot(dx, dy) <= CITY_RADIUS_KM
+
+
 def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMention]:
     """The best option (a specific place inside a broader best one wins), plus places coordinated with it."""
     good = [o for o in options if o.score >= threshold and usable(o)]
@@ -250,6 +264,9 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
         inner = [o for o in good[1:] if o.mention.kind in SPECIFIC_KINDS and o.score >= threshold]
         if inner:
             best = inner[0]
+    quarters = [o for o in options if usable(o) and in_city(o.mention, best.mention)]
+    if quarters:  # "in Aleppo city ... hit the neighbourhoods of A and B": the quarters, not their city
+        best = min(quarters, key=lambda o: o.mention.start_char)
     chosen = [best]
     for o in options:
         if o is best or o.head is None or best.head is None or not usable(o):
