@@ -208,7 +208,7 @@ BASED_RE = re.compile(r"\s*-?\s*based\b", re.I)
 def place_options(cand: Candidate, sent_places: list[PlaceMention], actors: list[ActorMention], doc_model,
                   scorer=None) -> list[PlaceOption]:
     out = []
-    text = cand.sent.doc.text
+    text = text_of(cand.sent.doc)
     for m in sent_places:
         if BASED_RE.match(text, m.end_char):
             continue  # "the UK-based Syrian Observatory", "a Beirut-based group": where a source sits

@@ -1185,7 +1185,7 @@ _QUARTER_BEFORE_RE = re.compile(r"\b(?:neighbou?rhoods?|districts?|quarters?)\s+
 def _called_a_quarter(ev: Event) -> bool:
     """The text calls the event's place a neighbourhood or district ("al-Hamidiyeh neighborhood", "the
     district of Salaheddin"), whatever the gazetteer resolved the name to."""
-    text = ev.main.sent.doc.text
+    text = text_of(ev.main.sent.doc)
     p = ev.place
     return bool(_QUARTER_AFTER_RE.match(text[p.end_char:p.end_char + 40])
                 or _QUARTER_BEFORE_RE.search(text[max(0, p.start_char - 30):p.start_char]))

@@ -26,7 +26,7 @@ from conflictwatch.nlp.events.lexicon import load_lexicon
 from conflictwatch.nlp.events.models import load_models
 from conflictwatch.nlp.events.tolls import find_tolls
 from conflictwatch.nlp.kit.dates import statement_dates
-from conflictwatch.nlp.kit.spans import ActorMention, get_list, text_of
+from conflictwatch.nlp.kit.spans import ActorMention, get_list, sentences, text_of
 
 
 @dataclass
@@ -59,7 +59,7 @@ class EventCoder:
         model = doc._.cw_document or build_model(text_of(doc))
         cands = self.candidates(doc, model)
         actors = [a for a in get_list(doc, "cw_actors") if not model.in_debris(a.start_char)]  # never a tag's
-        events, tallies = self.assemble(cands, model, asm.claimants(doc.sents, actors))
+        events, tallies = self.assemble(cands, model, asm.claimants(sentences(doc), actors))
         perpetrator_questions = []
         for ev in events:
             options = perpetrators.options(ev, actors, cands, model.in_headline)
@@ -82,7 +82,7 @@ class EventCoder:
         out: list[Candidate] = []
         previous_tolls: list = []
         previous_period = None
-        for i, sent in enumerate(doc.sents):
+        for i, sent in enumerate(sentences(doc)):
             if not sent.text.strip() or model.in_debris(sent.start_char) or model.in_dateline(sent.start_char, sent.end_char):
                 continue
             tolls = find_tolls(sent)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Span
 
 from conflictwatch.nlp.kit.terms import pattern_words, reference_path
@@ -75,9 +76,16 @@ class Lexicon:
     def match(self, sent: Span) -> list[TriggerMatch]:
         """Longest match wins at each token; a word is part of at most one trigger."""
         found: list[TriggerMatch] = []
-        for tok in sent:
-            keys = {tok.lemma_.lower(), tok.lower_}
+        doc, first, strings = sent.doc, sent.start, sent.doc.vocab.strings
+        words = sent.to_array([LOWER, LEMMA]).tolist()  # each word's lower_ and lemma_.lower(), no Token objects
+        lowers = [strings[lower] for lower, _ in words]
+        lemmas = [strings[lemma].lower() for _, lemma in words]
+        for n in range(len(words)):
+            keys = {lemmas[n], lowers[n]}
             rows = [r for k in keys for r in self.by_last.get(k, ())]
+            if not rows:
+                continue
+            tok = doc[first + n]
             best = None
             for row in sorted(rows, key=lambda r: -len(r.words)):
                 start = tok.i - len(row.words) + 1
@@ -85,7 +93,7 @@ class Lexicon:
                     continue
                 if row.kind == "territory" and (_takes_people_or_things(tok) or _enters_unarmed(tok)):
                     continue
-                if all(w in (sent.doc[start + k].lower_, sent.doc[start + k].lemma_.lower()) for k, w in enumerate(row.words[:-1])):
+                if all(w in (lowers[start - first + k], lemmas[start - first + k]) for k, w in enumerate(row.words[:-1])):
                     best = TriggerMatch(start, tok.i + 1, tok.i, row)
                     break
             if best is None:

@@ -15,7 +15,7 @@ import itertools
 import re
 
 from conflictwatch.nlp.events.arguments import actor_relation
-from conflictwatch.nlp.kit.spans import ActorMention
+from conflictwatch.nlp.kit.spans import ActorMention, text_of
 
 HELD_BY_REBELS = re.compile(r"\b(?:rebel|opposition|insurgent|jihadist|militant)s?[\s-]+(?:held|controlled|run)\b", re.I)
 HELD_BY_REGIME = re.compile(r"\b(?:government|regime|army|loyalist)[\s-]+(?:held|controlled|run)\b", re.I)
@@ -137,7 +137,7 @@ def choose(ev, actors: list[ActorMention], asked: list[tuple[ActorMention, dict[
            ) -> list[ActorMention]:
     """The event's perpetrators, of one camp: every option (`asked`, from options()) the model keeps, or
     the rules' pick (no model, or the model not asked)."""
-    return one_camp(with_allies(_choose(ev, asked, model), actors, ev.main.sent.doc.text))
+    return one_camp(with_allies(_choose(ev, asked, model), actors, text_of(ev.main.sent.doc)))
 
 
 ALLIED_RE = re.compile(r"\b(?:including|alongside|along\s+with|together\s+with|allied\s+with|and\s+other|backed\s+by|"
@@ -170,7 +170,7 @@ ALLY_GAP = 80  # characters between the rebels' word and HTS's name
 
 
 def _choose(ev, asked, model) -> list[ActorMention]:
-    text = ev.main.sent.doc.text
+    text = text_of(ev.main.sent.doc)
     if alternatives(ev.main.perpetrators, text):  # told elsewhere without the "or", that telling says who
         said = [c.perpetrators for c in ev.told if c.perpetrators and not alternatives(c.perpetrators, text)]
         return said[0] if said else []

@@ -10,13 +10,16 @@ parse attaches nothing, a short token pattern ("15 civilians killed") is the fal
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA
 from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.kit import numbers as nums
 from conflictwatch.nlp.kit.spans import text_of
+from conflictwatch.nlp.kit.syntax import _char_arrays
 
 KILLED_VERBS = frozenset({"kill", "die", "perish", "martyr", "slay", "slaughter", "execute", "behead", "massacre",
                           "assassinate", "murder", "shoot", "eliminate", "neutralize", "neutralise"})
@@ -196,7 +199,10 @@ def _token_at(sent: Span, char: int) -> Token:
 
 
 def _num_token(sent: Span, start: int, end: int) -> Token | None:
-    toks = [t for t in sent if t.idx >= start and t.idx + len(t.text) <= end]
+    starts, ends = _char_arrays(sent.doc)  # both rise strictly: the tokens inside [start, end) are a run
+    doc = sent.doc
+    toks = [doc[i] for i in range(bisect.bisect_left(starts, start, sent.start, sent.end),
+                                   bisect.bisect_right(ends, end, sent.start, sent.end))]
     if not toks:
         return None
     nums_ = [t for t in toks if t.like_num or t.pos_ == "NUM"]
@@ -374,8 +380,12 @@ OFFICE_NOUNS = frozenset({"commander", "leader", "emir", "chief", "head", "offic
 def _named_dead(sent: Span) -> list[Toll]:
     """One death per person a killing verb takes by name or office (a count of 1 each, the coordinated
     ones added), when the sentence states no figure."""
-    for tok in sent:
-        if tok.lemma_.lower() not in NAMED_KILL_VERBS or tok.pos_ not in ("VERB", "AUX"):
+    strings = sent.doc.vocab.strings
+    for n, lemma in enumerate(sent.to_array([LEMMA]).tolist()):  # lemmas read without a Token per word
+        if strings[lemma[0]].lower() not in NAMED_KILL_VERBS:
+            continue
+        tok = sent[n]
+        if tok.pos_ not in ("VERB", "AUX"):
             continue
         passive = any(c.dep_ == "auxpass" for c in tok.children)
         who = [c for c in tok.children if c.dep_ == ("nsubjpass" if passive else "dobj")]

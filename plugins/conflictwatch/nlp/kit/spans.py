@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 
 @dataclass
@@ -114,3 +114,23 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["cw_text"] = doc.text
     return text
+
+
+class Sentence(Span):
+    """A sentence whose `text` is sliced from the document's text (`text_of`) and kept on first read:
+    spaCy's `Span.text` builds a Token per word and joins them on every read, and the event coder
+    reads each sentence's text dozens of times (per count, per candidate, per event). The same
+    string: a span's text runs from its first token's start to its last token's end."""
+
+    @property
+    def text(self) -> str:
+        cache = self.__dict__
+        text = cache.get("cw_text")
+        if text is None:
+            text = cache["cw_text"] = text_of(self.doc)[self.start_char : self.end_char]
+        return text
+
+
+def sentences(doc: Doc) -> list[Sentence]:
+    """`doc.sents` as Sentence spans (same boundaries and label)."""
+    return [Sentence(doc, s.start, s.end, label=s.label) for s in doc.sents]

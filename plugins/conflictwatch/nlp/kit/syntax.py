@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 
+from spacy.attrs import HEAD, IDX, LENGTH, SENT_START
 from spacy.tokens import Span, Token
 
 NEGATIONS = frozenset({"not", "n't", "never", "no", "without"})
@@ -21,11 +22,12 @@ def _parse_arrays(doc) -> tuple[list[int], list[int]]:
     cached = doc.user_data.get("cw_parse_arrays")
     if cached is not None and len(cached[0]) == len(doc):
         return cached
-    heads = [t.head.i for t in doc]
+    rows = doc.to_array([HEAD, SENT_START]).astype("int64").tolist() if len(doc) else []  # no Token objects
+    heads = [i + head for i, (head, _) in enumerate(rows)]  # HEAD is the offset to the head
     starts, first = [], 0
-    for t in doc:
-        if t.is_sent_start and t.i:
-            first = t.i
+    for i, (_, sent_start) in enumerate(rows):
+        if sent_start > 0 and i:  # Token.is_sent_start is True for 1 (None for 0, False for -1)
+            first = i
         starts.append(first)
     if doc.has_annotation("DEP"):
         doc.user_data["cw_parse_arrays"] = (heads, starts)
@@ -150,8 +152,9 @@ def _char_arrays(doc) -> tuple[list[int], list[int]]:
     cached = doc.user_data.get("cw_token_chars")
     if cached is not None and len(cached[0]) == len(doc):
         return cached
-    starts = [t.idx for t in doc]
-    ends = [t.idx + len(t) for t in doc]
+    rows = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []  # no Token objects
+    starts = [idx for idx, _ in rows]
+    ends = [idx + length for idx, length in rows]
     doc.user_data["cw_token_chars"] = (starts, ends)
     return starts, ends
 
