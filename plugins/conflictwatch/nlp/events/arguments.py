@@ -11,14 +11,13 @@ the object of "attacked"), or sources (a monitor, the subject of "said").
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.events.candidates import Candidate, crosses_clause
-from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, text_of
+from conflictwatch.nlp.kit.spans import ActorMention, DateMention, PlaceMention, km_apart, text_of
 from conflictwatch.nlp.kit.syntax import conj_root, distance, governing_prep, head_of, path_labels
 
 LOCATIVE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "around", "across", "into", "onto",
@@ -232,12 +231,10 @@ CITY_RADIUS_KM = 8.0
 
 def in_city(quarter: PlaceMention, city: PlaceMention) -> bool:
     """A neighbourhood of the city: the gazetteer puts it within a city's radius of the city's point."""
-    if quarter.kind != "neighbourhood" or city.kind != "community" or None in (
-            quarter.latitude, quarter.longitude, city.latitude, city.longitude):
+    if quarter.kind != "neighbourhood" or city.kind != "community":
         return False
-    dy = (quarter.latitude - city.latitude) * 111.0
-    dx = (quarter.longitude - city.longitude) * 111.0 * math.cos(math.radians(city.latitude))
-    return math.hypot(dx, dy) <= CITY_RADIUS_KM
+    km = km_apart(quarter, city)
+    return km is not None and km <= CITY_RADIUS_KM
 
 
 def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMention]:

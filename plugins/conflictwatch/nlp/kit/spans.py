@@ -44,6 +44,20 @@ class PlaceMention:
     facility: str | None = None
 
 
+KM_PER_DEGREE = 111.0
+COS_SYRIA = 0.81  # cos(36 deg): a degree of longitude at Syria's latitudes, within 3% from Daraa to Qamishli
+
+
+def km_apart(a, b) -> float | None:
+    """Kilometres between two things with a latitude and a longitude (places, mentions), on a flat
+    map of Syria; None when either has no point."""
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    dy = (a.latitude - b.latitude) * KM_PER_DEGREE
+    dx = (a.longitude - b.longitude) * KM_PER_DEGREE * COS_SYRIA
+    return (dx * dx + dy * dy) ** 0.5
+
+
 @dataclass
 class ActorMention:
     start_char: int

@@ -41,7 +41,7 @@ from spacy.tokens import Doc
 
 from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import MONTHS, WEEKDAYS
-from conflictwatch.nlp.kit.spans import PlaceMention, get_list, text_of
+from conflictwatch.nlp.kit.spans import PlaceMention, get_list, km_apart, text_of
 
 NORTHWEST = ("SY07", "SY02", "SY05", "SY06")  # Idleb, Aleppo, Hama, Lattakia
 CURATED_KINDS = frozenset({"region", "road", "crossing"})
@@ -1484,11 +1484,16 @@ class PlacesMatcher:
         """Of several cities' quarters of one name, those of the governorate the story is in, if any."""
         if len(quarters) <= 1:
             return quarters
+        governorate = self._story_governorate(ctx, c)
+        return (_in_governorate(quarters, governorate) if governorate else []) or quarters
+
+    def _story_governorate(self, ctx: _Ctx, c: _Cand) -> str | None:
+        """The governorate the candidate's sentence ties it to, else the one the article named last before it."""
         governorate = self._hint(ctx, c.i, c.j)
         if governorate is None:
             last = _last_governorate_span(ctx, c.i)
             governorate = last[2] if last else None
-        return (_in_governorate(quarters, governorate) if governorate else []) or quarters
+        return governorate
 
     def _quarters_of_the_story(self, ctx: _Ctx, c: _Cand, places: list[Place], best: list[Place]) -> list[Place]:
         """'Hanano area', 'al-Ashrafiyeh' in a report from Aleppo: a name that is a neighbourhood of the
@@ -1497,10 +1502,7 @@ class PlacesMatcher:
         quarters = [p for p in places if p.kind == "neighbourhood"] + [self.gaz.places[x] for x in c.quarters]
         if not quarters or quarters == best:
             return []
-        governorate = self._hint(ctx, c.i, c.j)
-        if governorate is None:
-            last = _last_governorate_span(ctx, c.i)
-            governorate = last[2] if last else None
+        governorate = self._story_governorate(ctx, c)
         if governorate is None or _in_governorate(best, governorate):
             return []
         return _in_governorate(quarters, governorate)
@@ -2159,14 +2161,8 @@ class PlacesMatcher:
         """The places within `km` of one of the anchor mentions."""
         out = []
         for p in places:
-            if p.latitude is None:
-                continue
-            for m in anchors:
-                dlat = (p.latitude - m.latitude) * 111.0
-                dlon = (p.longitude - m.longitude) * 111.0 * 0.81  # cos(36 deg)
-                if (dlat * dlat + dlon * dlon) ** 0.5 <= km:
-                    out.append(p)
-                    break
+            if any((d := km_apart(p, m)) is not None and d <= km for m in anchors):
+                out.append(p)
         return out
 
     @staticmethod
