@@ -8,7 +8,8 @@ sample is every tenth article of each split's shuffled order, coded a second tim
 annotator (dealt in turn), who never opens the first annotator's file.
 
 The extension (draw.py step 4: val and 55 more train articles) is dealt the same way to a
-second team, a7-a10, after the first 350 (whose assignments are unchanged).
+second team, a7-a10, after the first 350 (whose assignments are unchanged); the second
+extension (draw.py step 5) to a third team, a11-a14, after those.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 SEED = 4242
 ANNOTATORS = ("a1", "a2", "a3", "a4", "a5", "a6")
 EXTENSION_ANNOTATORS = ("a7", "a8", "a9", "a10")
+EXTENSION2_ANNOTATORS = ("a11", "a12", "a13", "a14")
 
 
 def deal(files_by_split: dict[str, list[str]], team: tuple[str, ...], rng: random.Random) -> list[dict[str, str]]:
@@ -46,14 +48,15 @@ def main() -> None:
     with (HERE / "sources.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     rng = random.Random(SEED)
-    first = {sp: [r["file"] for r in rows if r["split"] == sp and r["stratum"] != "extension"] for sp in ("test", "dev", "train")}
+    first = {sp: [r["file"] for r in rows if r["split"] == sp and not r["stratum"].startswith("extension")] for sp in ("test", "dev", "train")}
     ext = {sp: [r["file"] for r in rows if r["split"] == sp and r["stratum"] == "extension"] for sp in ("val", "train")}
-    out = deal(first, ANNOTATORS, rng) + deal(ext, EXTENSION_ANNOTATORS, rng)
+    ext2 = {sp: [r["file"] for r in rows if r["split"] == sp and r["stratum"] == "extension2"] for sp in ("val", "train")}
+    out = deal(first, ANNOTATORS, rng) + deal(ext, EXTENSION_ANNOTATORS, rng) + deal(ext2, EXTENSION2_ANNOTATORS, rng)
     with (HERE / "assignments.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(out[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(out)
-    for a in ANNOTATORS + EXTENSION_ANNOTATORS:
+    for a in ANNOTATORS + EXTENSION_ANNOTATORS + EXTENSION2_ANNOTATORS:
         print(a, sum(1 for r in out if r["annotator"] == a), "+", sum(1 for r in out if r["second_annotator"] == a))
 
 

@@ -24,6 +24,8 @@ The rule (corpus/README.md says why each step is there):
    train, ... `val` is a validation split that is scored but never read: dev was read so often
    that its figures overstate what holds on unseen text (dev killed 0.91, test 0.72), and test
    may only be scored once per release.
+5. Second extension (2026-12-07, tenth session): the EXTENSION rows after those, dealt the same
+   way (val, train, ...), stratum "extension2"; everything drawn before is untouched.
 """
 
 from __future__ import annotations
@@ -125,6 +127,7 @@ def draw(rows: list[dict[str, str]]) -> list[tuple[str, dict[str, str]]]:
     general = TOTAL - len(chosen)
     chosen += [("general", r) for r in rest[:general]]
     chosen += [("extension", r) for r in rest[general : general + EXTENSION]]
+    chosen += [("extension2", r) for r in rest[general + EXTENSION : general + 2 * EXTENSION]]
     return chosen
 
 
@@ -132,12 +135,12 @@ def split(chosen: list[tuple[str, dict[str, str]]], seen: set[str]) -> dict[str,
     counts = {s: 0 for s in SHARES}
     out: dict[str, str] = {}
     turn = 0
-    extension = 0
+    extension = {"extension": 0, "extension2": 0}
     for stratum, r in chosen:
         uid = r["unit_id"]
-        if stratum == "extension":
-            out[uid] = "train" if uid in seen else EXTENSION_DEAL[extension % len(EXTENSION_DEAL)]
-            extension += uid not in seen
+        if stratum in extension:
+            out[uid] = "train" if uid in seen else EXTENSION_DEAL[extension[stratum] % len(EXTENSION_DEAL)]
+            extension[stratum] += uid not in seen
             continue
         if uid in seen:
             out[uid] = "train"
@@ -206,7 +209,7 @@ def main() -> int:
         w.writerows(sources)
     by = {s: sum(1 for x in sources if x["split"] == s) for s in SPLITS}
     print(f"pool {len(kept)} of {len(rows)} rows; chosen {len(chosen)}: {by}")
-    for st in ("aid", "ceasefire", "general", "extension"):
+    for st in ("aid", "ceasefire", "general", "extension", "extension2"):
         print(st, {s: sum(1 for x in sources if x["split"] == s and x["stratum"] == st) for s in SPLITS})
     return 0
 
