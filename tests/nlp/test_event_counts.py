@@ -2005,3 +2005,23 @@ def test_with_no_report_date_an_event_of_a_year_long_before_the_latest_date_told
     late = ("Rebels shelled Saraqib on 20 December 2019, killing two people. "
             "A regime offensive in 2019 saw government forces capture Maarat al-Numan.")
     assert len(events(nlp, late)) == 2
+
+
+def test_a_count_is_placed_by_a_telling_a_few_sentences_on_when_no_event_is_placed_between(nlp):
+    # GIVEN a toll in a village the sentence does not name, three sentences that tell no placed event
+    # (blame unclear, background), then the raid at a named village
+    text = ("At least 19 civilians were killed in an air raid on a village in northern Syria on Wednesday. "
+            "It was not clear who carried out the raid. "
+            "The monitor relies on a network of sources on the ground. "
+            "Rescue workers were still searching the rubble. "
+            "The raid hit the village of Sarmin in Idlib province.")
+    # THEN one event, at the village, with the toll
+    assert placed_killed(nlp, text, "2016-10-05") == [("Sarmin", 19)]
+
+
+def test_a_list_goes_on_after_an_area_word_and_a_repeated_preposition(nlp):
+    # GIVEN "in the A area and in B", "in A area and the outskirts of B" (the list's places told apart)
+    for text in ("Army units hit terrorist positions in the Sarmin area and in Binnish on Monday.",
+                 "Army units hit terrorist positions in Sarmin area and the outskirts of Binnish on Monday."):
+        # THEN the attack is coded at both places
+        assert sorted(f.location_mention for f in events(nlp, text, "2016-10-05")) == ["Binnish", "Sarmin"], text

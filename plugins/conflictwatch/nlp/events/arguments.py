@@ -274,8 +274,9 @@ def choose_places(options: list[PlaceOption], threshold: float) -> list[PlaceMen
     return [o.mention for o in sorted(chosen, key=lambda o: o.mention.start_char)]
 
 
-LIST_GAP = re.compile(r"^(?:\s*(?:,|and(?:\s+(?:near|around|at))?|&|as\s+well\s+as|or|plus)?\s*(?:the\s+)?(?:(?:towns?|villages?|cities|city|"
-                      r"neighbou?rhoods?|districts?|areas?)\s+of\s+)?)$", re.I)
+LIST_GAP = re.compile(r"^(?:\s*(?:(?:areas?|towns?|villages?|neighbou?rhoods?|districts?|farms?|regions?)\s+)?"
+                      r"(?:,|and(?:\s+(?:also\s+)?(?:near|around|at|in))?|&|as\s+well\s+as(?:\s+in)?|or|plus)?\s*(?:the\s+)?"
+                      r"(?:(?:towns?|villages?|cities|city|neighbou?rhoods?|districts?|areas?|outskirts|vicinity|surroundings)\s+of\s+)?)$", re.I)
 
 
 # "A and B in the southwestern countryside of Damascus C west of Damascus and D": a member of the list

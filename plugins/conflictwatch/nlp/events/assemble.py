@@ -875,9 +875,11 @@ ADDED_GAP = 6  # sentences between an event's count and the dead added to it
 def placed_by(unplaced: Event, ev: Event) -> bool:
     """A count the sentence does not place, placed by the next sentences that tell the same attack
     ("Missile strikes killed 23 civilians on Thursday. Airstrikes hit a school ... in the town of X"),
-    unless they give another count or say it is another event."""
+    unless they give another count or say it is another event. Sentences between that place no event
+    (who is to blame, background) do not break the thread: the caller drops the count once another
+    event is placed."""
     gap = ev.main.sent_index - unplaced.main.sent_index
-    if not 0 < gap <= 2 or ANOTHER_RE.search(MORE_PEOPLE_RE.sub(" ", ev.main.sent.text)):
+    if not 0 < gap <= PLACED_GAP or ANOTHER_RE.search(MORE_PEOPLE_RE.sub(" ", ev.main.sent.text)):
         return False
     if not same_kind(ev.sub_event_type, unplaced.sub_event_type):
         return False
@@ -886,6 +888,7 @@ def placed_by(unplaced: Event, ev: Event) -> bool:
     return ev.date == unplaced.date or ev.date_precision != "day" or unplaced.date_precision != "day"
 
 
+PLACED_GAP = 4  # sentences between an unplaced count and the telling that places it (no placed event told between)
 RETOLD_GAP = 3  # sentences between a toll and the definite telling that places it
 WEAK_PLACES = frozenset({"context", "lead", "anaphor", "sentence_weak"})
 WEEKDAY_POSSESSIVE_RE = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)'?s?$", re.I)
