@@ -2025,3 +2025,11 @@ def test_a_list_goes_on_after_an_area_word_and_a_repeated_preposition(nlp):
                  "Army units hit terrorist positions in Sarmin area and the outskirts of Binnish on Monday."):
         # THEN the attack is coded at both places
         assert sorted(f.location_mention for f in events(nlp, text, "2016-10-05")) == ["Binnish", "Sarmin"], text
+
+
+def test_a_massacre_carried_out_by_warplanes_is_an_air_strike(nlp):
+    # GIVEN a harm word of the Attack type whose means the sentence names
+    (f,) = events(nlp, "Government warplanes carried out a massacre in Binnish on Monday in which 12 civilians were killed.",
+                  "2016-10-05")
+    # THEN the type is the means's, not Attack
+    assert f.sub_event_type == "Air/drone strike"

@@ -269,8 +269,11 @@ def cluster_type(triggers: list[TriggerMatch], doc) -> tuple[str | None, bool, b
         return None, True, False
     if _aircraft_shelled(triggers, doc):
         return "Air/drone strike", False, False
+    means = [t.sub_event_type for t in triggers if t.kind == "instrument" and t.sub_event_type]
     for want in ("event", "instrument", "generic"):
         types = [t.sub_event_type for t in triggers if t.kind == want and t.sub_event_type]
+        if want == "event" and means and set(types) == {"Attack"}:
+            types = means  # "a massacre carried out by warplanes": the means says how the harm was done
         if types:
             return min(types, key=TYPE_PRIORITY.index), False, want == "generic"
     return None, False, True
