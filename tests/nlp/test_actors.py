@@ -160,3 +160,34 @@ def test_the_holder_of_a_place_said_the_long_way(matcher):
     # "districts controlled by the rebels" says who holds the place, like "rebel-held"
     assert ids(matcher, "Russian jets struck districts controlled by the rebels") == [("Russian jets", "russia")]
     assert ids(matcher, "shells hit areas held by the regime") == []
+
+
+def _alternation(patterns, fold):
+    """The plain longest-first alternation the trie replaces (the reference for its matches)."""
+    import re
+
+    from conflictwatch.nlp.mentions.actors import _pattern_atoms
+
+    alts = "|".join("".join(_pattern_atoms(p, fold)) for p in sorted(set(patterns), key=len, reverse=True))
+    return re.compile(rf"(?<![\w.-])(?:{alts})(?![\w-])", re.IGNORECASE if fold else 0)
+
+
+def test_the_trie_regex_matches_what_a_longest_first_alternation_matches():
+    import re
+
+    from conflictwatch.nlp.mentions.actors import _trie_regex
+
+    # GIVEN every pattern of the dictionary, and text where patterns nest and share beginnings
+    with open(get_settings().reference_dir / "actors.csv", newline="", encoding="utf-8") as fh:
+        patterns = [p.strip() for row in csv.DictReader(fh) for p in row["patterns"].split("|") if p.strip()]
+    text = ("The Syrian army aircraft and Syrian Arab Army troops shelled it; the regime's forces and pro-regime "
+            "militias, Russian-backed forces, the Army of Conquest, Jabhat al Nusra and al-Nusra Front fighters, "
+            "ISIS militants, the Islamic State group, Kurdish YPG fighters and the U.S.-led coalition fought. "
+            "Hezbollah's fighters, Assads forces and SAA units, NDF and the Syrian Air Force struck.")
+    for fold in (True, False):
+        trie = re.compile(rf"(?<![\w.-])(?:{_trie_regex(sorted(set(patterns)), fold)})(?![\w-])",
+                          re.IGNORECASE if fold else 0)
+        # THEN both find the same spans, at every start
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in _alternation(patterns, fold).finditer(text)]
+        assert [(m.span() if m else None) for m in (trie.match(text, i) for i in range(len(text)))] == \
+            [(m.span() if m else None) for m in (_alternation(patterns, fold).match(text, i) for i in range(len(text)))]

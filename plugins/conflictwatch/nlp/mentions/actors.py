@@ -82,17 +82,53 @@ def default_reference_dir() -> Path:
     return get_settings().reference_dir
 
 
-def _pattern_regex(pattern: str) -> str:
-    out = []
+_INSIDE_WORD = "_.-"  # with letters and digits: the characters the patterns' look-behind (?<![\w.-]) excludes
+
+
+_SEPARATOR = r"[\s\-‐–]+"
+
+
+def _pattern_atoms(pattern: str, fold: bool) -> tuple[str, ...]:
+    """A pattern as regex atoms: a space or hyphen matches any run of them (doubled separators, as in
+    "al- Sham", are one), an apostrophe may be missing, any other character is itself (lower-cased
+    when the match ignores case, so that one trie path serves every spelling)."""
+    out: list[str] = []
     for ch in pattern.strip():
         if ch in " -":
-            out.append(r"[\s\-‐–]+")
+            if not out or out[-1] != _SEPARATOR:
+                out.append(_SEPARATOR)
         elif ch in "'’":
             out.append(r"['’]?")
         else:
-            out.append(re.escape(ch))
-    # collapse doubled separators produced by "al- Sham" style input
-    return "".join(out).replace(r"[\s\-‐–]+[\s\-‐–]+", r"[\s\-‐–]+")
+            out.append(re.escape(ch.lower() if fold else ch))
+    return tuple(out)
+
+
+def _trie_regex(patterns: list[str], fold: bool) -> str:
+    """One regex for many patterns, as a trie ("Syrian (?:army|government(?: forces)?)"): Python's re
+    tries an alternation's branches one by one at every position, a trie one character at a time.
+    Branches holding the longest pattern are tried first and a pattern ending at a node last, so the
+    longest pattern that matches wins, as in a longest-first alternation."""
+    trie: dict = {}
+    for p in patterns:
+        node = trie
+        for atom in _pattern_atoms(p, fold):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def longest(node: dict) -> int:
+        return max((1 + longest(child) for atom, child in node.items() if atom), default=0)
+
+    def emit(node: dict) -> str:
+        branches = sorted((a for a in node if a), key=lambda a: -longest(node[a]))
+        if not branches:
+            return ""
+        body = "|".join(a + emit(node[a]) for a in branches)
+        if "" in node:
+            return f"(?:{body})?"
+        return body if len(branches) == 1 else f"(?:{body})"
+
+    return emit(trie)
 
 
 class ActorMatcher:
@@ -125,7 +161,7 @@ class ActorMatcher:
     def _compile(patterns: list[str], flags: int) -> re.Pattern[str] | None:
         if not patterns:
             return None
-        alternation = "|".join(_pattern_regex(p) for p in sorted(set(patterns), key=len, reverse=True))
+        alternation = _trie_regex(sorted(set(patterns)), fold=bool(flags & re.IGNORECASE))
         return re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])", flags)
 
     @classmethod
@@ -167,12 +203,15 @@ class ActorMatcher:
             if actor is None:
                 continue
             out.append((m.start(), m.end(), actor.actor_id))
-            inner = regex.search(text, m.start() + 1)
-            while inner is not None and inner.start() < m.end():
+            for pos in range(m.start() + 1, m.end()):
+                if text[pos - 1] in _INSIDE_WORD or text[pos - 1].isalnum():
+                    continue  # a match starts only where the pattern's look-behind allows: after no word character
+                inner = regex.match(text, pos)
+                if inner is None:
+                    continue
                 other = self._actor_for(inner.group(0))
                 if other is not None and other.actor_id != actor.actor_id and inner.end() > m.end():
                     out.append((inner.start(), inner.end(), other.actor_id))
-                inner = regex.search(text, inner.start() + 1)
         return out
 
     def find(self, text: str) -> list[ActorMention]:
