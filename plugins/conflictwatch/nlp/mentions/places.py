@@ -687,18 +687,22 @@ def _tokens(doc: Doc) -> list[_Tok]:
     toks = []
     for k, (idx, _length, space, punct, is_space, like_num) in enumerate(rows):
         text = texts[k]
-        low = text.lower()
-        folded, piece = _word_keys(text)
-        is_hyphen = text in ("-", "‐", "–") and not space
-        article = folded in translit.ARTICLES
-        barrier = not is_hyphen and (bool(punct) or bool(is_space) or not folded.strip())
-        if barrier or is_hyphen:
-            piece = ""
-        cap = text[:1].isupper() or text[:1].isdigit()
+        low, barrier, article, piece, cap = _token_keys(text, bool(space), bool(punct), bool(is_space))
         toks.append(
             _Tok(text, low, idx, idx + len(text), barrier, article, piece, cap, sent_of[k], bool(like_num))
         )
     return toks
+
+
+@lru_cache(maxsize=100_000)
+def _token_keys(text: str, space: bool, punct: bool, is_space: bool) -> tuple[str, bool, bool, str, bool]:
+    """What a token's text and spacing say of it (lower case, barrier, article, key, capitalised), kept:
+    most words recur across documents."""
+    folded, piece = _word_keys(text)
+    is_hyphen = text in ("-", "‐", "–") and not space
+    barrier = not is_hyphen and (punct or is_space or not folded.strip())
+    return text.lower(), barrier, folded in translit.ARTICLES, "" if barrier or is_hyphen else piece, \
+        text[:1].isupper() or text[:1].isdigit()
 
 
 def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
@@ -706,6 +710,8 @@ def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
     out: list[_Cand] = []
     n = len(toks)
     max_tokens = gaz.max_words * 3
+    pieces = [_level_pieces(t.piece) if t.piece else None for t in toks]  # each token's keys, read once
+    prefixes, index = gaz.prefixes, gaz.index
     for i in range(n):
         t = toks[i]
         if t.barrier or (
@@ -714,40 +720,38 @@ def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
             continue
         if not t.piece and not t.article:
             continue
-        parts: list[list[str]] = [[], [], []]
+        keys: tuple[str, ...] = ()
         live = [True, True, True]
         words = 0
         for j in range(i, min(n, i + max_tokens)):
-            u = toks[j]
-            if u.barrier:
+            if toks[j].barrier:
                 break
-            if not u.piece:
+            level_pieces = pieces[j]
+            if level_pieces is None:
                 continue
             words += 1
-            for level, piece in enumerate(_level_pieces(u.piece)):
-                parts[level].append(piece)
+            keys = level_pieces if words == 1 else tuple(k + " " + p for k, p in zip(keys, level_pieces))
             for level in range(3):
                 if not live[level]:
                     continue
-                key = " ".join(parts[level])
-                if key not in gaz.prefixes[level]:
+                if keys[level] not in prefixes[level]:
                     live[level] = False
                     continue
-                hits = gaz.index[level].get(key)
+                hits = index[level].get(keys[level])
                 if hits:
-                    out.append(_Cand(i, j + 1, level, hits, words, _coarser_quarters(gaz, parts, level, hits)))
+                    out.append(_Cand(i, j + 1, level, hits, words, _coarser_quarters(gaz, keys, level, hits)))
             if not any(live):
                 break
     return out
 
 
-def _coarser_quarters(gaz: Gazetteer, parts: list[list[str]], level: int, hits: tuple[int, ...]) -> tuple[int, ...]:
+def _coarser_quarters(gaz: Gazetteer, keys: tuple[str, ...], level: int, hits: tuple[int, ...]) -> tuple[int, ...]:
     """City neighbourhoods the same words name at a coarser key ("Hamdaniyeh": a village of Hama by
     its spelling, Aleppo's Hamadaniyeh by its consonants), so that a report from that city can
     still read the name as its quarter (PlacesMatcher._quarters_of_the_story); nothing else uses them."""
     extra: list[int] = []
     for coarser in range(level + 1, 3):
-        for x in gaz.index[coarser].get(" ".join(parts[coarser]), ()):
+        for x in gaz.index[coarser].get(keys[coarser], ()):
             if gaz.places[x].kind == "neighbourhood" and x not in hits and x not in extra:
                 extra.append(x)
     return tuple(extra)
