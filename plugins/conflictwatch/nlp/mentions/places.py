@@ -730,7 +730,7 @@ def _candidates(toks: list[_Tok], gaz: Gazetteer) -> list[_Cand]:
             if level_pieces is None:
                 continue
             words += 1
-            keys = level_pieces if words == 1 else tuple(k + " " + p for k, p in zip(keys, level_pieces))
+            keys = level_pieces if words == 1 else tuple(k + " " + p for k, p in zip(keys, level_pieces, strict=True))
             for level in range(3):
                 if not live[level]:
                     continue
