@@ -97,7 +97,7 @@ eval-corpus: setup
 	@for split in dev val test; do \
 	  $(BIN)/conflictwatch run --force --input corpus/$$split --warehouse data/corpus-$$split.duckdb > data/corpus-$$split-run.log 2>&1 || { tail -40 data/corpus-$$split-run.log; exit 1; }; \
 	  echo "== $$split ($$(ls corpus/$$split/*.txt | wc -l) articles) =="; \
-	  $(BIN)/conflictwatch eval --gold corpus/$$split/gold.yaml --warehouse data/corpus-$$split.duckdb; \
+	  $(BIN)/conflictwatch eval --gold corpus/$$split/gold.yaml --warehouse data/corpus-$$split.duckdb $$([ $$split = val ] && echo --figures-only); \
 	done
 
 error-budget: setup

@@ -40,7 +40,7 @@ def main() -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as fh:
         yaml.safe_dump({"articles": [a.gold for a in arts]}, fh, sort_keys=False, allow_unicode=True)
     print(f"== {args.split} {args.stratum} ({len(arts)} articles)")
-    print(format_report(evaluate(Path(fh.name), path), verbose=args.verbose))
+    print(format_report(evaluate(Path(fh.name), path), verbose=args.verbose, snippets=args.split != "val"))
     return 0
 
 

@@ -28,7 +28,7 @@ def main() -> int:
         path = quick_warehouse(run_nlp(arts), Path(f"data/quick-{split}.duckdb"))
         gold = Path(f"corpus/{split}/gold.yaml")
         report = evaluate(gold, path)
-        text = format_report(report, verbose=args.verbose)
+        text = format_report(report, verbose=args.verbose, snippets=split != "val")
         print(f"== {split}")
         print("\n".join(line for line in text.splitlines() if not line.startswith(("aid_flows", "ceasefire")) or args.verbose))
         if args.budget:

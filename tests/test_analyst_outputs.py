@@ -349,3 +349,14 @@ def test_docs_serves_the_dbt_docs_site_over_http(tmp_path):
     # and without a site it says how to make one, exit 2
     missing = _cli("docs", env={"CONFLICTWATCH_WAREHOUSE": str(tmp_path / "elsewhere" / "w.duckdb")})
     assert missing.returncode == 2 and "docs --generate" in missing.stderr
+
+
+def test_eval_figures_only_quotes_no_article(built):
+    gold = str(Path(__file__).parent / "fixtures" / "gold" / "seed_gold.yaml")
+    # GIVEN a split scored but never read: the figures print, no quotation of its articles
+    proc = _cli("eval", "--gold", gold, "--warehouse", str(built.warehouse), "--figures-only")
+    assert proc.returncode == 0, proc.stderr
+    assert "incidents" in proc.stdout and "Negatives reported as incidents" in proc.stdout and "«" not in proc.stdout
+    # and --verbose, which lists every miss with its sentence, is refused with it
+    proc = _cli("eval", "--gold", gold, "--warehouse", str(built.warehouse), "--figures-only", "--verbose")
+    assert proc.returncode != 0 and "--figures-only" in proc.stderr

@@ -389,6 +389,10 @@ def test_negative_reported_as_incident_is_counted(tmp_path: Path, gold_file: Pat
     assert report.negatives_total == 1
     assert [h.incident_report_id for h in report.negative_hits] == ["i9"]
     assert "Negatives reported as incidents: 1 of 1" in format_report(report)
+    assert "«" in format_report(report)
+    # a split that is scored, never read (val): the figure, and no quotation of its articles
+    quiet = format_report(report, snippets=False)
+    assert "Negatives reported as incidents: 1 of 1" in quiet and "«" not in quiet and "1,600" not in quiet
 
 
 def test_evidence_integrity_failures_are_counted(tmp_path: Path, gold_file: Path) -> None:

@@ -315,7 +315,9 @@ Examples:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--markdown", is_flag=True, help="A Markdown table (for the README).")
 @click.option("--verbose", is_flag=True, help="List every miss, spurious record and field mismatch.")
-def eval_(gold: str, warehouse: str, as_json: bool, markdown: bool, verbose: bool) -> None:
+@click.option("--figures-only", is_flag=True,
+              help="No quotation of the articles (for a split that is scored, never read: corpus/README.md).")
+def eval_(gold: str, warehouse: str, as_json: bool, markdown: bool, verbose: bool, figures_only: bool) -> None:
     """Score the marts against a gold file (precision, recall, F1, field accuracy, evidence integrity)."""
     from conflictwatch.evaluate import EvalError, evaluate, format_report, report_to_dict
 
@@ -326,10 +328,12 @@ def eval_(gold: str, warehouse: str, as_json: bool, markdown: bool, verbose: boo
         report = evaluate(Path(gold), Path(warehouse))
     except EvalError as exc:
         raise CliError(f"eval: {exc}") from None
+    if figures_only and (verbose or as_json):
+        raise CliError("eval: --figures-only takes no --verbose or --json (both quote the articles)", EXIT_USAGE)
     if as_json:
         click.echo(json.dumps(report_to_dict(report), indent=2, default=str))
     else:
-        click.echo(format_report(report, verbose=verbose, markdown=markdown))
+        click.echo(format_report(report, verbose=verbose, markdown=markdown, snippets=not figures_only))
 
 
 @cli.command(context_settings=CONTEXT, epilog="""\b

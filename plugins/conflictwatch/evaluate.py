@@ -1571,8 +1571,9 @@ def _table(
     return [fmt(header), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)]
 
 
-def format_report(report: EvalReport, markdown: bool = False, verbose: bool = False) -> str:
-    """Aligned text tables (or Markdown with markdown=True); verbose=True appends the per-record diff."""
+def format_report(report: EvalReport, markdown: bool = False, verbose: bool = False, snippets: bool = True) -> str:
+    """Aligned text tables (or Markdown with markdown=True); verbose=True appends the per-record diff;
+    snippets=False leaves out every quotation of the articles (for a split that is scored, never read)."""
     lines: list[str] = []
     found = sum(a.found for a in report.articles)
     lines.append(
@@ -1619,7 +1620,7 @@ def format_report(report: EvalReport, markdown: bool = False, verbose: bool = Fa
     lines.append(
         f"Negatives reported as incidents: {len(report.negative_hits)} of {report.negatives_total} (target 0)"
     )
-    for hit in report.negative_hits:
+    for hit in report.negative_hits if snippets else ():
         lines.append(f"  - {hit.article}: «{_short(hit.negative, 60)}» <- incident {hit.incident_report_id}")
     lines.append(
         f"Evidence integrity: {len(report.integrity_failures)} failure(s) in {report.integrity_checked} mart rows checked"
