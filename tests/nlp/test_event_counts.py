@@ -2050,3 +2050,10 @@ def test_a_relative_clause_on_the_event_word_keeps_its_day(nlp):
             "Air strikes killed six people in Binnish.")
     found = {f.location_mention: (f.date_month, f.date_day) for f in events(nlp, text, "2020-01-18")}
     assert found["Binnish"] == (1, 13)
+
+
+def test_the_day_a_source_quoted_others_is_not_the_events_day(nlp):
+    # "quoted ... as saying" is speech like "said": Saturday is when the monitor spoke
+    text = ("Jets struck Sarmin on Thursday. "
+            "On Saturday the monitor quoted residents as saying 12 people were killed in Sarmin.")
+    assert {f.date_day for f in events(nlp, text, "2020-01-18")} == {16}
