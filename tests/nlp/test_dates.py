@@ -59,6 +59,8 @@ def test_weekday_with_date_is_one_mention():
         ("last week", -7, "week"),
         ("this month", 0, "month"),
         ("two days ago", -2, "day"),
+        ("the clinic was hit nine days ago", -9, "day"),
+        ("eleven days ago", -11, "day"),
         ("a week ago", -7, "week"),
         ("two weeks ago", -14, "week"),
         ("three months ago", -90, "month"),

@@ -2033,3 +2033,27 @@ def test_a_massacre_carried_out_by_warplanes_is_an_air_strike(nlp):
                   "2016-10-05")
     # THEN the type is the means's, not Attack
     assert f.sub_event_type == "Air/drone strike"
+
+
+def test_a_day_told_in_a_relative_clause_aside_is_not_carried_on(nlp):
+    # the seizure's day is an aside about the hill; the next sentence's strike has no day of its own
+    text = ("Government forces shelled Sarmin on Friday, January 17, 2020. "
+            "Forty soldiers died on a hill which rebels stormed on January 9. "
+            "Air strikes killed six people in Binnish.")
+    found = {f.location_mention: (f.date_month, f.date_day) for f in events(nlp, text, "2020-01-18")}
+    assert found["Binnish"] != (1, 9)
+
+
+def test_a_relative_clause_on_the_event_word_keeps_its_day(nlp):
+    text = ("Rebels detonated a bomb under a checkpoint in Sarmin. "
+            "The blast, which occurred on January 13, 2020, killed 30 soldiers. "
+            "Air strikes killed six people in Binnish.")
+    found = {f.location_mention: (f.date_month, f.date_day) for f in events(nlp, text, "2020-01-18")}
+    assert found["Binnish"] == (1, 13)
+
+
+def test_the_day_a_source_quoted_others_is_not_the_events_day(nlp):
+    # "quoted ... as saying" is speech like "said": Saturday is when the monitor spoke
+    text = ("Jets struck Sarmin on Thursday. "
+            "On Saturday the monitor quoted residents as saying 12 people were killed in Sarmin.")
+    assert {f.date_day for f in events(nlp, text, "2020-01-18")} == {16}

@@ -583,7 +583,7 @@ def in_relative_clause(head: Token, toks: list[Token]) -> bool:
     return False
 
 
-SPEECH_LEMMAS = frozenset({"say", "tell", "report", "announce", "add", "confirm", "state"})
+SPEECH_LEMMAS = frozenset({"say", "tell", "report", "announce", "add", "confirm", "state", "quote", "cite", "note", "declare"})
 
 
 def reported_day(head: Token) -> bool:

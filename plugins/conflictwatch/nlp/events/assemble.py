@@ -594,13 +594,33 @@ def anchored_shift(cand: Candidate) -> tuple[int, str] | None:
 def _narrative_day(before: list[Candidate], reference: dt.date | None) -> When | None:
     """The day of the nearest earlier sentence that gives one (the narrative's day, as a coder reads on)."""
     for other in reversed(before):
-        if other.role in ("background", "drop") or _in_relative_clause(other) or other.features.get("caption"):
+        if other.role in ("background", "drop") or _in_relative_clause(other) or other.features.get("caption") \
+                or _aside_day(other):
             continue
         d = own_date(other, reference)
         if (d.day is not None and d.precision == "day") or (d.day is None and d.mention is not None
                                                             and getattr(d.mention, "precision", "") == "day"):
             return d
     return None
+
+
+SCENE_RELATIVIZERS = frozenset({"where", "when"})
+
+
+def _aside_day(cand: Candidate) -> bool:
+    """The candidate's day is told inside a relative clause on a noun ("a hill that rebels seized on
+    October 5", "a truce which took hold on Sunday"): the day of an aside about that thing, not the day
+    the narrative is on, so later sentences do not take it. A 'where'/'when' clause tells the scene's own
+    event ("the town, where 20 were killed on Monday") and keeps its day, as does a clause on the event
+    word itself ("the blast, which occurred on Monday")."""
+    if cand.date is None:
+        return False
+    head = head_of(cand.sent, cand.date.start_char, cand.date.end_char)
+    told = {t.i for t in cand.tokens()}
+    for a in ([head, *head.ancestors] if head is not None else []):
+        if a.dep_ == "relcl":
+            return a.head.i not in told and not any(c.lower_ in SCENE_RELATIVIZERS for c in a.children)
+    return False
 
 
 def _in_relative_clause(cand: Candidate) -> bool:

@@ -39,6 +39,10 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART = r"(?:\s+(?:night|morning|evening|afternoon|noon|dawn))"
 _MOD = r"(?:(?:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+)"
 
+# "eight days ago", "eleven days ago": any count word a reporter spells out, as far as a month of days
+_AGO_COUNT = ("(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+              "twenty|thirty)")
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b")),
     ("mdy", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})(?:,\s*|\s+)(?P<y>{_YEAR})\b")),
@@ -65,7 +69,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel", re.compile(
         r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning"
         r"|this\s+week|last\s+week|this\s+month|last\s+month|this\s+year|last\s+year"
-        r"|(?P<k>a|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>day|week|month|year)s?\s+ago)\b",
+        rf"|(?P<k>a|{_AGO_COUNT}|\d{{1,2}})\s+(?P<unit>day|week|month|year)s?\s+ago)\b",
         re.IGNORECASE,
     )),
 ]
