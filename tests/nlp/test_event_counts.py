@@ -2057,3 +2057,11 @@ def test_the_day_a_source_quoted_others_is_not_the_events_day(nlp):
     text = ("Jets struck Sarmin on Thursday. "
             "On Saturday the monitor quoted residents as saying 12 people were killed in Sarmin.")
     assert {f.date_day for f in events(nlp, text, "2020-01-18")} == {16}
+
+
+def test_a_barrage_is_shelling_told_apart_from_air_strikes_in_the_same_sentence(nlp):
+    # GIVEN a rebel barrage and government air strikes, each with its toll, in one sentence
+    text = "The rebel barrage killed 10 people in Sarmin on Monday while government air strikes on Binnish killed five."
+    got = sorted((f.location_mention, f.sub_event_type, f.attrs.get("killed")) for f in events(nlp, text, "2016-10-05"))
+    # THEN the barrage is a shelling with its own toll, apart from the strikes
+    assert ("Sarmin", "Shelling/artillery/missile attack", 10) in got
