@@ -2065,3 +2065,13 @@ def test_a_barrage_is_shelling_told_apart_from_air_strikes_in_the_same_sentence(
     got = sorted((f.location_mention, f.sub_event_type, f.attrs.get("killed")) for f in events(nlp, text, "2016-10-05"))
     # THEN the barrage is a shelling with its own toll, apart from the strikes
     assert ("Sarmin", "Shelling/artillery/missile attack", 10) in got
+
+
+def test_a_person_word_that_qualifies_the_weapon_is_no_count_of_one(nlp):
+    # GIVEN "a rebel rocket attack", "a soldier's car bomb": the article's person word describes the attack
+    for text in ("A rebel rocket attack killed 12 people in Sarmin on Monday.",
+                 "A soldier's car bomb killed 12 people in Sarmin on Monday."):
+        # THEN the toll is the stated 12, not one rebel or one soldier
+        assert [f.attrs.get("killed") for f in events(nlp, text, "2016-10-05")] == [12], text
+    # but "a rebel commander was killed" is still one dead
+    assert [f.attrs.get("killed") for f in events(nlp, "A rebel commander was killed in Sarmin on Monday.", "2016-10-05")] == [1]

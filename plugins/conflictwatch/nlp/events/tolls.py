@@ -127,6 +127,14 @@ def _is_person(nominal: Token, num_tok: Token) -> bool:
     return any(c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in PERSONS for g in c.children) for c in nominal.children)
 
 
+def _qualifies_a_thing(tok: Token) -> bool:
+    """A person word that modifies a noun naming no person ("rebel" in "a rebel rocket attack", "soldier's"
+    in "a soldier's car bomb")."""
+    head = tok.head
+    return tok.dep_ in ("compound", "poss", "nmod", "amod") and head.i != tok.i and head.pos_ in ("NOUN", "PROPN") \
+        and not _is_person(head, head.head if head.head.i != head.i else tok)
+
+
 def _role_by_parse(nominal: Token) -> tuple[str, Token] | None:
     """The casualty predicate the nominal is an argument of, within a short walk up the tree."""
     own = _role_of_lemma(nominal.lemma_.lower())
@@ -334,6 +342,8 @@ def find_tolls(sent: Span) -> list[Toll]:
         nominal = _nominal(num_tok) if not isinstance(mention, nums.PersonCount) else num_tok
         if not _is_person(nominal, num_tok):
             continue
+        if isinstance(mention, nums.PersonCount) and _qualifies_a_thing(nominal):
+            continue  # "a rebel rocket attack", "a soldier's car bomb": who made it, not one person hurt
         if not order and _PARTITIVE_RE.match(text[end : end + 40]) and not _PLACED_PART_RE.match(text[end : end + 50]):
             continue  # "one of those killed was a journalist": who they were, not a count
         parent = _subset_parent(nominal, found) or _subset_by_words(text, start, order, end)
