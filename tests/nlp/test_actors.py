@@ -191,3 +191,11 @@ def test_the_trie_regex_matches_what_a_longest_first_alternation_matches():
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in _alternation(patterns, fold).finditer(text)]
         assert [(m.span() if m else None) for m in (trie.match(text, i) for i in range(len(text)))] == \
             [(m.span() if m else None) for m in (_alternation(patterns, fold).match(text, i) for i in range(len(text)))]
+
+
+def test_a_generic_group_linked_to_a_named_one_is_that_group(matcher):
+    # GIVEN state media's "terrorist groups" tied to a named group by "-linked" / "-affiliated"
+    assert ids(matcher, "Jabhat al-Nusra-linked terrorist groups targeted the town") == [("terrorist groups", "hts")]
+    assert ids(matcher, "ISIS-affiliated militants attacked the village") == [("militants", "islamic_state")]
+    # but who backs or holds is not who acted
+    assert ids(matcher, "rebel-held Douma was shelled") == []

@@ -73,6 +73,7 @@ _ABSORB_GAP_RE = re.compile(r"^(?:\s+|\s*['’]?s?\s+)(?:[\w-]+\s+){0,2}$")
 # "rebel-held", "government-controlled", "regime-run": who holds a place, not who acted
 _HELD_RE = re.compile(r"[\s-]*(?:held|controlled|run|besieged|dominated|administered|backed|allied|affiliated|aligned|linked|loyal)\b", re.I)
 # "areas held by the Army of Conquest", "neighbourhoods controlled by the regime": the holder of a place, said the long way
+_LINKED_GAP_RE = re.compile(r"^[\s-]*(?:linked|affiliated|affiliate)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _HELD_BY_RE = re.compile(r"\b(?:held|controlled|run|dominated|administered)\s+by\s+(?:the\s+)?$", re.I)
 
 
@@ -162,7 +163,8 @@ class ActorMatcher:
         if not patterns:
             return None
         alternation = _trie_regex(sorted(set(patterns)), fold=bool(flags & re.IGNORECASE))
-        return re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])", flags)
+        # a name ends where no word goes on, or where "-linked" / "-affiliated" ties a group to it
+        return re.compile(rf"(?<![\w.-])(?:{alternation})(?:(?![\w-])|(?=-(?:linked|affiliated)\b))", flags)
 
     @classmethod
     def from_csv(cls, path: Path) -> ActorMatcher:
@@ -192,6 +194,18 @@ class ActorMatcher:
         gap = text[p_end:start]
         return len(gap) <= 25 and _ABSORB_GAP_RE.match(gap) is not None and not re.search(
             r"\b(?:and|or|by|against|with|from|on|at|in)\b", gap, re.I)
+
+    def _named_by_link(self, text: str, accepted: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """"Jabhat al-Nusra-linked terrorist groups", "ISIS-affiliated militants": the generic group is the
+        named one (codebook 2.5: state media's "terrorists" are the named group when one is given)."""
+        out = list(accepted)
+        for i in range(len(out) - 1):
+            _start, end, actor_id = out[i]
+            n_start, n_end, n_id = out[i + 1]
+            if n_id in GENERIC_ACTORS and actor_id not in GENERIC_ACTORS and _LINKED_GAP_RE.match(text[end:n_start]) \
+                    and self.actors[actor_id].default_role == "perpetrator":
+                out[i + 1] = (n_start, n_end, actor_id)
+        return out
 
     def _matches(self, regex: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
         """The leftmost matches, and a match of another actor that starts inside one of them: "the Army of
@@ -236,6 +250,7 @@ class ActorMatcher:
                 accepted.append(s)
         accepted.sort()
         accepted = [s for i, s in enumerate(accepted) if not self._absorbed(text, accepted, i)]
+        accepted = self._named_by_link(text, accepted)
         accepted = [s for s in accepted if not _HELD_RE.match(text, s[1])
                     and not _HELD_BY_RE.search(text, max(0, s[0] - 30), s[0])]
         out = []
