@@ -17,7 +17,7 @@ arguments) and its kind:
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,19 +72,30 @@ class TriggerMatch:
 @dataclass(frozen=True)
 class Lexicon:
     by_last: dict[str, tuple[TriggerRow, ...]]
+    _rows: dict = field(default_factory=dict, compare=False, repr=False)  # (lower id, lemma id) -> rows
+
+    def _rows_for(self, lower_id: int, lemma_id: int, strings) -> list[TriggerRow]:
+        """The rows a word can end (by its lower case or its lemma), kept by the word's ids."""
+        key = (lower_id, lemma_id)
+        rows = self._rows.get(key)
+        if rows is None:
+            words = {strings[lemma_id].lower(), strings[lower_id]}
+            rows = self._rows[key] = [r for k in words for r in self.by_last.get(k, ())]
+        return rows
 
     def match(self, sent: Span) -> list[TriggerMatch]:
         """Longest match wins at each token; a word is part of at most one trigger."""
         found: list[TriggerMatch] = []
         doc, first, strings = sent.doc, sent.start, sent.doc.vocab.strings
         words = sent.to_array([LOWER, LEMMA]).tolist()  # each word's lower_ and lemma_.lower(), no Token objects
-        lowers = [strings[lower] for lower, _ in words]
-        lemmas = [strings[lemma].lower() for _, lemma in words]
-        for n in range(len(words)):
-            keys = {lemmas[n], lowers[n]}
-            rows = [r for k in keys for r in self.by_last.get(k, ())]
+        lowers: list[str] | None = None
+        for n, (lower_id, lemma_id) in enumerate(words):
+            rows = self._rows_for(lower_id, lemma_id, strings)
             if not rows:
                 continue
+            if lowers is None:  # the sentence's words as text, only once a word ends a trigger
+                lowers = [strings[lower] for lower, _ in words]
+                lemmas = [strings[lemma].lower() for _, lemma in words]
             tok = doc[first + n]
             best = None
             for row in sorted(rows, key=lambda r: -len(r.words)):
