@@ -387,12 +387,18 @@ OFFICE_NOUNS = frozenset({"commander", "leader", "emir", "chief", "head", "offic
                           "activist", "spokesman", "governor", "deputy", "mayor", "general", "colonel", "judge", "cleric"})
 
 
+_KILL_LEMMA: dict[int, bool] = {}  # a lemma's id (the hash of its text) -> a killing verb's lemma
+
+
 def _named_dead(sent: Span) -> list[Toll]:
     """One death per person a killing verb takes by name or office (a count of 1 each, the coordinated
     ones added), when the sentence states no figure."""
     strings = sent.doc.vocab.strings
-    for n, lemma in enumerate(sent.to_array([LEMMA]).tolist()):  # lemmas read without a Token per word
-        if strings[lemma[0]].lower() not in NAMED_KILL_VERBS:
+    for n, (lemma,) in enumerate(sent.to_array([LEMMA]).tolist()):  # lemmas read without a Token per word
+        kill = _KILL_LEMMA.get(lemma)
+        if kill is None:
+            kill = _KILL_LEMMA[lemma] = strings[lemma].lower() in NAMED_KILL_VERBS
+        if not kill:
             continue
         tok = sent[n]
         if tok.pos_ not in ("VERB", "AUX"):
