@@ -292,3 +292,15 @@ def test_a_city_named_with_a_list_of_its_quarters_places_the_event_at_the_quarte
     # THEN the quarters are the places (one event each), not the city that holds them
     ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
     assert [f.location_mention for f in ev][:2] == ["al-Shaar", "al-Ansari"]
+
+
+def test_the_same_square_points_back_to_the_place_told_before(full_nlp):
+    # GIVEN an earlier attack "in the same square", a place word that no kind of place answers to
+    doc = full_nlp("Car bomb kills nine in Homs\n\nAFP Tuesday 10 May 2016 A car bomb killed nine people in the "
+                   "Clock Square of Homs on Tuesday state media said. Warplanes also struck the town of Saraqib killing "
+                   "two. "
+                   "A similar bombing in the same square on May 3 killed four people.")
+    # THEN that earlier attack is an event of its own, at the place the article told just before
+    ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
+    assert sorted((f.date_day, f.attrs["killed"]) for f in ev) == [(3, 4), (10, 2), (10, 9)]
+    assert next(f.location_mention for f in ev if f.date_day == 3) == "Clock Square"
