@@ -169,6 +169,20 @@ def test_take_and_enter_change_control_only_with_a_place_as_object(parser, sente
 
 
 @pytest.mark.parametrize(
+    ("sentence", "kind", "sub"),
+    [
+        ("Three hamlets were wrested back from the militants on Monday.", "territory", None),
+        ("Gunmen tried to penetrate an army checkpoint near the dam.", "event", "Armed clash"),
+    ],
+)
+def test_wrest_is_a_change_of_control_and_penetrate_an_infiltration(parser, sentence, kind, sub):
+    from conflictwatch.nlp.events.lexicon import load_lexicon
+
+    doc = parser(sentence)
+    assert [(m.kind, m.sub_event_type) for m in load_lexicon().match(doc[:])] == [(kind, sub)]
+
+
+@pytest.mark.parametrize(
     ("sentence", "expected"),
     [
         ("At least 16 civilians including two women were killed.", [("killed", 16, None, 2)]),
