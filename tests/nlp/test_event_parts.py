@@ -168,6 +168,17 @@ def test_take_and_enter_change_control_only_with_a_place_as_object(parser, sente
     assert bool(found) is territory
 
 
+def test_a_weapon_counted_by_a_quantity_word_acts_through_it(parser):
+    from conflictwatch.nlp.events.candidates import build
+    from conflictwatch.nlp.events.lexicon import load_lexicon
+
+    # GIVEN shells that are the subject of the sentence only through "Dozens of"
+    doc = parser("Dozens of mortar shells fell on two villages near the lake overnight.")
+    cands = build(doc[:], 0, load_lexicon().match(doc[:]), [])
+    # THEN they tell a shelling event, as "Mortar shells fell on two villages" would
+    assert [c.sub_event_type for c in cands] == ["Shelling/artillery/missile attack"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind", "sub"),
     [
