@@ -329,3 +329,12 @@ def test_the_same_square_points_back_to_the_place_told_before(full_nlp):
     ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
     assert sorted((f.date_day, f.attrs["killed"]) for f in ev) == [(3, 4), (10, 2), (10, 9)]
     assert next(f.location_mention for f in ev if f.date_day == 3) == "Clock Square"
+
+
+def test_killed_many_is_a_vague_count_that_tells_an_event(full_nlp):
+    # GIVEN a state-media report that gives no figure, only "many"
+    doc = full_nlp("Army units in Hama countryside\n\nSANA Monday 9 May 2016 An army unit killed many terrorists "
+                   "and injured others in the village of Tal Sikkeen in Hama countryside on Monday.")
+    # THEN it is an event at the village, with no figure made up for it
+    ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
+    assert [(f.location_mention, f.attrs["killed"]) for f in ev] == [("Tal Sikkeen", None)]
