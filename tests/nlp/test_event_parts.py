@@ -184,9 +184,10 @@ def test_a_weapon_counted_by_a_quantity_word_acts_through_it(parser):
     [
         ("Three hamlets were wrested back from the militants on Monday.", "territory", None),
         ("Gunmen tried to penetrate an army checkpoint near the dam.", "event", "Armed clash"),
+        ("A truck blew up at the entrance of the market.", "event", "Remote explosive/landmine/IED"),
     ],
 )
-def test_wrest_is_a_change_of_control_and_penetrate_an_infiltration(parser, sentence, kind, sub):
+def test_wrest_is_a_change_of_control_penetrate_an_infiltration_blow_up_an_explosion(parser, sentence, kind, sub):
     from conflictwatch.nlp.events.lexicon import load_lexicon
 
     doc = parser(sentence)
