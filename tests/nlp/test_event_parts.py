@@ -168,6 +168,32 @@ def test_take_and_enter_change_control_only_with_a_place_as_object(parser, sente
     assert bool(found) is territory
 
 
+def test_a_weapon_counted_by_a_quantity_word_acts_through_it(parser):
+    from conflictwatch.nlp.events.candidates import build
+    from conflictwatch.nlp.events.lexicon import load_lexicon
+
+    # GIVEN shells that are the subject of the sentence only through "Dozens of"
+    doc = parser("Dozens of mortar shells fell on two villages near the lake overnight.")
+    cands = build(doc[:], 0, load_lexicon().match(doc[:]), [])
+    # THEN they tell a shelling event, as "Mortar shells fell on two villages" would
+    assert [c.sub_event_type for c in cands] == ["Shelling/artillery/missile attack"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "sub"),
+    [
+        ("Three hamlets were wrested back from the militants on Monday.", "territory", None),
+        ("Gunmen tried to penetrate an army checkpoint near the dam.", "event", "Armed clash"),
+        ("A truck blew up at the entrance of the market.", "event", "Remote explosive/landmine/IED"),
+    ],
+)
+def test_wrest_is_a_change_of_control_penetrate_an_infiltration_blow_up_an_explosion(parser, sentence, kind, sub):
+    from conflictwatch.nlp.events.lexicon import load_lexicon
+
+    doc = parser(sentence)
+    assert [(m.kind, m.sub_event_type) for m in load_lexicon().match(doc[:])] == [(kind, sub)]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -292,3 +318,24 @@ def test_a_city_named_with_a_list_of_its_quarters_places_the_event_at_the_quarte
     # THEN the quarters are the places (one event each), not the city that holds them
     ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
     assert [f.location_mention for f in ev][:2] == ["al-Shaar", "al-Ansari"]
+
+
+def test_the_same_square_points_back_to_the_place_told_before(full_nlp):
+    # GIVEN an earlier attack "in the same square", a place word that no kind of place answers to
+    doc = full_nlp("Car bomb kills nine in Homs\n\nAFP Tuesday 10 May 2016 A car bomb killed nine people in the "
+                   "Clock Square of Homs on Tuesday state media said. Warplanes also struck the town of Saraqib killing "
+                   "two. "
+                   "A similar bombing in the same square on May 3 killed four people.")
+    # THEN that earlier attack is an event of its own, at the place the article told just before
+    ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
+    assert sorted((f.date_day, f.attrs["killed"]) for f in ev) == [(3, 4), (10, 2), (10, 9)]
+    assert next(f.location_mention for f in ev if f.date_day == 3) == "Clock Square"
+
+
+def test_killed_many_is_a_vague_count_that_tells_an_event(full_nlp):
+    # GIVEN a state-media report that gives no figure, only "many"
+    doc = full_nlp("Army units in Hama countryside\n\nSANA Monday 9 May 2016 An army unit killed many terrorists "
+                   "and injured others in the village of Tal Sikkeen in Hama countryside on Monday.")
+    # THEN it is an event at the village, with no figure made up for it
+    ev = [f for f in get_list(doc, "cw_frames") if f.frame_type == "casualty_event"]
+    assert [(f.location_mention, f.attrs["killed"]) for f in ev] == [("Tal Sikkeen", None)]

@@ -634,6 +634,11 @@ ANAPHOR_KINDS = {
 FACILITY_WORDS = {"base": ("base", "airport", "airbase", "division", "brigade", "regiment"),
                   "airport": ("airport", "airbase", "air base", "airfield"), "camp": ("camp",)}
 ANAPHOR_REACH = 1500  # characters back: about five sentences
+# "in the same square", "in the same areas": a place word of any kind that says outright it is the place
+# told just before, so it points back to the latest place mention, whatever that place's kind
+SAME_PLACE_RE = re.compile(
+    r"\b(?:the|that)\s+(?:very\s+)?same\s+(?P<noun>square|area|areas|street|market|spot|place|location|site|"
+    r"neighbou?rhoods?|districts?|towns?|villages?|city|quarter)\b", re.I)
 
 
 def _fits(noun: str, m: PlaceMention) -> bool:
@@ -649,7 +654,8 @@ def anaphor_place(sent: Span, places: list[PlaceMention], doc_model) -> PlaceMen
     """The place a definite noun of the sentence points back to ("the town was shelled", "killed in the
     city"): the latest earlier mention of a place of that kind within a few sentences, as a coder
     reads on. Never the dateline's place, a place abroad or a whole country or region."""
-    m = ANAPHOR_RE.search(sent.text)
+    same = SAME_PLACE_RE.search(sent.text)
+    m = same or ANAPHOR_RE.search(sent.text)
     if m is None:
         return None
     noun = m.group("noun")
@@ -663,7 +669,16 @@ def anaphor_place(sent: Span, places: list[PlaceMention], doc_model) -> PlaceMen
             continue
         if p.kind in ("country", "region") or _abroad(p):
             continue
-        if _fits(noun, p):
+        if _fits(noun, p) or (same is not None and _same_fits(noun, p)):
             return p
     return None
+
+
+SAME_ANY = frozenset({"area", "areas", "place", "spot", "location", "site"})
+
+
+def _same_fits(noun: str, m: PlaceMention) -> bool:
+    """'the same square' is a place named with that word ('Siouf square'); 'the same area' is any place."""
+    noun = noun.lower()
+    return noun in SAME_ANY or noun.rstrip("s") in m.text.lower()
 

@@ -343,7 +343,7 @@ def _instrument_acts(sent: Span, group: list[TriggerMatch], triggers: list[Trigg
     doc = sent.doc
     attack_words = {t.head for t in triggers if t.kind in ("event", "generic") and t not in group}
     for t in group:
-        tok = conj_root(doc[t.head])
+        tok = _counted(conj_root(doc[t.head]))
         if tok.dep_ in ("amod", "compound") and (tok.head.i in attack_words or tok.head.head.i in attack_words):
             return True  # "aerial and artillery bombardment", "aerial artillery and missile bombardment"
         if tok.dep_ in ("nsubj", "nsubjpass", "agent") or (tok.dep_ == "pobj" and tok.head.lower_ == "by"):
@@ -351,6 +351,17 @@ def _instrument_acts(sent: Span, group: list[TriggerMatch], triggers: list[Trigg
         if tok.dep_ == "dobj" and tok.head.lemma_ in ("drop", "fire", "launch", "use", "hurl", "lob"):
             return True
     return False
+
+
+QUANTITY_NOUNS = frozenset({"dozen", "dozens", "hundred", "hundreds", "score", "scores", "number", "volley",
+                            "series", "wave", "hail", "rain", "string", "handful"})
+
+
+def _counted(tok):
+    """'Dozens of shells fell on X': the weapon counted by a quantity word acts through it."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in QUANTITY_NOUNS:
+        return tok.head.head
+    return tok
 
 
 def _one_per_role(tolls: list[Toll]) -> list[Toll]:

@@ -37,6 +37,7 @@ VAGUE = {
     "a number": 3,
     "a few": 3,
     "several": 3,
+    "many": 3,
     "dozens": 12,
     "scores": 20,
     "tens": 10,
