@@ -507,6 +507,11 @@ def _subject_of(actor: ActorMention, sent: Span, verb: Token) -> bool:
 AFFILIATED_RE = re.compile(r"\s*,?\s*(?:(?:who\s+(?:are|were)\s+)?(?:affiliated|associated|linked|allied)\s+(?:with|to)|"
                            r"belonging\s+to|loyal\s+to|members\s+of|from|of)\s+(?:the\s+)?$", re.I)
 GENERIC_GROUPS = frozenset({"rebels"})
+# the rebels' words that stand for a coalition; a named group ("Ahrar al-Sham") is not one
+REBEL_WORDS = frozenset({"rebels", "rebel", "rebel groups", "rebel forces", "rebel fighters", "opposition fighters",
+                         "opposition forces", "opposition groups", "armed groups", "terrorists", "terrorist groups",
+                         "terrorist organizations", "terrorist", "terrorist group", "terrorist organization", "insurgents",
+                         "militants", "jihadists"})
 
 
 def _named_group(agent: ActorMention, actors: list[ActorMention], text: str) -> ActorMention:
@@ -518,7 +523,15 @@ def _named_group(agent: ActorMention, actors: list[ActorMention], text: str) -> 
         if b.start_char > agent.end_char and b.actor_id != agent.actor_id and b.role == "perpetrator" \
                 and b.start_char - agent.end_char <= 40 and AFFILIATED_RE.fullmatch(text, agent.end_char, b.start_char):
             return b
+        if agent.text.lower() in REBEL_WORDS and b.end_char <= agent.start_char and b.actor_id in NAMED_GROUPS and b.role == "perpetrator" \
+                and agent.start_char - b.end_char <= 60 and NAMED_BEFORE_RE.fullmatch(text, b.end_char, agent.start_char):
+            return b  # "Jabhat al-Nusra terrorists", "al-Nusra Front (Qaeda branch in the Levant) terrorists"
     return agent
+
+
+# armed groups with a name of their own, which a generic word after the name ("Nusra terrorists") stands for
+NAMED_GROUPS = frozenset({"hts", "al_qaeda", "islamic_state", "sna", "fsa"})
+NAMED_BEFORE_RE = re.compile(r"\s*(?:'s|’s|s)?\s*(?:\([^()]{0,50}\)\s*)?(?:-?\s*(?:affiliated|linked|backed|led|allied)\s+)?")
 
 
 def _enemy_dead(cand: Candidate, targets: list[ActorMention]) -> bool:

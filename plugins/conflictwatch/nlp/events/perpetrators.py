@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from conflictwatch.nlp.events.arguments import actor_relation
+from conflictwatch.nlp.events.arguments import NAMED_GROUPS, REBEL_WORDS, actor_relation
 from conflictwatch.nlp.kit.spans import ActorMention, text_of
 
 HELD_BY_REBELS = re.compile(r"\b(?:rebel|opposition|insurgent|jihadist|militant)s?[\s-]+(?:held|controlled|run)\b", re.I)
@@ -137,16 +137,23 @@ def choose(ev, actors: list[ActorMention], asked: list[tuple[ActorMention, dict[
            ) -> list[ActorMention]:
     """The event's perpetrators, of one camp: every option (`asked`, from options()) the model keeps, or
     the rules' pick (no model, or the model not asked)."""
-    return one_camp(with_allies(_choose(ev, asked, model), actors, text_of(ev.main.sent.doc)))
+    return one_camp(with_allies(named_in_telling(ev, _choose(ev, asked, model)), actors, text_of(ev.main.sent.doc)))
+
+
+def named_in_telling(ev, chosen: list[ActorMention]) -> list[ActorMention]:
+    """'Terrorist mortar attack on X' told again as 'Terrorist organizations affiliated to Jabhat al-Nusra
+    targeted X': where the event's telling names only the generic word ("terrorists", "rebels") and another
+    telling of the same event names the group, the group is who acted (codebook 2.4: "terrorists" are
+    the Opposition armed groups unless a named group is given)."""
+    if [a.actor_id for a in chosen] != ["rebels"] or chosen[0].text.lower() not in REBEL_WORDS:
+        return chosen
+    named = [p for c in ev.told for p in c.perpetrators if p.actor_id in NAMED_GROUPS]
+    return named[:1] or chosen
 
 
 ALLIED_RE = re.compile(r"\b(?:including|alongside|along\s+with|together\s+with|allied\s+with|and\s+other|backed\s+by|"
                        r"joined\s+by|in\s+cooperation\s+with|coalition\s+of|affiliated\s+to)\b", re.I)
-# the rebels' words that stand for a coalition; a named group ("Ahrar al-Sham") is not one
-REBEL_WORDS = frozenset({"rebels", "rebel", "rebel groups", "rebel forces", "rebel fighters", "opposition fighters",
-                         "opposition forces", "opposition groups", "armed groups", "terrorists", "terrorist groups",
-                         "terrorist organizations", "terrorist", "terrorist group", "terrorist organization", "insurgents",
-                         "militants", "jihadists"})
+
 
 
 def with_allies(chosen: list[ActorMention], actors: list[ActorMention], text: str) -> list[ActorMention]:
