@@ -33,3 +33,11 @@ def test_a_telling_that_names_the_group_beats_one_with_the_generic_word(full_nlp
                    "on Wednesday a source told SANA.")
     # THEN the event's perpetrator is the named group
     assert _perpetrators(doc) == [["hts"]]
+
+
+def test_barrel_bombs_name_the_government_when_no_one_else_is_named(full_nlp):
+    # GIVEN deaths in "barrel bomb attacks", with no actor named anywhere in the article
+    doc = full_nlp("Deaths in Aleppo\n\nAleppo 4 May 2016 Seven people died in barrel bomb attacks on the village of "
+                   "Hreitan on Wednesday a monitoring group said.")
+    # THEN the Syrian government is the perpetrator (only its helicopters drop barrel bombs)
+    assert _perpetrators(doc) == [["syrian_government"]]

@@ -28,7 +28,7 @@ from conflictwatch.nlp.events.candidates import TYPE_PRIORITY, Candidate
 from conflictwatch.nlp.kit import translit
 from conflictwatch.nlp.kit.dates import resolve
 from conflictwatch.nlp.kit.numbers import words_to_int
-from conflictwatch.nlp.kit.spans import PlaceMention, text_of
+from conflictwatch.nlp.kit.spans import ActorMention, PlaceMention, text_of
 from conflictwatch.nlp.kit.syntax import conj_root, head_of, is_negated, modality, speech_head, timed_links
 
 WINDOW_DAYS = 31
@@ -702,6 +702,21 @@ def context_perpetrators(cand: Candidate, others: list[Candidate], sub: str | No
     ranked = sorted((o for o in others if o.perpetrators and o.sub_event_type == sub and o.role != "background"),
                     key=lambda o: (abs(o.sent_index - cand.sent_index), o.sent_index > cand.sent_index))
     return ranked[0].perpetrators if ranked else []
+
+
+# Weapons only one side has: in Syria only the government's helicopters drop barrel bombs
+GOVERNMENT_WEAPON_RE = re.compile(r"\bbarrel[\s-]+bomb(?:s|ing|ings)?\b", re.I)
+
+
+def weapon_perpetrators(cand: Candidate) -> list:
+    """'five died in barrel bomb attacks in X': a weapon only the Syrian government uses names the side that
+    struck when the text names no one else (an event whose telling names an actor keeps it)."""
+    m = GOVERNMENT_WEAPON_RE.search(cand.sent.text)
+    if m is None:
+        return []
+    start = cand.sent.start_char + m.start()
+    return [ActorMention(start, start + len(m.group(0)), m.group(0), "syrian_government", "Syrian government forces",
+                         "perpetrator")]
 
 
 # ---- 3. type -------------------------------------------------------------------------------------

@@ -265,7 +265,7 @@ class EventCoder:
                        listed=list(c.places) if place_from == "sentence" and len(c.places) > 1 else [])
         asm.settle_counts(ev)
         if not c.perpetrators:
-            c.perpetrators = asm.context_perpetrators(c, before, sub)
+            c.perpetrators = asm.weapon_perpetrators(c) or asm.context_perpetrators(c, before, sub)
         if not c.perpetrators and sub in asm.CLAIMABLE and claimed:
             c.perpetrators = claimed[:1]
         return ev
