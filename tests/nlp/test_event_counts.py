@@ -2075,3 +2075,17 @@ def test_a_person_word_that_qualifies_the_weapon_is_no_count_of_one(nlp):
         assert [f.attrs.get("killed") for f in events(nlp, text, "2016-10-05")] == [12], text
     # but "a rebel commander was killed" is still one dead
     assert [f.attrs.get("killed") for f in events(nlp, "A rebel commander was killed in Sarmin on Monday.", "2016-10-05")] == [1]
+
+
+def test_an_agent_told_sentences_away_is_not_carried_to_an_unattributed_strike(nlp):
+    # GIVEN Russian jets striking one town, then six sentences on, an air strike the text attributes to no one
+    text = ("Russian jets struck Sarmin on Monday killing four people. The town had been calm for weeks. "
+            "Residents said the market was full. Schools had reopened in September. Aid groups said supplies were "
+            "short. Prices of bread had doubled. On Tuesday an air strike hit Binnish killing five people.")
+    got = {f.location_mention: f.attrs.get("perpetrator_actor_ids") for f in events(nlp, text, "2016-10-05")}
+    # THEN the first keeps its agent, the far one has none (codebook: null when the text does not say)
+    assert got["Sarmin"] == ["russia"] and not got["Binnish"]
+    # but the lead's agent still carries to the next sentence's strike on the same story
+    near = ("Russian air strikes killed four people in Sarmin on Monday. "
+            "An air strike also hit Binnish on Monday killing five people.")
+    assert {f.location_mention: f.attrs.get("perpetrator_actor_ids") for f in events(nlp, near, "2016-10-05")}["Binnish"] == ["russia"]

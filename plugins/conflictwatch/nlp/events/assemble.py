@@ -693,13 +693,18 @@ CLAIMABLE = ("Suicide bomb", "Remote explosive/landmine/IED", "Attack", "Shellin
 REMOTE = ("Air/drone strike", "Shelling/artillery/missile attack", "Chemical weapon")
 
 
+CONTEXT_AGENT_REACH = 3  # sentences: an agent told further away is another attack's, not this one's
+
+
 def context_perpetrators(cand: Candidate, others: list[Candidate], sub: str | None) -> list:
     """Who the article has carrying out this kind of attack: the nearest mention of the same type with
     an agent (the headline, the lead's "Syrian government air strikes ... killed 32", a later "Russian
-    jets"), for remote violence only, where one side's air force or artillery is the story."""
+    jets") within a few sentences, for remote violence only, where one side's air force or artillery
+    is the story."""
     if sub not in REMOTE:
         return []
-    ranked = sorted((o for o in others if o.perpetrators and o.sub_event_type == sub and o.role != "background"),
+    ranked = sorted((o for o in others if o.perpetrators and o.sub_event_type == sub and o.role != "background"
+                     and abs(o.sent_index - cand.sent_index) <= CONTEXT_AGENT_REACH),
                     key=lambda o: (abs(o.sent_index - cand.sent_index), o.sent_index > cand.sent_index))
     return ranked[0].perpetrators if ranked else []
 
