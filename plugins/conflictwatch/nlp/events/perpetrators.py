@@ -155,7 +155,6 @@ ALLIED_RE = re.compile(r"\b(?:including|alongside|along\s+with|together\s+with|a
                        r"joined\s+by|in\s+cooperation\s+with|coalition\s+of|affiliated\s+to)\b", re.I)
 
 
-
 def with_allies(chosen: list[ActorMention], actors: list[ActorMention], text: str) -> list[ActorMention]:
     """'Rebel groups including ... former Al-Qaeda affiliate Fateh al-Sham Front fired rockets', 'the rebels
     are fighting alongside the Nusra Front': where the article says the rebels fight as one with HTS,

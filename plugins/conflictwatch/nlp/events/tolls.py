@@ -19,7 +19,7 @@ from spacy.tokens import Span, Token
 
 from conflictwatch.nlp.kit import numbers as nums
 from conflictwatch.nlp.kit.spans import text_of
-from conflictwatch.nlp.kit.syntax import _char_arrays
+from conflictwatch.nlp.kit.syntax import char_arrays
 
 KILLED_VERBS = frozenset({"kill", "die", "perish", "martyr", "slay", "slaughter", "execute", "behead", "massacre",
                           "assassinate", "murder", "shoot", "eliminate", "neutralize", "neutralise"})
@@ -207,7 +207,7 @@ def _token_at(sent: Span, char: int) -> Token:
 
 
 def _num_token(sent: Span, start: int, end: int) -> Token | None:
-    starts, ends = _char_arrays(sent.doc)  # both rise strictly: the tokens inside [start, end) are a run
+    starts, ends = char_arrays(sent.doc)  # both rise strictly: the tokens inside [start, end) are a run
     doc = sent.doc
     toks = [doc[i] for i in range(bisect.bisect_left(starts, start, sent.start, sent.end),
                                    bisect.bisect_right(ends, end, sent.start, sent.end))]

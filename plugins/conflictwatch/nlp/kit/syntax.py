@@ -147,7 +147,7 @@ def speech_head(tok: Token) -> Token | None:
     return None
 
 
-def _char_arrays(doc) -> tuple[list[int], list[int]]:
+def char_arrays(doc) -> tuple[list[int], list[int]]:
     """Each token's first character and the one past its last, read once per Doc."""
     cached = doc.user_data.get("cw_token_chars")
     if cached is not None and len(cached[0]) == len(doc):
@@ -162,7 +162,7 @@ def _char_arrays(doc) -> tuple[list[int], list[int]]:
 def _token_range(span: Span, start_char: int, end_char: int) -> range:
     """The indexes of the span's tokens that overlap [start_char, end_char) (a run: tokens are in
     text order and do not overlap)."""
-    starts, ends = _char_arrays(span.doc)
+    starts, ends = char_arrays(span.doc)
     lo = bisect.bisect_right(ends, start_char, span.start, span.end)
     hi = bisect.bisect_left(starts, end_char, lo, span.end)
     return range(lo, hi)
